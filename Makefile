@@ -1,0 +1,50 @@
+# Atlas Desktop — the README's commands. Everything installs into .venv/ in the repo root.
+#   make run      set up (idempotent) and open the app on the default library
+#   make test     set up with test extras and run the whole suite offscreen
+#   make install  only the idempotent set-up: .venv/bin/atlas-desktop exists afterwards
+#   make bench    performance figures (JSON) on synthetic 10k/100k libraries
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run install install-test test bench lint clean system-deps
+
+run: install
+	$(BIN)/atlas-desktop
+
+install: $(VENV)/.stamp-app
+
+install-test: $(VENV)/.stamp-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade "pip>=23.2"
+
+# Re-run the install whenever pyproject.toml changes; otherwise nothing is done.
+$(VENV)/.stamp-app: pyproject.toml | $(VENV)/bin/python
+	@sh packaging/system-deps.sh
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
+	$(PIP) install -e ".[test]"
+	@touch $@
+
+test: install-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+lint: install-test
+	$(PIP) install -q "ruff>=0.6" "mypy>=1.11"
+	$(BIN)/ruff check atlas_desktop tests benchmarks
+	$(BIN)/mypy
+
+system-deps:
+	sh packaging/system-deps.sh
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

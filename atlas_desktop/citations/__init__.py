@@ -1,0 +1,1 @@
+"""Citation rendering (CSL styles through citeproc-js) and clipboard payloads."""

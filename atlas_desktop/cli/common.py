@@ -1,0 +1,59 @@
+"""Shared pieces of the command line: exit codes, output, opening the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from atlas_desktop.paths import resolve_library
+from atlas_desktop.services import Library, StoreError, open_library
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """Bad input: printed on stderr, exit code 1, nothing changed."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def print_json(value: Any, out: TextIO | None = None) -> None:
+    stream = out or sys.stdout
+    json.dump(value, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def error(message: str) -> None:
+    print(f"atlas-desktop: {message}", file=sys.stderr)
+
+
+def open_for(args: argparse.Namespace, *, write: bool) -> Library:
+    """Open the library the arguments name. Writers run the integrity check first."""
+    paths = resolve_library(getattr(args, "data_dir", None))
+    try:
+        return open_library(paths, check="now" if write else "skip")
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"Cannot open the library folder {paths.data_dir}: {exc.strerror}") from None
+
+
+def data_dir_parent() -> argparse.ArgumentParser:
+    """``--data-dir`` accepted after the sub-command too (``import --data-dir X file``)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="library folder (default: $ATLAS_DESKTOP_DATA_DIR or the platform's data folder)",
+    )
+    return parent

@@ -1,0 +1,237 @@
+"""``import``, ``show``, ``search``, ``export``: the catalogue from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from atlas_desktop.domain.entry import PEM_LABELS, Badges, entry_to_contract
+from atlas_desktop.domain.listing import SortKey
+from atlas_desktop.services import StoreError
+
+from .common import EXIT_BAD_INPUT, EXIT_OK, CliError, error, open_for, print_json
+
+
+def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "import",
+        parents=[parent],
+        help="import atlas pages or bundles",
+        description="Import atlas pages (text) or offline bundles (JSON). All files land in "
+        "one transaction: if any file is refused, nothing is imported (unless --keep-going).",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="import the files that are valid even if others are refused",
+    )
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("show", parents=[parent], help="show one entry")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="print the entry object as JSON")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser(
+        "search",
+        parents=[parent],
+        help="search the library",
+        description='Search with the query language: words (prefixes), "phrases", -exclude, '
+        "author: title: journal: year:2010-2015 tag:NAME pem:required type:review tier:E0 "
+        "is:starred is:noted is:reported collection:NAME.",
+    )
+    p.add_argument("query", nargs="?", default="")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=_positive_int, default=None, metavar="N")
+    p.add_argument(
+        "--sort",
+        choices=[s.value for s in SortKey],
+        default=SortKey.RELEVANCE.value,
+        help="result order (default: relevance)",
+    )
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser(
+        "export",
+        parents=[parent],
+        help="export entries to a file",
+        description="Export entries (all, or a search result) to a bundle.",
+    )
+    p.add_argument("--format", choices=["bundle"], default="bundle")
+    p.add_argument("--query", default=None, metavar="Q")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                   help="file to write (default: standard output)")
+    p.set_defaults(handler=cmd_export)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    library = open_for(args, write=True)
+    try:
+        report = library.importer.import_files(paths=args.files, keep_going=args.keep_going)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        library.close()
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        for f in report.files:
+            if f.errors:
+                for message in f.errors:
+                    error(f"{f.file}: {message}")
+            else:
+                state = "imported" if report.committed else "not imported"
+                ids = f.imported + f.updated
+                print(f"{f.file}: {state} {', '.join(ids) if ids else '(nothing)'}")
+            for warning in f.warnings:
+                print(f"  note: {warning}", file=sys.stderr)
+        if report.errors and not report.committed:
+            error("nothing was imported because of the errors above "
+                  "(use --keep-going to import the valid files)")
+    if report.errors:
+        if args.json:
+            for item in report.errors:
+                error(f"{item['file']}: {item['message']}")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    library = open_for(args, write=False)
+    try:
+        data = library.catalogue.show(entry_id=args.id)
+        entry = library.catalogue.get_entry(entry_id=args.id) if data else None
+    finally:
+        library.close()
+    if data is None or entry is None:
+        raise CliError(f"There is no entry “{args.id}” in this library.")
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    print(_format_entry(entry_to_contract(entry), data))
+    return EXIT_OK
+
+
+def _format_entry(contract: dict[str, Any], data: dict[str, Any]) -> str:
+    lines: list[str] = []
+    title = contract["title"] or "(untitled)"
+    lines.append(title)
+    authors = "; ".join(
+        f"{a['family']}, {a['given']}" if a["given"] else a["family"] for a in contract["authors"]
+    )
+    if contract.get("authors_truncated"):
+        authors += " et al."
+    lines.append(authors or "(no authors)")
+    bits = [b for b in (contract["journal"], str(contract["year"] or "")) if b]
+    if bits:
+        lines.append(" · ".join(bits))
+    if contract["doi"]:
+        lines.append(f"DOI: {contract['doi']}  https://doi.org/{contract['doi']}")
+    if contract["pmid"]:
+        lines.append(f"PMID: {contract['pmid']}")
+    badges = Badges.from_dict(contract["badges"]).labels()
+    if badges:
+        lines.append("Badges: " + " | ".join(text for _, text in badges))
+    for key, heading in (
+        ("summary", "Summary"),
+        ("why_it_matters", "Why it matters"),
+        ("does_not_prove", "What this study does NOT prove"),
+    ):
+        if contract[key]:
+            lines += ["", heading.upper(), textwrap.fill(contract[key], 88)]
+    for key, heading in (
+        ("observed_findings", "Observed findings"),
+        ("inferred_conclusions", "Inferred conclusions"),
+        ("remaining_questions", "Remaining questions"),
+    ):
+        if contract[key]:
+            lines += ["", heading.upper()]
+            lines += [textwrap.fill(x, 88, initial_indent="- ", subsequent_indent="  ")
+                      for x in contract[key]]
+    if contract["tags"]:
+        lines += ["", "TAGS"]
+        lines += [f"{cat}: {', '.join(labels)}" for cat, labels in contract["tags"].items()]
+    if contract["evidence_level"]:
+        lines += ["", "Evidence level: " + contract["evidence_level"]]
+    if contract["last_updated"]:
+        lines.append("Last updated: " + contract["last_updated"])
+    if contract["snapshot"]:
+        snap = contract["snapshot"]
+        lines.append(
+            f"Atlas snapshot: generator {snap.get('generator')}, scanner {snap.get('scanner')}, "
+            f"policy {snap.get('policy')}, accessed {snap.get('accessed')}"
+        )
+    if data["incomplete"]:
+        lines += ["", "Incomplete: missing " + ", ".join(data["incomplete"])]
+    user = data["user"]
+    if user["note"]:
+        lines += ["", "MY NOTE", user["note"]]
+    return "\n".join(lines)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    library = open_for(args, write=False)
+    try:
+        result = library.catalogue.search(
+            text=args.query, sort=SortKey(args.sort), limit=args.limit
+        )
+        pks = list(result.pks)
+        entries = library.catalogue.get_entries_by_pk(pks=pks)
+    finally:
+        library.close()
+    for hint in result.hints:
+        print(f"hint: {hint}", file=sys.stderr)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": e.id,
+                    "title": e.title,
+                    "authors": [{"family": a.family, "given": a.given} for a in e.authors],
+                    "year": e.year,
+                    "badges": e.badges.to_dict(),
+                }
+                for e in entries
+            ]
+        )
+        return EXIT_OK
+    for e in entries:
+        pem = PEM_LABELS.get(e.badges.pem or "", "")
+        author = e.authors[0].family if e.authors else ""
+        print(f"{e.id:<44} {e.year or '    '}  {author[:18]:<18}  {e.display_title()[:70]}"
+              + (f"  [{pem}]" if pem else ""))
+    shown = len(entries)
+    print(f"{shown} of {result.total} entries" if result.total != shown else f"{shown} entries",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    library = open_for(args, write=False)
+    try:
+        if args.output is None:
+            count = library.catalogue.export_bundle(path=None, query=args.query, out=sys.stdout)
+        else:
+            count = library.catalogue.export_bundle(path=args.output, query=args.query)
+    except OSError as exc:
+        raise CliError(f"Cannot write {args.output}: {exc.strerror or exc}") from None
+    finally:
+        library.close()
+    if args.output is not None:
+        print(f"Wrote {count} entries to {args.output}", file=sys.stderr)
+    return EXIT_OK

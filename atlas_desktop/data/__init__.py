@@ -1,0 +1,1 @@
+"""Package data read without Qt: the label vocabulary and the sample library."""

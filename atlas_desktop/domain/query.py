@@ -1,0 +1,300 @@
+"""The search box's small query language, parsed into plain clauses.
+
+Grammar (whitespace separates clauses; every clause may be negated with a leading ``-``)::
+
+    word            prefix match anywhere ("fatig" finds "fatigue"), from three letters;
+                    shorter words ("ME", "vitamin D") match whole words
+    "two words"     exact phrase
+    author:smith    title:x  journal:y            text limited to one field
+    year:2013       year:2010-2015  year:>2015  year:<2000  year:2010-
+    tag:"Post-Exertional Malaise"                 a tag in any category
+    pem:required    pem:not_required  pem:unknown
+    type:review     tier:E0  confidence:moderate  status:reviewed
+    is:starred      is:noted  is:reported  is:read  is:unread  is:incomplete
+    is:withdrawn    is:mine  is:atlas
+    collection:"Clinic talk"   label:urgent   doi:10.1/x   pmid:123
+
+Parsing never raises: broken syntax becomes :attr:`Query.hints` (gentle sentences for the
+user) and the parser keeps whatever it can use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+
+class TextField(StrEnum):
+    ANY = "any"
+    TITLE = "title"
+    AUTHOR = "author"
+    JOURNAL = "journal"
+
+
+class FilterKind(StrEnum):
+    YEAR = "year"
+    TAG = "tag"
+    PEM = "pem"
+    STUDY_TYPE = "type"
+    TIER = "tier"
+    CONFIDENCE = "confidence"
+    REVIEW_STATUS = "status"
+    IS = "is"
+    COLLECTION = "collection"
+    LABEL = "label"
+    DOI = "doi"
+    PMID = "pmid"
+
+
+IS_VALUES: Final = (
+    "starred",
+    "noted",
+    "reported",
+    "read",
+    "unread",
+    "incomplete",
+    "withdrawn",
+    "mine",
+    "atlas",
+)
+PEM_VALUES: Final = {
+    "required": "required",
+    "yes": "required",
+    "not_required": "not_required",
+    "not-required": "not_required",
+    "notrequired": "not_required",
+    "no": "not_required",
+    "unknown": "unknown",
+}
+_FIELD_ALIASES: Final = {
+    "author": TextField.AUTHOR,
+    "authors": TextField.AUTHOR,
+    "au": TextField.AUTHOR,
+    "title": TextField.TITLE,
+    "ti": TextField.TITLE,
+    "journal": TextField.JOURNAL,
+    "jo": TextField.JOURNAL,
+}
+_FILTER_ALIASES: Final = {
+    "year": FilterKind.YEAR,
+    "tag": FilterKind.TAG,
+    "tags": FilterKind.TAG,
+    "pem": FilterKind.PEM,
+    "type": FilterKind.STUDY_TYPE,
+    "tier": FilterKind.TIER,
+    "confidence": FilterKind.CONFIDENCE,
+    "status": FilterKind.REVIEW_STATUS,
+    "is": FilterKind.IS,
+    "collection": FilterKind.COLLECTION,
+    "label": FilterKind.LABEL,
+    "doi": FilterKind.DOI,
+    "pmid": FilterKind.PMID,
+}
+
+QUERY_HELP: Final = (
+    'Words match as prefixes (from three letters); "quoted phrases"; -word excludes; '
+    "author: title: journal: year:2010-2015 tag:\"Post-Exertional Malaise\" "
+    "pem:required type:review tier:E0 is:starred is:noted is:reported collection:\"Name\""
+)
+MAX_QUERY_LENGTH: Final = 1000
+MAX_CLAUSES: Final = 32
+
+
+@dataclass(frozen=True, slots=True)
+class TextClause:
+    """Words (``phrase`` False: each a prefix) or an exact phrase, in one field or any."""
+
+    text: str
+    field: TextField = TextField.ANY
+    phrase: bool = False
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FilterClause:
+    kind: FilterKind
+    value: str
+    negated: bool = False
+    #: For year filters: inclusive bounds, either may be None.
+    low: int | None = None
+    high: int | None = None
+
+
+Clause = TextClause | FilterClause
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    raw: str
+    clauses: tuple[Clause, ...] = ()
+    hints: tuple[str, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses
+
+    @property
+    def text_clauses(self) -> tuple[TextClause, ...]:
+        return tuple(c for c in self.clauses if isinstance(c, TextClause))
+
+    @property
+    def filters(self) -> tuple[FilterClause, ...]:
+        return tuple(c for c in self.clauses if isinstance(c, FilterClause))
+
+    @property
+    def has_positive_text(self) -> bool:
+        return any(not c.negated for c in self.text_clauses)
+
+
+# One token: optional "-", optional "name:", then a quoted string or a bare run.
+_TOKEN_RE: Final = re.compile(
+    r"""
+    (?P<neg>-)?
+    (?:(?P<name>[A-Za-z_]+):)?
+    (?:
+        "(?P<quoted>[^"]*)(?P<closed>"?)
+      | (?P<bare>[^\s"]*)
+    )
+    """,
+    re.VERBOSE,
+)
+_YEAR_RANGE_RE: Final = re.compile(r"^(\d{1,4})?\s*(?:-|–|\.\.)\s*(\d{1,4})?$")
+_YEAR_CMP_RE: Final = re.compile(r"^(<=|>=|<|>)\s*(\d{1,4})$")
+
+
+def parse_query(raw: str) -> Query:
+    """Parse the search box's text. Never raises; problems become ``hints``."""
+    hints: list[str] = []
+    text = raw.replace("\x00", " ")
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH]
+        hints.append(f"The search was cut to its first {MAX_QUERY_LENGTH} characters.")
+    # Typographic quotes typed or pasted from a word processor count as straight quotes.
+    text = re.sub(r"[\u201c\u201d\u201e\u00ab\u00bb]", '"', text)
+
+    clauses: list[Clause] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        match = _TOKEN_RE.match(text, pos)
+        if match is None or match.end() == pos:  # pragma: no cover - the regex always advances
+            pos += 1
+            continue
+        pos = match.end()
+        clause = _clause_from_token(match, hints)
+        if clause is not None:
+            clauses.append(clause)
+
+    if len(clauses) > MAX_CLAUSES:
+        clauses = clauses[:MAX_CLAUSES]
+        hints.append(f"Only the first {MAX_CLAUSES} search terms are used.")
+    return Query(raw=raw, clauses=tuple(clauses), hints=tuple(dict.fromkeys(hints)))
+
+
+def _clause_from_token(match: re.Match[str], hints: list[str]) -> Clause | None:
+    negated = bool(match.group("neg"))
+    name = match.group("name")
+    quoted = match.group("quoted")
+    is_phrase = quoted is not None
+    value = (quoted if is_phrase else match.group("bare") or "").strip()
+    if is_phrase and not match.group("closed"):
+        hints.append("A closing quote is missing; the rest of the search is read as one phrase.")
+
+    if name is not None:
+        key = name.lower()
+        if key in _FIELD_ALIASES:
+            if not value:
+                hints.append(f"“{name}:” needs something after it, e.g. {name}:fatigue.")
+                return None
+            return _text_clause(value, _FIELD_ALIASES[key], is_phrase, negated)
+        if key in _FILTER_ALIASES:
+            return _filter_clause(_FILTER_ALIASES[key], name, value, negated, hints)
+        # Not a filter we know: "ME/CFS:" or "note:xyz" is searched as plain words.
+        hints.append(f"“{name}:” is not a known filter; it is searched as words.")
+        value = f"{name} {value}".strip()
+
+    if not value:
+        if negated:
+            hints.append("A lone “-” excludes nothing; put a word right after it, e.g. -exercise.")
+        return None
+    return _text_clause(value, TextField.ANY, is_phrase, negated)
+
+
+def _text_clause(value: str, where: TextField, phrase: bool, negated: bool) -> TextClause | None:
+    if not re.search(r"\w", value):
+        return None
+    return TextClause(text=value, field=where, phrase=phrase, negated=negated)
+
+
+def _filter_clause(
+    kind: FilterKind, name: str, value: str, negated: bool, hints: list[str]
+) -> FilterClause | None:
+    if not value:
+        hints.append(f"“{name}:” needs a value, e.g. {_EXAMPLES[kind]}.")
+        return None
+    if kind is FilterKind.YEAR:
+        return _year_clause(value, negated, hints)
+    if kind is FilterKind.PEM:
+        canonical = PEM_VALUES.get(value.lower().replace(" ", "_"))
+        if canonical is None:
+            hints.append("pem: takes required, not_required or unknown.")
+            return None
+        return FilterClause(kind, canonical, negated)
+    if kind is FilterKind.IS:
+        lowered = value.lower()
+        if lowered not in IS_VALUES:
+            hints.append("is: takes " + ", ".join(IS_VALUES) + ".")
+            return None
+        return FilterClause(kind, lowered, negated)
+    if kind is FilterKind.PMID and not value.isdigit():
+        hints.append("pmid: takes digits only, e.g. pmid:23639303.")
+        return None
+    return FilterClause(kind, value, negated)
+
+
+_EXAMPLES: Final = {
+    FilterKind.YEAR: "year:2013 or year:2010-2015",
+    FilterKind.TAG: 'tag:"Post-Exertional Malaise"',
+    FilterKind.PEM: "pem:required",
+    FilterKind.STUDY_TYPE: "type:review",
+    FilterKind.TIER: "tier:E0",
+    FilterKind.CONFIDENCE: "confidence:moderate",
+    FilterKind.REVIEW_STATUS: "status:reviewed",
+    FilterKind.IS: "is:starred",
+    FilterKind.COLLECTION: 'collection:"Clinic talk"',
+    FilterKind.LABEL: "label:urgent",
+    FilterKind.DOI: "doi:10.1016/j.brat.2013.02.001",
+    FilterKind.PMID: "pmid:23639303",
+}
+
+
+def _year_clause(value: str, negated: bool, hints: list[str]) -> FilterClause | None:
+    value = value.strip()
+    low: int | None
+    high: int | None
+    if value.isdigit() and len(value) <= 4:
+        low = high = int(value)
+    elif m := _YEAR_RANGE_RE.match(value):
+        low = int(m.group(1)) if m.group(1) else None
+        high = int(m.group(2)) if m.group(2) else None
+        if low is None and high is None:
+            hints.append("year: expects a year or a range, e.g. year:2010-2015.")
+            return None
+        if low is not None and high is not None and low > high:
+            low, high = high, low
+    elif m := _YEAR_CMP_RE.match(value):
+        op, number = m.group(1), int(m.group(2))
+        low, high = {
+            ">": (number + 1, None),
+            ">=": (number, None),
+            "<": (None, number - 1),
+            "<=": (None, number),
+        }[op]
+    else:
+        hints.append("year: expects a year or a range, e.g. year:2010-2015.")
+        return None
+    return FilterClause(FilterKind.YEAR, value, negated, low=low, high=high)

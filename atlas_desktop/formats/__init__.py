@@ -1,0 +1,1 @@
+"""Reading and writing files: atlas pages, bundles, and (later) BibTeX, RIS, CSL-JSON."""

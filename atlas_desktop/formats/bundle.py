@@ -1,0 +1,169 @@
+"""Offline bundles (contract section 4): a catalogue, or an outbox of reports, in one file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final, TextIO
+
+import orjson
+
+from atlas_desktop.domain.entry import (
+    Entry,
+    EntryFormatError,
+    canonical_entry_dict,
+    entry_from_canonical,
+    entry_to_contract,
+)
+
+from .text import FormatError
+
+BUNDLE_FORMAT: Final = "atlas-bundle"
+BUNDLE_VERSION: Final = 1
+CORRECTIONS_FORMAT: Final = "atlas-corrections"
+CORRECTIONS_VERSION: Final = 1
+#: How many bad entries a refusal message lists before "and N more".
+_MAX_LISTED: Final = 10
+
+
+@dataclass
+class Bundle:
+    #: Entries as canonical contract dicts (see ``canonical_entry_dict``).
+    contracts: list[dict[str, Any]]
+    generated_at: str | None = None
+    #: Unknown top-level keys of the bundle object, kept for the round trip.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry_from_canonical(d) for d in self.contracts]
+
+
+def looks_like_bundle(head: str) -> bool:
+    """Cheap sniff on the first kB: a JSON object that names the bundle format."""
+    stripped = head.lstrip("\ufeff \t\r\n")
+    return stripped.startswith("{") and BUNDLE_FORMAT in head
+
+
+@dataclass
+class RawBundle:
+    """A bundle whose envelope was checked; entries are still the JSON objects as read."""
+
+    raw_entries: list[Any]
+    generated_at: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_bundle(text: str | bytes) -> Bundle:
+    """Read a bundle; refuse it whole (FormatError) if any part does not follow the contract."""
+    return bundle_from_object(load_json(text))
+
+
+def load_json(data: str | bytes) -> Any:
+    """JSON from text or UTF-8 bytes, with a sentence for the user if it is broken."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+            line=exc.lineno,
+        ) from None
+
+
+def read_raw_bundle(text: str | bytes) -> RawBundle:
+    """Check the envelope (format, version, entries list) without validating each entry, so a
+    large bundle's entries can be validated while they are written (see the importer)."""
+    return raw_bundle_from_object(load_json(text))
+
+
+def raw_bundle_from_object(data: Any) -> RawBundle:
+    if not isinstance(data, dict):
+        raise FormatError("The file is JSON but not an atlas bundle (no top-level object).")
+    fmt, version = data.get("format"), data.get("version")
+    if fmt != BUNDLE_FORMAT:
+        raise FormatError(
+            f"This JSON file is not an atlas bundle (format is {fmt!r}, expected "
+            f"{BUNDLE_FORMAT!r}). Nothing was imported."
+        )
+    if version != BUNDLE_VERSION:
+        raise FormatError(
+            f"This atlas bundle has version {version!r}; this Atlas Desktop reads version "
+            f"{BUNDLE_VERSION}. Nothing was imported; a newer Atlas Desktop may read it."
+        )
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, list):
+        raise FormatError('The bundle has no "entries" list. Nothing was imported.')
+    extra = {k: v for k, v in data.items() if k not in {"format", "version", "generated_at",
+                                                        "entries"}}
+    generated = data.get("generated_at")
+    return RawBundle(raw_entries, generated if isinstance(generated, str) else None, extra)
+
+
+def bundle_problems_message(problems: list[str], total: int) -> str:
+    listed = "; ".join(problems[:_MAX_LISTED])
+    more = f" and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+    return (
+        f"{len(problems)} of {total} entries do not follow the atlas format "
+        f"({listed}{more}). Nothing was imported."
+    )
+
+
+def bundle_from_object(data: Any) -> Bundle:
+    raw = raw_bundle_from_object(data)
+    contracts, problems = parse_entry_objects(raw.raw_entries)
+    if problems:
+        raise FormatError(bundle_problems_message(problems, len(raw.raw_entries)))
+    return Bundle(contracts=contracts, generated_at=raw.generated_at, extra=raw.extra)
+
+
+def parse_entry_objects(raw_entries: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Canonical entry dicts, and one sentence per entry that failed (position and id)."""
+    entries: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for index, raw in enumerate(raw_entries):
+        try:
+            entries.append(canonical_entry_dict(raw))
+        except EntryFormatError as exc:
+            problems.append(describe_entry_problem(index, raw, exc))
+    return entries, problems
+
+
+def describe_entry_problem(index: int, raw: Any, exc: Exception) -> str:
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    where = f"entry {index + 1}" + (f" ({ident!r})" if isinstance(ident, str) else "")
+    return f"{where}: {exc}"
+
+
+def utc_timestamp() -> str:
+    return datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_bundle(
+    out: TextIO, entries: Iterable[Entry], *, generated_at: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Stream a bundle to ``out``, one entry per line; returns the number of entries."""
+    head: dict[str, Any] = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "generated_at": generated_at or utc_timestamp(),
+    }
+    for key, value in (extra or {}).items():
+        head.setdefault(key, value)
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": [')
+    count = 0
+    for entry in entries:
+        out.write("\n" if count == 0 else ",\n")
+        out.write(json.dumps(entry_to_contract(entry), ensure_ascii=False))
+        count += 1
+    out.write("\n]}\n")
+    return count
+
+
+def corrections_document(bodies: Iterable[str]) -> str:
+    """The outbox file: each report's POST body exactly as it would be sent."""
+    parts = ",\n".join(bodies)
+    head = json.dumps({"format": CORRECTIONS_FORMAT, "version": CORRECTIONS_VERSION})
+    return head[:-1] + ', "reports": [\n' + parts + ("\n" if parts else "") + "]}\n"

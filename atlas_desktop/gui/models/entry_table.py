@@ -1,0 +1,270 @@
+"""The list pane's model: only the ordered row keys of the current result live here.
+
+Rows are fetched from the library a block at a time when the view first asks for them and kept
+in a small LRU cache (Anki's browser table works this way), so a 100,000-row result costs
+one array of integers. Filtering and sorting happen in SQL; the model is then reset.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
+
+RowFetcher = Callable[[Sequence[int]], dict[int, ListRow]]
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    TITLE = 0
+    AUTHORS = 1
+    YEAR = 2
+    JOURNAL = 3
+    BADGES = 4
+    STATE = 5
+
+
+class Role(IntEnum):
+    ROW = Qt.ItemDataRole.UserRole + 1  # the ListRow
+    ENTRY_ID = Qt.ItemDataRole.UserRole + 2
+    PK = Qt.ItemDataRole.UserRole + 3
+    BADGES = Qt.ItemDataRole.UserRole + 4
+
+
+HEADERS = {
+    Column.TITLE: "Title",
+    Column.AUTHORS: "First author",
+    Column.YEAR: "Year",
+    Column.JOURNAL: "Journal",
+    Column.BADGES: "Badges",
+    Column.STATE: "Mine",
+}
+HEADER_TIPS = {
+    Column.TITLE: "Title of the paper (incomplete entries say what they lack)",
+    Column.AUTHORS: "First author, et al. when there are more",
+    Column.YEAR: "Year of publication",
+    Column.JOURNAL: "Journal",
+    Column.BADGES: "Atlas badges: evidence tier, confidence, PEM criteria, study type, review",
+    Column.STATE: "Your own marks: starred, has a note, report queued",
+}
+#: Which SQL order each sortable column asks for.
+SORT_FOR_COLUMN = {
+    Column.TITLE: SortKey.TITLE,
+    Column.AUTHORS: SortKey.FIRST_AUTHOR,
+    Column.YEAR: SortKey.YEAR_DESC,
+}
+
+BLOCK = 64
+CACHE_ROWS = 4096
+
+
+class EntryTableModel(QAbstractTableModel):
+    """Invariant: ``_pks`` is the whole ordered result; ``_cache`` holds at most
+    ``CACHE_ROWS`` display rows, any of which may be dropped and fetched again."""
+
+    sort_requested = Signal(object)  # SortKey
+    rows_fetched = Signal(int)
+
+    def __init__(self, fetch_rows: RowFetcher, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch_rows = fetch_rows
+        self._pks: Sequence[int] = ()
+        self._cache: OrderedDict[int, ListRow] = OrderedDict()
+        self._sort = SortKey.RELEVANCE
+
+    # ----------------------------------------------------------------- result
+
+    def set_result(self, result: SearchResult) -> None:
+        self.beginResetModel()
+        self._pks = result.pks
+        self._cache.clear()
+        self._sort = result.sort
+        self.endResetModel()
+
+    def complete_result(self, result: SearchResult) -> bool:
+        """Append the rest of a result whose first page is shown. The shown rows keep their
+        place (and the selection); returns False if the result no longer starts with them,
+        in which case it is shown afresh."""
+        shown = len(self._pks)
+        if len(result.pks) < shown or list(result.pks[:shown]) != list(self._pks):
+            self.set_result(result)
+            return False
+        if len(result.pks) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(result.pks) - 1)
+            self._pks = result.pks
+            self.endInsertRows()
+        return True
+
+    @property
+    def sort_key(self) -> SortKey:
+        return self._sort
+
+    def pks(self) -> Sequence[int]:
+        return self._pks
+
+    def pk_at(self, row: int) -> int | None:
+        return self._pks[row] if 0 <= row < len(self._pks) else None
+
+    def row_of_pk(self, pk: int) -> int | None:
+        try:
+            return list(self._pks).index(pk) if len(self._pks) < 200_000 else None
+        except ValueError:
+            return None
+
+    def list_row(self, row: int) -> ListRow | None:
+        pk = self.pk_at(row)
+        if pk is None:
+            return None
+        cached = self._cache.get(pk)
+        if cached is not None:
+            self._cache.move_to_end(pk)
+            return cached
+        self._fetch_block(row)
+        return self._cache.get(pk)
+
+    def refresh_rows(self) -> None:
+        """User data or the catalogue changed: drop cached rows and repaint what is visible."""
+        self._cache.clear()
+        if self._pks:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._pks) - 1, len(Column) - 1)
+            )
+
+    def _fetch_block(self, row: int) -> None:
+        start = (row // BLOCK) * BLOCK
+        wanted = [pk for pk in self._pks[start : start + BLOCK] if pk not in self._cache]
+        if not wanted:
+            return
+        fetched = self._fetch_rows(wanted)
+        for pk in wanted:
+            found = fetched.get(pk)
+            if found is not None:
+                self._cache[pk] = found
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        self.rows_fetched.emit(len(fetched))
+
+    # ----------------------------------------------------------------- Qt model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._pks)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[column]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._pks):
+            return None
+        if role == Role.PK:
+            return self._pks[index.row()]
+        row = self.list_row(index.row())
+        if row is None:
+            return None
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, column)
+        if role == Role.ROW:
+            return row
+        if role == Role.ENTRY_ID:
+            return row.id
+        if role == Role.BADGES:
+            return row.badges
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return _accessible(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.YEAR:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is SQL's job: tell the window which order is wanted."""
+        key = SORT_FOR_COLUMN.get(Column(column)) if 0 <= column < len(Column) else None
+        if key is None:
+            key = SortKey.RELEVANCE
+        elif key is SortKey.YEAR_DESC and order == Qt.SortOrder.AscendingOrder:
+            key = SortKey.YEAR_ASC
+        self.sort_requested.emit(key)
+
+
+def _display(row: ListRow, column: Column) -> str | None:
+    if column is Column.TITLE:
+        prefix = "Withdrawn — " if row.withdrawn else ""
+        return prefix + row.display_title
+    if column is Column.AUTHORS:
+        return row.authors_short or "—"
+    if column is Column.YEAR:
+        return str(row.year) if row.year else "—"
+    if column is Column.JOURNAL:
+        return row.journal or "—"
+    if column is Column.BADGES:
+        return " · ".join(text for _, text in row.badges)
+    if column is Column.STATE:
+        return state_text(row)
+    return None
+
+
+def state_text(row: ListRow) -> str:
+    marks = []
+    if row.starred:
+        marks.append("Starred")
+    if row.noted:
+        marks.append("Note")
+    if row.reported:
+        marks.append("Report queued")
+    return ", ".join(marks)
+
+
+def _tooltip(row: ListRow, column: Column) -> str | None:
+    if column is Column.TITLE:
+        tip = row.display_title
+        if row.incomplete:
+            tip += "\nThis entry is incomplete; open it to see what is missing."
+        if row.withdrawn:
+            tip += "\nThe atlas has withdrawn this entry; your notes on it are kept."
+        if row.origin == "mine":
+            tip += "\nFrom your own library (imported), not from the atlas."
+        return tip
+    if column is Column.STATE:
+        return state_text(row) or "Nothing of yours on this entry yet"
+    return _display(row, column)
+
+
+def _accessible(row: ListRow, column: Column) -> str | None:
+    if column is Column.BADGES:
+        return "Badges: " + (", ".join(t for _, t in row.badges) or "none")
+    if column is Column.STATE:
+        return state_text(row) or "No marks"
+    return _display(row, column)

@@ -1,0 +1,105 @@
+"""Reading the catalogue: search, entry details, list rows, bundle export."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from atlas_desktop.domain.entry import Entry, entry_to_contract
+from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
+from atlas_desktop.domain.query import parse_query
+from atlas_desktop.formats.bundle import write_bundle
+from atlas_desktop.formats.files import atomic_text_writer
+from atlas_desktop.store import catalogue as cat
+from atlas_desktop.store import search as store_search
+from atlas_desktop.store import user as user_store
+
+from .context import LibraryContext
+
+
+class CatalogueService:
+    def __init__(self, ctx: LibraryContext) -> None:
+        self._ctx = ctx
+
+    def search(
+        self, *, text: str, sort: SortKey = SortKey.RELEVANCE, limit: int | None = None,
+        exact_total: bool = True,
+    ) -> SearchResult:
+        """Run the search box's query language. Never raises for broken syntax.
+
+        With ``limit`` only the first rows come back (``complete`` is then False if there
+        are more); ``exact_total=False`` skips counting such a long result (total -1).
+        """
+        query = parse_query(text)
+        with self._ctx.db.read() as conn:
+            return store_search.run_search(conn, query, sort=sort, limit=limit,
+                                           exact_total=exact_total)
+
+    def count(self, *, text: str) -> int:
+        """How many entries a query matches."""
+        query = parse_query(text)
+        with self._ctx.db.read() as conn:
+            return store_search.count_matches(conn, store_search.compile_query(query))
+
+    def count_all(self) -> int:
+        """Entries in the library (withdrawn ones excluded)."""
+        with self._ctx.db.read() as conn:
+            return cat.count_entries(conn)
+
+    def get_entry(self, *, entry_id: str) -> Entry | None:
+        with self._ctx.db.read() as conn:
+            return cat.get_entry(conn, entry_id)
+
+    def get_entries(self, *, entry_ids: Sequence[str]) -> list[Entry]:
+        with self._ctx.db.read() as conn:
+            return cat.get_entries(conn, entry_ids)
+
+    def get_entries_by_pk(self, *, pks: Sequence[int]) -> list[Entry]:
+        with self._ctx.db.read() as conn:
+            return cat.get_entries_by_pk(conn, pks)
+
+    def ids_for_pks(self, *, pks: Sequence[int]) -> list[str]:
+        with self._ctx.db.read() as conn:
+            return cat.ids_for_pks(conn, pks)
+
+    def pk_for_id(self, *, entry_id: str) -> int | None:
+        with self._ctx.db.read() as conn:
+            return cat.pk_for_id(conn, entry_id)
+
+    def list_rows(self, *, pks: Sequence[int]) -> dict[int, ListRow]:
+        with self._ctx.db.read() as conn:
+            return cat.list_rows(conn, pks)
+
+    def show(self, *, entry_id: str) -> dict[str, Any] | None:
+        """The contract object of an entry, plus ``user`` data and ``incomplete`` fields."""
+        with self._ctx.db.read() as conn:
+            entry = cat.get_entry(conn, entry_id)
+            if entry is None:
+                return None
+            data = user_store.user_data(conn, entry_id)
+        out = entry_to_contract(entry)
+        out["user"] = data.to_dict()
+        out["incomplete"] = entry.missing_fields()
+        out["origin"] = entry.origin.value
+        out["withdrawn"] = entry.withdrawn
+        return out
+
+    def export_bundle(self, *, path: Path | None, query: str | None = None,
+                      out: TextIO | None = None) -> int:
+        """Write live entries (all, or a search result) as a bundle; returns how many.
+
+        With ``path`` the file is written to a temporary name and renamed when complete, so a
+        failed export never leaves half a file; without it the bundle goes to ``out``.
+        """
+        with self._ctx.db.read() as conn:
+            result = store_search.run_search(conn, parse_query(query or ""), sort=SortKey.YEAR_DESC)
+            entries = (
+                e for e in cat.iter_entries_by_pk(conn, list(result.pks)) if not e.withdrawn
+            )
+            if path is None:
+                assert out is not None
+                return write_bundle(out, entries)
+            with atomic_text_writer(path) as handle:
+                return write_bundle(handle, entries)
+

@@ -1,0 +1,340 @@
+"""Running a parsed :class:`Query` against the catalogue: FTS5 for words, SQL for filters.
+
+Ranking costs time in proportion to the number of matches, so it is used only where it pays:
+when the words of the query are selective. A prefix such as ``f`` that matches most of the
+library is listed in the default order instead of ranking 100,000 rows (the user will type
+another letter long before they read that far).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from sqlalchemy import Connection
+
+from atlas_desktop.domain.entry import normalise_doi
+from atlas_desktop.domain.listing import SearchResult, SortKey
+from atlas_desktop.domain.query import FilterClause, FilterKind, Query, TextClause, TextField
+
+from .rows import PK_MASK
+
+#: Column weights for bm25: title, authors, journal, summary, body, tags.
+BM25_WEIGHTS: Final = "10.0, 6.0, 2.0, 3.0, 1.0, 4.0"
+#: Shortest word that is matched as a prefix ("fat" finds "fatigue").
+MIN_PREFIX: Final = 3
+#: Rank by relevance only when at most this many rows match. Ranking costs 2-4 µs a match;
+#: past this, newest-first order serves a reader as well, at a fraction of the cost.
+RANK_LIMIT: Final = 5_000
+
+_FTS_COLUMN: Final = {
+    TextField.TITLE: "title",
+    TextField.AUTHOR: "authors",
+    TextField.JOURNAL: "journal",
+}
+_ORDER_BY: Final = {
+    SortKey.YEAR_DESC: "e.search_key",
+    SortKey.YEAR_ASC: "e.year IS NULL, e.year, e.sort_title, e.pk",
+    SortKey.TITLE: "e.sort_title, e.year DESC, e.pk",
+    SortKey.FIRST_AUTHOR: "e.first_author, e.year DESC, e.pk",
+}
+_TOKEN_RE: Final = re.compile(r"\w+", re.UNICODE)
+# Withdrawn entries the user attached something to. Uncorrelated, so SQLite evaluates it once
+# per query, and the default filter stays answerable from the covering list indexes.
+_VISIBLE: Final = """(e.withdrawn_at IS NULL OR e.pk IN (
+    SELECT w.pk FROM entries w WHERE w.withdrawn_at IS NOT NULL AND (
+        EXISTS (SELECT 1 FROM notes n WHERE n.entry_id = w.id)
+        OR EXISTS (SELECT 1 FROM entry_state s WHERE s.entry_id = w.id
+                   AND s.starred_at IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM collection_entries ce WHERE ce.entry_id = w.id)
+        OR EXISTS (SELECT 1 FROM entry_labels el WHERE el.entry_id = w.id)
+        OR EXISTS (SELECT 1 FROM reports r WHERE r.entry_id = w.id))))"""
+
+
+@dataclass
+class CompiledQuery:
+    """SQL pieces for one query: an FTS expression (or None) and WHERE terms with params."""
+
+    match: str | None = None
+    #: FTS expression whose matches are excluded (only-negative text queries).
+    exclude_match: str | None = None
+    where: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def where_sql(self) -> str:
+        return " AND ".join(self.where) if self.where else "1"
+
+
+def fts_string(text: str) -> str:
+    """An FTS5 string literal: the tokenizer turns it into a phrase."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _text_expression(clause: TextClause) -> str | None:
+    if clause.phrase:
+        if not _TOKEN_RE.search(clause.text):
+            return None
+        expr = fts_string(clause.text)
+    else:
+        words = [w for w in clause.text.split() if _TOKEN_RE.search(w)]
+        if not words:
+            return None
+        parts = []
+        for word in words:
+            tokens = _TOKEN_RE.findall(word)
+            # Prefix matching starts at three letters. One or two letters ("ME", "vitamin D",
+            # "IL 6") are whole words: as prefixes they would match a large part of the
+            # vocabulary, cost a hundred milliseconds and find everything anyway.
+            prefix = len(tokens[-1]) >= MIN_PREFIX
+            parts.append(fts_string(word) + ("*" if prefix else ""))
+        expr = " AND ".join(parts)
+        if len(parts) > 1:
+            expr = f"({expr})"
+    column = _FTS_COLUMN.get(clause.field)
+    if column is not None:
+        expr = f"{{{column}}} : ({expr})" if " " in expr else f"{{{column}}} : {expr}"
+    return expr
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filter_sql(clause: FilterClause) -> tuple[str, list[Any]] | None:
+    kind, value = clause.kind, clause.value
+    if kind is FilterKind.YEAR:
+        parts, params = [], []
+        if clause.low is not None:
+            parts.append("e.year >= ?")
+            params.append(clause.low)
+        if clause.high is not None:
+            parts.append("e.year <= ?")
+            params.append(clause.high)
+        return " AND ".join(parts), params
+    if kind is FilterKind.TAG:
+        category, sep, label = value.partition(":")
+        if sep and label.strip():
+            return (
+                "EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_pk = e.pk AND "
+                "(t.label = ? COLLATE NOCASE OR (t.category = ? COLLATE NOCASE AND "
+                "t.label = ? COLLATE NOCASE)))",
+                [value, category.strip(), label.strip()],
+            )
+        return (
+            "EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_pk = e.pk AND "
+            "t.label = ? COLLATE NOCASE)",
+            [value],
+        )
+    if kind is FilterKind.PEM:
+        return "e.pem = ?", [value]
+    if kind is FilterKind.STUDY_TYPE:
+        return "e.study_type LIKE ? ESCAPE '\\'", [f"%{_like_escape(value)}%"]
+    if kind is FilterKind.TIER:
+        return "e.evidence_tier LIKE ? ESCAPE '\\'", [f"{_like_escape(value)}%"]
+    if kind is FilterKind.CONFIDENCE:
+        return "e.confidence LIKE ? ESCAPE '\\'", [f"{_like_escape(value)}%"]
+    if kind is FilterKind.REVIEW_STATUS:
+        return "e.review_status LIKE ? ESCAPE '\\'", [f"%{_like_escape(value)}%"]
+    if kind is FilterKind.DOI:
+        return "e.doi_norm = ?", [(normalise_doi(value) or value).lower()]
+    if kind is FilterKind.PMID:
+        return "e.pmid = ?", [value]
+    if kind is FilterKind.COLLECTION:
+        return (
+            "EXISTS (SELECT 1 FROM collection_entries ce JOIN collections c "
+            "ON c.id = ce.collection_id WHERE ce.entry_id = e.id AND c.deleted_at IS NULL "
+            "AND c.name = ? COLLATE NOCASE)",
+            [value],
+        )
+    if kind is FilterKind.LABEL:
+        return (
+            "EXISTS (SELECT 1 FROM entry_labels el JOIN labels l ON l.id = el.label_id "
+            "WHERE el.entry_id = e.id AND l.name = ? COLLATE NOCASE)",
+            [value],
+        )
+    if kind is FilterKind.IS:
+        return _IS_SQL[value], []
+    return None  # pragma: no cover - every kind is handled above
+
+
+_IS_SQL: Final = {
+    "starred": "EXISTS (SELECT 1 FROM entry_state s WHERE s.entry_id = e.id "
+    "AND s.starred_at IS NOT NULL)",
+    "read": "EXISTS (SELECT 1 FROM entry_state s WHERE s.entry_id = e.id "
+    "AND s.read_at IS NOT NULL)",
+    "unread": "NOT EXISTS (SELECT 1 FROM entry_state s WHERE s.entry_id = e.id "
+    "AND s.read_at IS NOT NULL)",
+    "noted": "EXISTS (SELECT 1 FROM notes n WHERE n.entry_id = e.id)",
+    "reported": "EXISTS (SELECT 1 FROM reports r WHERE r.entry_id = e.id "
+    "AND r.status != 'withdrawn')",
+    "incomplete": "e.missing != ''",
+    "withdrawn": "e.withdrawn_at IS NOT NULL",
+    "mine": "e.origin = 'mine'",
+    "atlas": "e.origin = 'atlas'",
+}
+
+
+def compile_query(query: Query) -> CompiledQuery:
+    compiled = CompiledQuery()
+    positives: list[str] = []
+    negatives: list[str] = []
+    for clause in query.text_clauses:
+        expr = _text_expression(clause)
+        if expr is None:
+            continue
+        (negatives if clause.negated else positives).append(expr)
+    if positives:
+        compiled.match = " AND ".join(positives)
+        if negatives:
+            compiled.match = f"({compiled.match}) NOT ({' OR '.join(negatives)})"
+    elif negatives:
+        compiled.exclude_match = " OR ".join(negatives)
+
+    wants_withdrawn = False
+    for clause in query.filters:
+        sql = _filter_sql(clause)
+        if sql is None or not sql[0]:
+            continue
+        text, params = sql
+        if clause.kind is FilterKind.IS and clause.value == "withdrawn" and not clause.negated:
+            wants_withdrawn = True
+        compiled.where.append(f"NOT ({text})" if clause.negated else f"({text})")
+        compiled.params.extend(params)
+    if compiled.exclude_match is not None:
+        compiled.where.append(
+            f"e.pk NOT IN (SELECT rowid & {PK_MASK} FROM entries_fts WHERE entries_fts MATCH ?)"
+        )
+        compiled.params.append(compiled.exclude_match)
+    if not wants_withdrawn:
+        # Withdrawn entries stay out of sight unless the user attached something to them.
+        compiled.where.append(_VISIBLE)
+    return compiled
+
+
+_MASK: Final = PK_MASK
+#: The default filter alone: only withdrawn entries without user data are hidden.
+_HIDDEN_SQL: Final = """
+SELECT w.pk FROM entries w WHERE w.withdrawn_at IS NOT NULL AND NOT (
+    EXISTS (SELECT 1 FROM notes n WHERE n.entry_id = w.id)
+    OR EXISTS (SELECT 1 FROM entry_state s WHERE s.entry_id = w.id AND s.starred_at IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM collection_entries ce WHERE ce.entry_id = w.id)
+    OR EXISTS (SELECT 1 FROM entry_labels el WHERE el.entry_id = w.id)
+    OR EXISTS (SELECT 1 FROM reports r WHERE r.entry_id = w.id))
+"""
+
+
+def run_search(
+    conn: Connection,
+    query: Query,
+    *,
+    sort: SortKey = SortKey.RELEVANCE,
+    limit: int | None = None,
+    exact_total: bool = True,
+) -> SearchResult:
+    """The ordered row keys of a query, or its first ``limit`` of them.
+
+    Order: relevance (bm25) when at most :data:`RANK_LIMIT` rows match; otherwise, and for
+    ``YEAR_DESC``, the sort key (newest year first, then title), in which the full-text index
+    yields its matches already sorted, so a first page costs a few hundred rows. Other sorts
+    are done by SQL. With ``exact_total=False`` a first page reports ``total`` -1 instead of
+    counting a long result (the window counts in the background).
+    """
+    compiled = compile_query(query)
+    params: list[Any] = list(compiled.params)
+    limit_sql = f" LIMIT {int(limit)}" if limit is not None else ""
+    ranked = False
+    effective = SortKey.YEAR_DESC if sort is SortKey.RELEVANCE else sort
+    only_default_filter = compiled.where == [_VISIBLE] and compiled.exclude_match is None
+    pks: array[int] | None = None
+
+    if compiled.match is None:
+        order = "e.search_key" if effective is SortKey.YEAR_DESC else _ORDER_BY[effective]
+        sql = f"SELECT e.pk FROM entries e WHERE {compiled.where_sql()} ORDER BY {order}"
+        pks = _fetch(conn, sql + limit_sql, params)
+    else:
+        head: list[int] | None = None
+        if sort is SortKey.RELEVANCE or effective is SortKey.YEAR_DESC:
+            # One capped walk in sort-key order tells whether ranking is worth it and, for a
+            # long result, already holds its first page.
+            head = [r[0] for r in conn.exec_driver_sql(
+                f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
+                f"ORDER BY rowid LIMIT {RANK_LIMIT + 1}", (compiled.match,))]
+            ranked = sort is SortKey.RELEVANCE and len(head) <= RANK_LIMIT
+        if ranked and only_default_filter:
+            effective = SortKey.RELEVANCE
+            # Rank inside the index; no join (it costs more than the ranking itself).
+            hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
+            fetch = f" LIMIT {int(limit) + len(hidden)}" if limit is not None else ""
+            rows = conn.exec_driver_sql(
+                f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
+                f"ORDER BY bm25(entries_fts, {BM25_WEIGHTS}), rowid{fetch}", (compiled.match,))
+            found = array("q", (r[0] for r in rows if r[0] not in hidden))
+            pks = found[:limit] if limit is not None else found
+        elif ranked:
+            effective = SortKey.RELEVANCE
+            sql = (
+                f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
+                f"ON e.pk = (f.rowid & {_MASK}) "
+                f"WHERE entries_fts MATCH ? AND {compiled.where_sql()} "
+                f"ORDER BY bm25(entries_fts, {BM25_WEIGHTS}), f.rowid{limit_sql}"
+            )
+            pks = _fetch(conn, sql, [compiled.match, *params])
+        elif effective is SortKey.YEAR_DESC and only_default_filter and head is not None:
+            hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
+            if limit is not None and len(head) > limit + len(hidden):
+                pks = array("q", [pk for pk in head if pk not in hidden][:limit])
+            else:
+                rows = conn.exec_driver_sql(
+                    f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
+                    f"ORDER BY rowid", (compiled.match,))
+                found = array("q", (r[0] for r in rows if r[0] not in hidden))
+                pks = found[:limit] if limit is not None else found
+        elif effective is SortKey.YEAR_DESC:
+            sql = (
+                f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
+                f"ON e.pk = (f.rowid & {_MASK}) "
+                f"WHERE entries_fts MATCH ? AND {compiled.where_sql()} ORDER BY f.rowid"
+                f"{limit_sql}"
+            )
+            pks = _fetch(conn, sql, [compiled.match, *params])
+        else:
+            sql = (
+                f"SELECT e.pk FROM entries e WHERE e.pk IN (SELECT rowid & {_MASK} FROM "
+                f"entries_fts WHERE entries_fts MATCH ?) AND {compiled.where_sql()} "
+                f"ORDER BY {_ORDER_BY[effective]}{limit_sql}"
+            )
+            pks = _fetch(conn, sql, [compiled.match, *params])
+
+    complete = limit is None or len(pks) < limit
+    if complete:
+        total = len(pks)
+    else:
+        total = count_matches(conn, compiled) if exact_total else -1
+    return SearchResult(pks=pks, total=total, ranked=ranked, hints=query.hints,
+                        sort=effective, complete=complete)
+
+
+def _fetch(conn: Connection, sql: str, params: list[Any]) -> array[int]:
+    return array("q", (r[0] for r in conn.exec_driver_sql(sql, tuple(params))))
+
+
+def count_matches(conn: Connection, compiled: CompiledQuery) -> int:
+    params: list[Any] = list(compiled.params)
+    if compiled.match is not None:
+        if compiled.where == [_VISIBLE] and compiled.exclude_match is None:
+            hidden = conn.exec_driver_sql(f"SELECT count(*) FROM ({_HIDDEN_SQL})").scalar()
+            total = conn.exec_driver_sql(
+                "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH ?", (compiled.match,)
+            ).scalar()
+            if not hidden:
+                return int(total or 0)
+        sql = (
+            f"SELECT count(*) FROM entries_fts f JOIN entries e ON e.pk = (f.rowid & {_MASK}) "
+            f"WHERE entries_fts MATCH ? AND {compiled.where_sql()}"
+        )
+        params.insert(0, compiled.match)
+    else:
+        sql = f"SELECT count(*) FROM entries e WHERE {compiled.where_sql()}"
+    return int(conn.exec_driver_sql(sql, tuple(params)).scalar() or 0)

@@ -1,0 +1,85 @@
+"""Shared fixtures. Every test gets its own library folder; Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("ATLAS_DESKTOP_DATA_DIR", None)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ATLAS_SHARED_DIR", REPO.parent / "shared"))
+SEEDS_DIR = SHARED / "seeds"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def seed_files() -> list[Path]:
+    files = sorted(SEEDS_DIR.glob("*.txt"))
+    assert len(files) == 5, f"expected the five atlas seed pages in {SEEDS_DIR}"
+    return files
+
+
+@pytest.fixture
+def seeds() -> list[Path]:
+    return seed_files()
+
+
+@pytest.fixture
+def library_paths(tmp_path: Path):
+    from atlas_desktop.paths import LibraryPaths
+
+    return LibraryPaths(tmp_path / "library")
+
+
+@pytest.fixture
+def library(library_paths):
+    from atlas_desktop.services import open_library
+
+    lib = open_library(library_paths)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def seeded_library(library, seeds):
+    report = library.importer.import_files(paths=seeds)
+    assert report.committed and not report.errors
+    return library
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys):
+    """Run the CLI in-process against a fresh library folder: returns (code, out, err)."""
+    from atlas_desktop.app import main
+
+    data_dir = tmp_path / "cli-library"
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--data-dir", str(data_dir), *args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    run.data_dir = data_dir  # type: ignore[attr-defined]
+    return run
+
+
+def run_cli_process(*args: str, data_dir: Path, timeout: float = 60, **kw):
+    """The real executable in a child process (exit codes, start-up)."""
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "atlas_desktop", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        **kw,
+    )

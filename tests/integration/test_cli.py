@@ -1,0 +1,91 @@
+"""The command line: JSON shapes, exit codes, and nothing changed on bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli_process
+
+SEED_IDS = [
+    "heins-2013-role-therapeutic",
+    "daniels-2011-socialization-model",
+    "twisk-2009-review-cognitive",
+    "stein-improving-therapeutic",
+    "van-der-vaart-2019",
+]
+
+
+def test_import_show_search_export_round(cli, seeds, tmp_path):
+    code, out, _ = cli("import", "--json", *map(str, seeds))
+    assert code == 0
+    report = json.loads(out)
+    assert report["imported"] == SEED_IDS and report["updated"] == [] and report["errors"] == []
+
+    code, out, _ = cli("import", "--json", str(seeds[0]))
+    assert json.loads(out)["updated"] == ["heins-2013-role-therapeutic"]
+
+    code, out, _ = cli("show", "twisk-2009-review-cognitive", "--json")
+    shown = json.loads(out)
+    assert shown["badges"]["pem"] == "required"
+    assert shown["tags"]["Symptom"][0] == "Post-Exertional Malaise"
+    assert shown["user"]["note"] is None and shown["incomplete"] == []
+
+    code, out, _ = cli("show", "van-der-vaart-2019", "--json")
+    assert json.loads(out)["incomplete"] == ["title", "authors", "doi", "pmid"]
+
+    code, out, _ = cli("search", "therapeutic relationship", "--json")
+    hits = json.loads(out)
+    assert hits[0]["id"] == "heins-2013-role-therapeutic"
+    assert set(hits[0]) == {"id", "title", "authors", "year", "badges"}
+
+    code, out, _ = cli("search", "", "--json", "--limit", "2")
+    assert len(json.loads(out)) == 2
+
+    target = tmp_path / "out.json"
+    code, _, _ = cli("export", "--format", "bundle", "--query", "pem:required", "-o", str(target))
+    bundle = json.loads(target.read_text())
+    assert [e["id"] for e in bundle["entries"]] == ["twisk-2009-review-cognitive"]
+
+
+def test_bad_input_exits_1_with_a_message_and_changes_nothing(cli, seeds, tmp_path):
+    cli("import", str(seeds[0]))
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    code, out, err = cli("import", "--json", str(bad))
+    assert code == 1
+    assert "binary" in err
+    assert json.loads(out)["errors"][0]["file"] == str(bad)
+    code, out, _ = cli("search", "", "--json")
+    assert [h["id"] for h in json.loads(out)] == ["heins-2013-role-therapeutic"]
+
+    code, _, err = cli("show", "no-such-entry")
+    assert code == 1 and "no entry" in err
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["search", "--limit", "zero"], ["show"],
+                                  ["import"]])
+def test_bad_usage_exits_2(cli, args):
+    code, _, _ = cli(*args)
+    assert code == 2
+
+
+def test_real_process_exit_codes_and_environment_variable(tmp_path, seeds):
+    data = tmp_path / "lib"
+    proc = run_cli_process("import", str(seeds[2]), data_dir=data)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli_process("show", "twisk-2009-review-cognitive", "--json", data_dir=data)
+    assert json.loads(proc.stdout)["pmid"] == "19855350"
+    proc = run_cli_process("bogus-command", data_dir=data)
+    assert proc.returncode == 2
+
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ATLAS_DESKTOP_DATA_DIR": str(data)}
+    proc = subprocess.run([sys.executable, "-m", "atlas_desktop", "search", "review", "--json"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert [h["id"] for h in json.loads(proc.stdout)] == ["twisk-2009-review-cognitive"]
+    assert (data / "library.sqlite3").exists()
