@@ -134,6 +134,26 @@ class Badges:
             out[key] = value
         return out
 
+    def short_labels(self) -> list[tuple[str, str]]:
+        """Compact pill texts for the list, most decisive first: PEM criteria, evidence tier
+        ("E0"), confidence, study type, review status. Still words, never colour alone."""
+        out: list[tuple[str, str]] = []
+        if self.pem:
+            out.append(("pem", PEM_LABELS.get(self.pem, f"PEM {self.pem}")))
+        if self.evidence_tier:
+            out.append(("evidence_tier", self.evidence_tier.split()[0]))
+        if self.confidence:
+            out.append(("confidence", self.confidence))
+        if self.study_type:
+            out.append(("study_type", self.study_type))
+        if self.review_status:
+            out.append(("review_status", self.review_status))
+        if self.peer_reviewed is False:
+            out.append(("peer_reviewed", "Not peer-reviewed"))
+        for key, value in self.extra.items():
+            out.extend(("extra", text) for text in _extra_badge_texts(key, value))
+        return out
+
     def labels(self) -> list[tuple[str, str]]:
         """``(kind, text)`` pairs as shown on a badge pill; text never relies on colour."""
         out: list[tuple[str, str]] = []

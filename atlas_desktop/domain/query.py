@@ -10,6 +10,7 @@ Grammar (whitespace separates clauses; every clause may be negated with a leadin
     tag:"Post-Exertional Malaise"                 a tag in any category
     pem:required    pem:not_required  pem:unknown
     type:review     tier:E0  confidence:moderate  status:reviewed
+                    (a quoted value matches exactly: status:"Reviewed")
     is:starred      is:noted  is:reported  is:read  is:unread  is:incomplete
     is:withdrawn    is:mine  is:atlas
     collection:"Clinic talk"   label:urgent   doi:10.1/x   pmid:123
@@ -21,7 +22,7 @@ user) and the parser keeps whatever it can use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
@@ -120,6 +121,9 @@ class FilterClause:
     #: For year filters: inclusive bounds, either may be None.
     low: int | None = None
     high: int | None = None
+    #: A quoted value matches exactly (``status:"Reviewed"``); a bare one as a prefix or
+    #: part (``type:review`` finds Review-Narrative).
+    exact: bool = False
 
 
 Clause = TextClause | FilterClause
@@ -212,7 +216,10 @@ def _clause_from_token(match: re.Match[str], hints: list[str]) -> Clause | None:
                 return None
             return _text_clause(value, _FIELD_ALIASES[key], is_phrase, negated)
         if key in _FILTER_ALIASES:
-            return _filter_clause(_FILTER_ALIASES[key], name, value, negated, hints)
+            clause = _filter_clause(_FILTER_ALIASES[key], name, value, negated, hints)
+            if clause is not None and is_phrase:
+                clause = replace(clause, exact=True)
+            return clause
         # Not a filter we know: "ME/CFS:" or "note:xyz" is searched as plain words.
         hints.append(f"“{name}:” is not a known filter; it is searched as words.")
         value = f"{name} {value}".strip()

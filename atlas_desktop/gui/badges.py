@@ -101,13 +101,15 @@ def badge_tooltip(kind: str, text: str) -> str:
             "post-exertional malaise."
     if kind == "evidence_tier":
         return (
-            f"Evidence tier “{text}”: where the atlas places this type of study on its evidence "
-            "scale. It describes the kind of evidence, not the quality of this paper."
+            f"Evidence tier {text}: where the atlas places this type of study on its evidence "
+            "scale (E0 is the highest). It describes the kind of evidence, not the quality of "
+            "this paper."
         )
     if kind == "confidence":
+        level = text.removesuffix(" confidence")
         return (
-            f"{text}: how sure the atlas is of its own reading of this paper, not how strong "
-            "the paper's findings are."
+            f"{level} confidence: how sure the atlas is of its own reading of this paper, not "
+            "how strong the paper's findings are."
         )
     if kind == "study_type":
         return f"Study type: {text}, the design of the study."

@@ -1,65 +1,141 @@
-"""The main window: search box, the list of entries, and the detail pane."""
+"""The main window: filters on the left, the list (with the evidence chart) in the middle, the
+entry and the user's note on the right."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+import html
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
     QSplitter,
     QTableView,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
-from atlas_desktop.domain.listing import SearchResult, SortKey
+from atlas_desktop.domain.annotations import LABEL_COLOURS
+from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.listing import Facets, SearchResult, SortKey
 from atlas_desktop.domain.query import QUERY_HELP
 from atlas_desktop.services import Library
+from atlas_desktop.services.annotations import AnnotationError
 
-from .models.entry_table import Column, EntryTableModel
+from .delegates.badge_delegate import BadgeDelegate, StateDelegate
+from .dialogs.outbox_dialog import OutboxDialog
+from .dialogs.report_dialog import ReportDialog
+from .icons import app_icon, icon
+from .models.entry_table import HEADERS, Column, EntryTableModel
 from .panes.detail_pane import DetailPane
+from .panes.evidence_chart import EvidenceChart
+from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .runner import Runner
+from .search_controller import SearchController
+from .window_actions import SHORTCUTS_HELP, build_menus, create_actions
 
 SEARCH_DEBOUNCE_MS = 120
-#: Rows fetched at once per keystroke; the rest of a long result follows in the background.
-FIRST_PAGE = 300
+SORT_CHOICES = (
+    (SortKey.RELEVANCE, "Best match"),
+    (SortKey.YEAR_DESC, "Newest first"),
+    (SortKey.YEAR_ASC, "Oldest first"),
+    (SortKey.TITLE, "Title"),
+    (SortKey.FIRST_AUTHOR, "First author"),
+)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, runner: Runner) -> None:
+    #: Library changes arrive on whatever thread made them; this hops to the UI thread.
+    changes_arrived = Signal(object)
+
+    def __init__(self, library: Library, runner: Runner, *,
+                 settings: QSettings | None = None) -> None:
         super().__init__()
         self.library = library
         self.runner = runner
+        self.settings = settings or QSettings()
         self.setObjectName("MainWindow")
-        self.setWindowTitle(f"Atlas Desktop — {library.paths.data_dir.name}")
-        self.resize(1280, 800)
-        self._sort = SortKey.RELEVANCE
+        self.setWindowTitle("Atlas Desktop")
+        self.setWindowIcon(app_icon())
+        self.resize(1400, 860)
         self._total = 0
-        self._search_seq = 0
+        self._deleted_collection: tuple[int, str] | None = None
 
+        self.actions = create_actions(self)
+        self.search = SearchController(library, runner, self)
+        self._build_search_bar()
+        self._build_central()
+        self.labels_menu = QMenu("&Labels", self)
+        self.collections_menu = QMenu("Add to &collection", self)
+        self.labels_menu.aboutToShow.connect(self._fill_labels_menu)
+        self.collections_menu.aboutToShow.connect(self._fill_collections_menu)
+        self.menus = build_menus(self, self.actions, labels_menu=self.labels_menu,
+                                 collections_menu=self.collections_menu)
+        self._build_status_bar()
+        self._connect()
+        self._restore_settings()
+        self.changes_arrived.connect(self._on_changes_arrived)
+        self._unsubscribe = library.subscribe(self.changes_arrived.emit)
+        self._refresh_collections()
+        self._refresh_status_counts()
+        self.run_search()
+
+    # ================================================================= building
+
+    def _build_search_bar(self) -> None:
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("SearchBox")
         self.search_box.setAccessibleName("Search the library")
-        self.search_box.setPlaceholderText('Search: words, "phrases", -exclude, author:, year:2010-2015…')
+        self.search_box.setPlaceholderText(
+            'Search: words, "phrases", -exclude, author:, year:2010-2015, '
+            'tag:"Post-Exertional Malaise", pem:required, is:starred…')
         self.search_box.setToolTip(QUERY_HELP)
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_box.installEventFilter(self)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search_box.textChanged.connect(lambda _text: self._debounce.start())
-
+        self.sort_combo = QComboBox(self)
+        self.sort_combo.setObjectName("SortCombo")
+        self.sort_combo.setAccessibleName("Order of the list")
+        for key, label in SORT_CHOICES:
+            self.sort_combo.addItem(label, key)
+        self.hint_label = QLabel(self)
+        self.hint_label.setObjectName("SearchHint")
+        self.hint_label.setStyleSheet("color: #a15c00;")
         toolbar = QToolBar("Search", self)
-        toolbar.setObjectName("SearchToolbar")
+        toolbar.setObjectName("MainToolbar")
         toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addWidget(self.search_box)
+        # A toolbar shows or hides its widgets through their actions.
+        self.hint_action = toolbar.addWidget(self.hint_label)
+        self.hint_action.setVisible(False)
+        sort_label = QLabel(" Order: ", self)
+        toolbar.addWidget(sort_label)
+        toolbar.addWidget(self.sort_combo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.actions.outbox)
+        self.toolbar = toolbar
         self.addToolBar(toolbar)
 
+    def _build_central(self) -> None:
         self.model = EntryTableModel(lambda pks: self.library.catalogue.list_rows(pks=pks), self)
-        self.model.sort_requested.connect(self._on_model_sort_requested)
         self.table = QTableView(self)
         self.table.setObjectName("EntryTable")
         self.table.setAccessibleName("Entries")
@@ -67,107 +143,641 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setItemDelegateForColumn(Column.BADGES, BadgeDelegate(self.table))
+        self.table.setItemDelegateForColumn(Column.STATE, StateDelegate(self.table))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.installEventFilter(self)
         header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((Column.AUTHORS, 150), (Column.YEAR, 56), (Column.JOURNAL, 180),
-                           (Column.BADGES, 220), (Column.STATE, 90)):
-            header.resizeSection(col, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        for column, width in ((Column.AUTHORS, 130), (Column.YEAR, 52), (Column.JOURNAL, 170),
+                              (Column.BADGES, 250), (Column.STATE, 64)):
+            header.resizeSection(column, width)
+        header.setMinimumSectionSize(40)
+        header.setSectionHidden(Column.JOURNAL, True)  # View → Columns shows it
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu)
 
-        self.detail = DetailPane(self)
-        self.detail.tag_clicked.connect(self._on_detail_tag_clicked)
+        self.chart = EvidenceChart(self)
+        middle = QWidget(self)
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.setSpacing(0)
+        middle_layout.addWidget(self.chart)
+        middle_layout.addWidget(self.table)
+
+        self.sidebar = FacetSidebar(self)
+        self.detail = DetailPane(self.library, self.runner, self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("MainSplitter")
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(middle)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([210, 760, 470])
+        splitter.setCollapsible(1, False)
+        self.splitter = splitter
         self.setCentralWidget(splitter)
 
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.busy = QProgressBar(self)
+        self.busy.setObjectName("BusyIndicator")
+        self.busy.setAccessibleName("Working")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(12)
+        self.busy.setVisible(False)
+        self.undo_button = QPushButton("Undo", self)
+        self.undo_button.setVisible(False)
+        self.undo_button.clicked.connect(self._undo_delete_collection)
+        self.reports_label = QPushButton(self)
+        self.reports_label.setObjectName("QueuedReports")
+        self.reports_label.setFlat(True)
+        self.reports_label.setIcon(icon("outbox"))
+        self.reports_label.setAccessibleName("Queued correction reports")
+        self.reports_label.clicked.connect(self.open_outbox)
         self.count_label = QLabel(self)
-        self.statusBar().addPermanentWidget(self.count_label)
+        self.count_label.setObjectName("CountLabel")
+        self.count_label.setAccessibleName("Entries shown")
+        bar.addPermanentWidget(self.undo_button)
+        bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.reports_label)
+        bar.addPermanentWidget(self.count_label)
 
-        find = QAction("Find", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        self.addAction(find)
+    def _connect(self) -> None:
+        a = self.actions
+        self.search_box.textChanged.connect(lambda _t: self._debounce.start())
+        self._debounce.timeout.connect(self.run_search)
+        self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
+        self.model.sort_requested.connect(self._on_model_sort_requested)
+        self.model.mime_builder = self._mime_for_entries
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.table.doubleClicked.connect(lambda _i: self.detail.browser.setFocus())
+        self.search.page_ready.connect(self._on_search_page_ready)
+        self.search.result_completed.connect(self._on_search_result_completed)
+        self.search.facets_ready.connect(self._on_search_facets_ready)
+        self.search.busy_changed.connect(self.busy.setVisible)
+        self.search.failed.connect(lambda msg: self.statusBar().showMessage(
+            f"The search could not run: {msg}", 8000))
+        self.sidebar.token_toggled.connect(self._on_sidebar_token_toggled)
+        self.sidebar.entries_dropped.connect(self._on_sidebar_entries_dropped)
+        self.sidebar.collection_action.connect(self._on_sidebar_collection_action)
+        self.chart.years_clicked.connect(self._on_chart_years_clicked)
+        self.detail.tag_clicked.connect(self._on_detail_tag_clicked)
+        self.detail.report_requested.connect(self.report_error)
+        self.detail.star_toggled.connect(self._on_detail_star_toggled)
+        self.detail.notes.note_saved.connect(lambda _id: self.model.refresh_rows())
+        a.find.triggered.connect(self.focus_search)
+        a.clear_search.triggered.connect(lambda: self.search_box.clear())
+        a.focus_list.triggered.connect(self.table.setFocus)
+        a.import_files.triggered.connect(self.import_files)
+        a.export.triggered.connect(self.export_bundle)
+        a.open_folder.triggered.connect(lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.library.paths.data_dir))))
+        a.quit.triggered.connect(self.close)
+        a.star.triggered.connect(self._on_star_action)
+        a.mark_read.triggered.connect(self._on_read_action)
+        a.report.triggered.connect(lambda: self.report_error(""))
+        a.outbox.triggered.connect(self.open_outbox)
+        a.new_collection.triggered.connect(lambda: self.new_collection())
+        a.undo_delete.triggered.connect(self._undo_delete_collection)
+        a.undo_delete.setEnabled(False)
+        a.new_label.triggered.connect(self.new_label)
+        a.show_facets.toggled.connect(self.sidebar.setVisible)
+        a.show_chart.toggled.connect(self.chart.setVisible)
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.about.triggered.connect(self.show_about)
 
-        self.run_search()
+    # ================================================================= searching
 
     def focus_search(self) -> None:
         self.search_box.setFocus()
         self.search_box.selectAll()
 
     def run_search(self) -> None:
-        """Show the first page of the result at once, then the rest, both off the UI thread.
-        A result that arrives after a newer search started is dropped."""
-        self._search_seq += 1
-        seq, text, sort = self._search_seq, self.search_box.text(), self._sort
-        catalogue = self.library.catalogue
+        self._debounce.stop()
+        self.search.run(self.search_box.text(), self.current_sort())
 
-        def first_page() -> tuple[SearchResult, int]:
-            return (catalogue.search(text=text, sort=sort, limit=FIRST_PAGE, exact_total=False),
-                    catalogue.count_all())
+    def current_sort(self) -> SortKey:
+        return SortKey(self.sort_combo.currentData())
 
-        def on_first_page(value: tuple[SearchResult, int]) -> None:
-            if seq != self._search_seq:
-                return
-            result, self._total = value
-            self.apply_result(result)
-            if not result.complete:
-                self.runner.submit(lambda: catalogue.search(text=text, sort=sort),
-                                   lambda full: self._on_full_result(seq, full))
-
-        self.runner.submit(first_page, on_first_page, self._on_search_failed)
-
-    def _on_full_result(self, seq: int, result: SearchResult) -> None:
-        if seq != self._search_seq:
+    def _on_search_page_ready(self, result: SearchResult, total: int) -> None:
+        self._total = total
+        selected = self.current_entry_id()
+        self.model.set_result(result)
+        self._update_count(result)
+        self._show_hints(result.hints)
+        self.sidebar.set_active_tokens(active_tokens(self.search_box.text()))
+        if self.model.rowCount() == 0:
+            self.detail.show_empty(
+                "No entries match this search." if self.search_box.text().strip() else
+                "The library is empty. Use File → Import… to add atlas pages or a bundle.")
             return
+        row = self.model.row_of_pk(self._pk_of(selected)) if selected else None
+        self.table.selectRow(row if row is not None else 0)
+        self.table.scrollTo(self.model.index(row or 0, 0))
+
+    def _on_search_result_completed(self, result: SearchResult) -> None:
         self.model.complete_result(result)
         self._update_count(result)
 
-    def _on_search_failed(self, exc: BaseException) -> None:
-        self.statusBar().showMessage(f"The search could not run: {exc}", 8000)
+    def _on_search_facets_ready(self, facets: Facets) -> None:
+        self.sidebar.set_facets(facets)
+        self.chart.set_facets(facets)
 
     def _update_count(self, result: SearchResult) -> None:
         shown = f"{result.total:,}" if result.complete else f"{len(result.pks):,}+"
-        self.count_label.setText(f"{shown} of {self._total:,} entries")
+        noun = "entry" if self._total == 1 else "entries"
+        self.count_label.setText(f"{shown} of {self._total:,} {noun}")
 
-    def apply_result(self, result: SearchResult) -> None:
-        self.model.set_result(result)
-        self._update_count(result)
-        if result.hints:
-            self.statusBar().showMessage(" ".join(result.hints), 6000)
-        if self.model.rowCount() == 0:
-            self.detail.show_empty("No entries match this search." if self.search_box.text()
-                                   else "The library is empty. Import atlas pages or a bundle.")
-        else:
-            self.table.selectRow(0)
+    def _show_hints(self, hints: tuple[str, ...]) -> None:
+        self.hint_action.setVisible(bool(hints))
+        self.hint_label.setText(" ".join(hints))
+        self.hint_label.setToolTip(" ".join(hints))
 
-    def _on_model_sort_requested(self, key: SortKey) -> None:
-        self._sort = key
+    def _on_sort_combo_changed(self) -> None:
         self.run_search()
 
-    def _on_table_selection_changed(self, *_: QItemSelection) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+    def _on_model_sort_requested(self, key: SortKey) -> None:
+        for i in range(self.sort_combo.count()):
+            if SortKey(self.sort_combo.itemData(i)) is key:
+                self.sort_combo.setCurrentIndex(i)  # runs the search
+                return
+
+    def set_query(self, text: str) -> None:
+        self.search_box.setText(text)
+        self.run_search()
+
+    def toggle_token(self, token: str, group: str | None = None) -> None:
+        """Add a filter token to the search, or take it out if it is there. In a group whose
+        values exclude each other, picking one replaces the others."""
+        text = self.search_box.text()
+        if not token:  # "All entries"
+            self.set_query(" ".join(t for t in tokens_of(text) if not is_filter_token(t)))
             return
-        current = self.table.currentIndex()
-        row = current.row() if current.isValid() else rows[0].row()
-        pk = self.model.pk_at(row)
+        tokens = tokens_of(text)
+        if token in tokens:
+            tokens = [t for t in tokens if t != token]
+        else:
+            if group in EXCLUSIVE_GROUPS:
+                prefix = token.split(":", 1)[0] + ":"
+                tokens = [t for t in tokens if not t.startswith(prefix)]
+            tokens.append(token)
+        self.set_query(" ".join(tokens))
+
+    def _on_sidebar_token_toggled(self, token: str, group: str) -> None:
+        self.toggle_token(token, group)
+
+    def _on_chart_years_clicked(self, low: int, high: int) -> None:
+        token = f"year:{low}" if low == high else f"year:{low}-{high}"
+        self.toggle_token(token, "decade")
+
+    def _on_detail_tag_clicked(self, category: str, label: str) -> None:
+        self.toggle_token(f'tag:"{category}: {label}"', "tags")
+
+    # ================================================================= selection
+
+    def current_entry_id(self) -> str | None:
+        index = self.table.currentIndex()
+        row = self.model.list_row(index.row()) if index.isValid() else None
+        return row.id if row else None
+
+    def selected_entry_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [r.id for r in (self.model.list_row(row) for row in rows) if r is not None]
+        if not ids and (current := self.current_entry_id()):
+            ids = [current]
+        return ids
+
+    def _pk_of(self, entry_id: str | None) -> int | None:
+        return self.library.catalogue.pk_for_id(entry_id=entry_id) if entry_id else None
+
+    def _on_current_row_changed(self, current: object, _previous: object) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        index = self.table.currentIndex()
+        pk = self.model.pk_at(index.row()) if index.isValid() else None
         if pk is None:
             return
         entries = self.library.catalogue.get_entries_by_pk(pks=[pk])
-        if entries:
-            user = self.library.annotations.user_data(entry_id=entries[0].id)
-            self.detail.show_entry(entries[0], user)
+        if not entries:
+            return
+        entry = entries[0]
+        user = self.library.annotations.user_data(entry_id=entry.id)
+        self.detail.show_entry(entry, user)
+        self.actions.star.setChecked(user.starred)
+        self.actions.mark_read.setChecked(user.read)
+        self.actions.mark_read.setText("Mark as un&read" if user.read else "Mark as &read")
 
-    def _on_detail_tag_clicked(self, category: str, label: str) -> None:
-        del category
-        self.search_box.setText(f'tag:"{label}"')
-        self.run_search()
+    # ================================================================= the user's layer
+
+    def _on_star_action(self, on: bool) -> None:
+        for entry_id in self.selected_entry_ids():
+            self.library.annotations.set_starred(entry_id=entry_id, starred=on)
+
+    def _on_detail_star_toggled(self, on: bool) -> None:
+        if self.detail.entry is not None:
+            self.library.annotations.set_starred(entry_id=self.detail.entry.id, starred=on)
+
+    def _on_read_action(self, on: bool) -> None:
+        self.library.annotations.set_read(entry_ids=self.selected_entry_ids(), read=on)
+
+    def report_error(self, field: str = "") -> None:
+        entry = self.detail.entry
+        if entry is None:
+            return
+        dialog = ReportDialog(self.library, entry, field=field or _first_missing(entry),
+                              parent=self)
+        if dialog.exec() and dialog.report is not None:
+            self.statusBar().showMessage(
+                "Report saved to the outbox; it will be sent at the next sync.", 6000)
+
+    def open_outbox(self) -> None:
+        dialog = OutboxDialog(self.library, self)
+        dialog.exec()
+
+    def new_collection(self, entry_ids: list[str] | None = None) -> None:
+        name, ok = QInputDialog.getText(self, "New collection", "Name of the collection:")
+        if not ok or not name.strip():
+            return
+        try:
+            if entry_ids:
+                self.library.annotations.add_to_collection(name=name, entry_ids=entry_ids)
+            else:
+                self.library.annotations.create_collection(name=name)
+        except AnnotationError as exc:
+            QMessageBox.warning(self, "Collection not created", str(exc))
+
+    def _fill_collections_menu(self) -> None:
+        menu = self.collections_menu
+        menu.clear()
+        ids = self.selected_entry_ids()
+        for collection in self.library.annotations.collections():
+            action = menu.addAction(icon("folder"), f"{collection.name} ({collection.count})")
+            action.triggered.connect(
+                lambda _c=False, cid=collection.id: self._add_to_collection(cid, ids))
+        menu.addSeparator()
+        menu.addAction(icon("folder-plus"), "New collection with the selection…",
+                       lambda: self.new_collection(ids))
+
+    def _add_to_collection(self, collection_id: int, entry_ids: list[str]) -> None:
+        added = self.library.annotations.add_to_collection_id(
+            collection_id=collection_id, entry_ids=entry_ids)
+        self.statusBar().showMessage(f"{added} entr{'y' if added == 1 else 'ies'} added.", 4000)
+
+    def _on_sidebar_entries_dropped(self, collection_id: int, entry_ids: list[str]) -> None:
+        self._add_to_collection(collection_id, entry_ids)
+
+    def _on_sidebar_collection_action(self, action: str, collection_id: int) -> None:
+        collections = {c.id: c for c in self.library.annotations.collections()}
+        collection = collections.get(collection_id)
+        if action == "new":
+            self.new_collection()
+        elif collection is None:
+            return
+        elif action == "rename":
+            name, ok = QInputDialog.getText(self, "Rename collection", "New name:",
+                                            text=collection.name)
+            if ok and name.strip():
+                try:
+                    self.library.annotations.rename_collection(collection_id=collection_id,
+                                                               name=name)
+                except AnnotationError as exc:
+                    QMessageBox.warning(self, "Not renamed", str(exc))
+        elif action == "delete":
+            answer = QMessageBox.question(
+                self, "Delete collection?",
+                f"Delete the collection “{collection.name}”? The {collection.count} "
+                "entries in it stay in the library. You can undo this.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Yes:
+                self.library.annotations.delete_collection(collection_id=collection_id)
+                self._deleted_collection = (collection_id, collection.name)
+                self.actions.undo_delete.setEnabled(True)
+                self.undo_button.setVisible(True)
+                self.statusBar().showMessage(f"Collection “{collection.name}” deleted.", 10000)
+                QTimer.singleShot(10000, lambda: self.undo_button.setVisible(False))
+                if f'collection:"{collection.name}"' in self.search_box.text():
+                    self.toggle_token(f'collection:"{collection.name}"', "collections")
+        elif action in {"copy", "export"}:
+            self.statusBar().showMessage(
+                "Copying and exporting collections come with the citation and export "
+                "features.", 5000)
+
+    def _undo_delete_collection(self) -> None:
+        if self._deleted_collection is None:
+            return
+        collection_id, name = self._deleted_collection
+        try:
+            self.library.annotations.restore_collection(collection_id=collection_id)
+        except AnnotationError as exc:
+            QMessageBox.warning(self, "Cannot undo", str(exc))
+            return
+        self._deleted_collection = None
+        self.actions.undo_delete.setEnabled(False)
+        self.undo_button.setVisible(False)
+        self.statusBar().showMessage(f"Collection “{name}” restored.", 4000)
+
+    def _fill_labels_menu(self) -> None:
+        menu = self.labels_menu
+        menu.clear()
+        ids = self.selected_entry_ids()
+        current = {label.id for label in self.library.annotations.user_data(
+            entry_id=ids[0]).labels} if ids else set()
+        for label in self.library.annotations.labels():
+            action = QAction(f"{label.name} ({label.color_name})", menu)
+            action.setIcon(_colour_icon(label.color))
+            action.setCheckable(True)
+            action.setChecked(label.id in current)
+            action.toggled.connect(lambda on, lid=label.id: self.library.annotations.set_label(
+                entry_ids=ids, label_id=lid, on=on))
+            menu.addAction(action)
+        if menu.actions():
+            menu.addSeparator()
+        menu.addAction(self.actions.new_label)
+
+    def new_label(self) -> None:
+        name, ok = QInputDialog.getText(self, "New label", "Name of the label:")
+        if not ok or not name.strip():
+            return
+        colours = list(LABEL_COLOURS.items())
+        choice, ok = QInputDialog.getItem(self, "New label", "Colour:",
+                                          [n for _, n in colours], 0, False)
+        if not ok:
+            return
+        colour = next(c for c, n in colours if n == choice)
+        try:
+            label = self.library.annotations.create_label(name=name, color=colour)
+        except AnnotationError as exc:
+            QMessageBox.warning(self, "Label not created", str(exc))
+            return
+        ids = self.selected_entry_ids()
+        if ids:
+            self.library.annotations.set_label(entry_ids=ids, label_id=label.id, on=True)
+
+    # ================================================================= files
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import atlas pages or bundles", "",
+            "Atlas pages and bundles (*.txt *.json);;All files (*)")
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
+        self.busy.setVisible(True)
+
+        def done(report: object) -> None:
+            self.busy.setVisible(False)
+            errors = getattr(report, "errors", [])
+            if errors:
+                listing = "\n".join(f"• {Path(e['file']).name}: {e['message']}"
+                                    for e in errors[:12])
+                QMessageBox.warning(self, "Nothing was imported",
+                                    f"These files could not be imported, so the library was "
+                                    f"left as it was:\n\n{listing}")
+                self.statusBar().clearMessage()
+                return
+            imported, updated = len(report.imported), len(report.updated)  # type: ignore[attr-defined]
+            self.statusBar().showMessage(f"Imported {imported} new and updated {updated} "
+                                         "entries.", 8000)
+
+        def failed(exc: BaseException) -> None:
+            self.busy.setVisible(False)
+            QMessageBox.critical(self, "Import failed", f"The import stopped: {exc}. The "
+                                 "library was left as it was.")
+
+        self.runner.submit(lambda: self.library.importer.import_files(paths=paths), done, failed)
+
+    def export_bundle(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the shown entries",
+                                              "atlas-bundle.json", "Atlas bundle (*.json)")
+        if not path:
+            return
+        query = self.search_box.text()
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(f"Exported {count} entries to {path}.", 8000)
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, "Not exported", f"The file could not be written: {exc}")
+
+        self.runner.submit(lambda: self.library.catalogue.export_bundle(
+            path=Path(path), query=query), done, failed)
+
+    # ================================================================= changes
+
+    def _on_changes_arrived(self, changes: Changes) -> None:
+        if changes & Changes.CATALOGUE:
+            self.run_search()
+        if changes & (Changes.NOTES | Changes.STATE | Changes.REPORTS | Changes.LABELS
+                      | Changes.COLLECTIONS):
+            self.model.refresh_rows()
+            self.search.refresh_facets()
+            if self.detail.entry is not None and not self.detail.notes.dirty:
+                user = self.library.annotations.user_data(entry_id=self.detail.entry.id)
+                self.actions.star.setChecked(user.starred)
+                self.actions.mark_read.setChecked(user.read)
+                self.detail.star_button.blockSignals(True)
+                self.detail.star_button.setChecked(user.starred)
+                self.detail.star_button.setText("Starred" if user.starred else "Star")
+                self.detail.star_button.setIcon(icon("star-filled" if user.starred else "star"))
+                self.detail.star_button.blockSignals(False)
+        if changes & Changes.COLLECTIONS:
+            self._refresh_collections()
+        if changes & Changes.REPORTS:
+            self._refresh_status_counts()
+            if self.search_box.text().find("is:reported") >= 0:
+                self.run_search()
+        if changes & (Changes.STATE | Changes.NOTES | Changes.COLLECTIONS | Changes.LABELS) \
+                and any(t.startswith(("is:", "collection:", "label:"))
+                        for t in tokens_of(self.search_box.text())):
+            self.run_search()
+
+    def _refresh_collections(self) -> None:
+        self.sidebar.set_collections(self.library.annotations.collections())
+
+    def _refresh_status_counts(self) -> None:
+        unsent = self.library.reports.count_unsent()
+        self.reports_label.setVisible(True)
+        self.reports_label.setText(f"{unsent} report{'s' if unsent != 1 else ''} queued"
+                                   if unsent else "Outbox empty")
+        self.reports_label.setToolTip("Open the outbox of correction reports")
+
+    # ================================================================= window manners
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search_box:
+                if key == Qt.Key.Key_Escape:
+                    if self.search_box.text():
+                        self.search_box.clear()
+                    else:
+                        self.table.setFocus()
+                    return True
+                if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self.run_search()
+                    self.table.setFocus()
+                    return True
+            elif watched is self.table:
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self.detail.browser.setFocus()
+                    return True
+                if key == Qt.Key.Key_Space:
+                    bar = self.detail.browser.verticalScrollBar()
+                    step = bar.pageStep()
+                    bar.setValue(bar.value() + (-step if event.modifiers()
+                                                & Qt.KeyboardModifier.ShiftModifier else step))
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _on_table_context_menu(self, pos: object) -> None:
+        if not self.selected_entry_ids():
+            return
+        menu = QMenu(self)
+        menu.addAction(self.actions.star)
+        menu.addAction(self.actions.mark_read)
+        menu.addMenu(self.collections_menu)
+        menu.addMenu(self.labels_menu)
+        menu.addSeparator()
+        menu.addAction(self.actions.report)
+        menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def _on_header_menu(self, pos: object) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            if column is Column.TITLE:
+                continue
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+        menu.exec(header.mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def _mime_for_entries(self, entry_ids: list[str]) -> dict[str, bytes]:
+        from atlas_desktop.domain.reports import plain_citation
+
+        entries = self.library.catalogue.get_entries(entry_ids=entry_ids)
+        text = "\n".join(c for c in (plain_citation(e) for e in entries) if c)
+        return {"text/plain": text.encode("utf-8")}
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
+                       for k, v in SHORTCUTS_HELP)
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                f"<table cellspacing='6'>{rows}</table>")
+
+    def show_about(self) -> None:
+        from atlas_desktop import __version__
+
+        QMessageBox.about(
+            self, "About Atlas Desktop",
+            f"<h3>Atlas Desktop {__version__}</h3><p>An offline-first reader for the ME/CFS "
+            "evidence atlas.</p><p>Library folder:<br>"
+            f"{html.escape(str(self.library.paths.data_dir))}</p>")
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        if (geometry := s.value("window/geometry")) is not None:
+            self.restoreGeometry(QByteArray(geometry))
+        if (state := s.value("window/state")) is not None:
+            self.restoreState(QByteArray(state))
+        if (sizes := s.value("window/splitter")) is not None:
+            self.splitter.restoreState(QByteArray(sizes))
+        if (detail := s.value("window/detail_splitter")) is not None:
+            self.detail.splitter.restoreState(QByteArray(detail))
+        if (header := s.value("list/header")) is not None:
+            self.table.horizontalHeader().restoreState(QByteArray(header))
+        sort = s.value("list/sort", SortKey.RELEVANCE.value)
+        for i in range(self.sort_combo.count()):
+            if self.sort_combo.itemData(i) == sort:
+                self.sort_combo.blockSignals(True)
+                self.sort_combo.setCurrentIndex(i)
+                self.sort_combo.blockSignals(False)
+        self.actions.show_facets.setChecked(s.value("view/facets", True, type=bool))
+        self.actions.show_chart.setChecked(s.value("view/chart", True, type=bool))
+        self.sidebar.setVisible(self.actions.show_facets.isChecked())
+        self.chart.setVisible(self.actions.show_chart.isChecked())
+        query = s.value("search/last_query", "", type=str)
+        self.search_box.blockSignals(True)
+        self.search_box.setText(query)
+        self.search_box.blockSignals(False)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/detail_splitter", self.detail.splitter.saveState())
+        s.setValue("list/header", self.table.horizontalHeader().saveState())
+        s.setValue("list/sort", self.current_sort().value)
+        s.setValue("view/facets", self.actions.show_facets.isChecked())
+        s.setValue("view/chart", self.actions.show_chart.isChecked())
+        s.setValue("search/last_query", self.search_box.text())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.detail.notes.flush():
+            answer = QMessageBox.warning(
+                self, "Your note is not saved",
+                "The note could not be saved. Close anyway and lose the last changes?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.save_settings()
+        self._unsubscribe()
+        super().closeEvent(event)
+
+
+# ===================================================================== query tokens
+
+_TOKEN_RE = re.compile(r'-?[A-Za-z_]+:"[^"]*"|-?"[^"]*"|\S+')
+
+
+def tokens_of(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text)
+
+
+def is_filter_token(token: str) -> bool:
+    return bool(re.match(r"^-?[A-Za-z_]+:", token))
+
+
+def active_tokens(text: str) -> set[str]:
+    return {t for t in tokens_of(text) if is_filter_token(t)}
+
+
+def _first_missing(entry: object) -> str:
+    missing = entry.missing_fields()  # type: ignore[attr-defined]
+    for field in ("title", "authors", "journal", "year", "doi", "pmid", "summary"):
+        if field in missing:
+            return field
+    return ""
+
+
+def _colour_icon(colour: str) -> object:
+    from PySide6.QtGui import QColor, QIcon, QPixmap
+
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import Entry, entry_to_contract
-from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
+from atlas_desktop.domain.listing import Facets, ListRow, SearchResult, SortKey
 from atlas_desktop.domain.query import parse_query
 from atlas_desktop.formats.bundle import write_bundle
 from atlas_desktop.formats.files import atomic_text_writer
 from atlas_desktop.store import catalogue as cat
+from atlas_desktop.store import facets as store_facets
 from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
+from atlas_desktop.store.facets import RawCounts
 
 from .context import LibraryContext
 
@@ -21,6 +25,28 @@ from .context import LibraryContext
 class CatalogueService:
     def __init__(self, ctx: LibraryContext) -> None:
         self._ctx = ctx
+        self._library_counts: RawCounts | None = None
+        self._counts_lock = threading.Lock()
+        ctx.subscribe(self._on_changes)
+
+    def _on_changes(self, changes: Changes) -> None:
+        # Any change may move a count (user data included: starred, collections…).
+        with self._counts_lock:
+            self._library_counts = None
+
+    def facets(self, *, text: str) -> Facets:
+        """Live counts per facet value for the result of ``text`` (computed in SQL)."""
+        query = parse_query(text)
+        with self._ctx.db.read() as conn:
+            with self._counts_lock:
+                library = self._library_counts
+            if library is None:
+                library = store_facets.library_counts(conn)
+                with self._counts_lock:
+                    self._library_counts = library
+            if query.is_empty:
+                return store_facets.label_counts(conn, library)
+            return store_facets.facet_counts(conn, query, library=library)
 
     def search(
         self, *, text: str, sort: SortKey = SortKey.RELEVANCE, limit: int | None = None,

@@ -44,11 +44,44 @@ _UPDATE_SQL: Final = (
     + ", changed_at = ?, withdrawn_at = NULL WHERE pk = ?"
 )
 _FTS_COLS: Final = "title, authors, journal, summary, body, tags"
-_TAGS_FROM_JSON: Final = (
-    "INSERT INTO entry_tags (entry_pk, category, label) "
-    "SELECT DISTINCT e.pk, c.key, l.value FROM entries AS e, json_each(e.tags_json) AS c, "
+_TAG_NAMES_FROM_JSON: Final = (
+    "INSERT OR IGNORE INTO tag_dict (category, label) "
+    "SELECT DISTINCT c.key, l.value FROM entries AS e, json_each(e.tags_json) AS c, "
     "json_each(c.value) AS l WHERE {where}"
 )
+_TAG_KEYS_FROM_JSON: Final = (
+    "INSERT OR IGNORE INTO entry_tag_keys (sk, tag) "
+    "SELECT e.search_key, d.id FROM entries AS e, json_each(e.tags_json) AS c, "
+    "json_each(c.value) AS l JOIN tag_dict AS d ON d.category = c.key AND d.label = l.value "
+    "WHERE {where} ORDER BY 1, 2"
+)
+
+
+def _add_tags_from_json(conn: Connection, where: str, params: tuple[Any, ...]) -> None:
+    conn.exec_driver_sql(_TAG_NAMES_FROM_JSON.format(where=where), params)
+    conn.exec_driver_sql(_TAG_KEYS_FROM_JSON.format(where=where), params)
+
+
+class TagIds:
+    """(category, label) -> tag id, created on first use, for one write transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._ids: dict[tuple[str, str], int] = {
+            (c, lab): i for i, c, lab in conn.exec_driver_sql(
+                "SELECT id, category, label FROM tag_dict")
+        }
+
+    def get(self, category: str, label: str) -> int:
+        key = (category, label)
+        found = self._ids.get(key)
+        if found is None:
+            row = self._conn.exec_driver_sql(
+                "INSERT INTO tag_dict (category, label) VALUES (?, ?) RETURNING id", key
+            ).first()
+            assert row is not None
+            found = self._ids[key] = int(row[0])
+        return found
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -71,7 +104,11 @@ def _index_remove(conn: Connection, pks: Sequence[int]) -> None:
             f"WHERE pk IN ({marks})",
             tuple(chunk),
         )
-        conn.exec_driver_sql(f"DELETE FROM entry_tags WHERE entry_pk IN ({marks})", tuple(chunk))
+        conn.exec_driver_sql(
+            "DELETE FROM entry_tag_keys WHERE sk IN "
+            f"(SELECT search_key FROM entries WHERE pk IN ({marks}))",
+            tuple(chunk),
+        )
 
 
 def _index_add(conn: Connection, pks: Sequence[int]) -> None:
@@ -83,14 +120,14 @@ def _index_add(conn: Connection, pks: Sequence[int]) -> None:
             "ORDER BY search_key",
             tuple(chunk),
         )
-        conn.exec_driver_sql(_TAGS_FROM_JSON.format(where=f"e.pk IN ({marks})"), tuple(chunk))
+        _add_tags_from_json(conn, f"e.pk IN ({marks})", tuple(chunk))
 
 
 def rebuild_indexes(conn: Connection) -> None:
     """Rebuild the full-text index and tag table from the entries (repair and tests)."""
     conn.exec_driver_sql("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')")
-    conn.exec_driver_sql("DELETE FROM entry_tags")
-    conn.exec_driver_sql(_TAGS_FROM_JSON.format(where="1"))
+    conn.exec_driver_sql("DELETE FROM entry_tag_keys")
+    _add_tags_from_json(conn, "1", ())
 
 
 def optimize_indexes(conn: Connection) -> None:
@@ -173,7 +210,8 @@ def upsert_contracts(
         # the insert. They are merged after the import (Library.maintain), off the UI thread.
         conn.exec_driver_sql("INSERT INTO entries_fts (entries_fts, rank) VALUES ('automerge', 0)")
     pending_rows: list[tuple[Any, ...]] = []
-    pending_tags: list[tuple[int, str, str]] = []
+    pending_tags: list[tuple[int, int]] = []
+    tag_ids = TagIds(conn)
     updates: list[tuple[Any, ...]] = []
     changed: dict[int, Mapping[str, Any]] = {}
 
@@ -204,7 +242,7 @@ def upsert_contracts(
                 row = row_from_contract(d, origin, pk=next_pk)
                 pending_rows.append((next_pk, *row, now, now))
                 pending_tags.extend(
-                    (next_pk, category, label)
+                    (row[0], tag_ids.get(category, label))
                     for category, labels in d["tags"].items()
                     for label in labels
                 )
@@ -250,12 +288,13 @@ _INSERT_PK_SQL: Final = (
 
 
 def _insert_rows(
-    conn: Connection, rows: list[tuple[Any, ...]], tags: list[tuple[int, str, str]]
+    conn: Connection, rows: list[tuple[Any, ...]], tags: list[tuple[int, int]]
 ) -> None:
     conn.exec_driver_sql(_INSERT_PK_SQL, rows)
     if tags:
+        tags.sort()
         conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO entry_tags (entry_pk, category, label) VALUES (?, ?, ?)", tags
+            "INSERT OR IGNORE INTO entry_tag_keys (sk, tag) VALUES (?, ?)", tags
         )
 
 
@@ -477,7 +516,7 @@ def list_rows(conn: Connection, pks: Sequence[int]) -> dict[int, ListRow]:
                 authors_short=short,
                 year=year,
                 journal=journal,
-                badges=tuple(Badges.from_dict(json.loads(badges_json)).labels()),
+                badges=tuple(Badges.from_dict(json.loads(badges_json)).short_labels()),
                 origin=origin,
                 withdrawn=bool(withdrawn),
                 incomplete=bool(incomplete),

@@ -254,7 +254,39 @@ V2 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2)
+V3 = Migration(
+    3,
+    "tags as integer ids keyed by the sort key (fast facet counts)",
+    (
+        """
+        CREATE TABLE tag_dict (
+            id INTEGER PRIMARY KEY,
+            category TEXT NOT NULL,
+            label TEXT NOT NULL,
+            UNIQUE (category, label)
+        )
+        """,
+        "CREATE INDEX tag_dict_label ON tag_dict (label COLLATE NOCASE, category)",
+        # Keyed by the entry's sort key, like the full-text index: counting the tags of a
+        # result walks this table in the same order as the result itself.
+        """
+        CREATE TABLE entry_tag_keys (
+            sk INTEGER NOT NULL,
+            tag INTEGER NOT NULL REFERENCES tag_dict (id),
+            PRIMARY KEY (sk, tag)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX entry_tag_keys_tag ON entry_tag_keys (tag, sk)",
+        "INSERT INTO tag_dict (category, label) "
+        "SELECT DISTINCT category, label FROM entry_tags ORDER BY category, label",
+        "INSERT INTO entry_tag_keys (sk, tag) SELECT DISTINCT e.search_key, d.id "
+        "FROM entry_tags t JOIN entries e ON e.pk = t.entry_pk "
+        "JOIN tag_dict d ON d.category = t.category AND d.label = t.label ORDER BY 1, 2",
+        "DROP TABLE entry_tags",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

@@ -102,10 +102,21 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_TEXT_FILTER_COLUMNS: Final = {
+    FilterKind.STUDY_TYPE: "study_type",
+    FilterKind.TIER: "evidence_tier",
+    FilterKind.CONFIDENCE: "confidence",
+    FilterKind.REVIEW_STATUS: "review_status",
+}
+#: Filters whose bare value matches the start (tier:E0); the others match any part.
+_PREFIX_FILTERS: Final = frozenset({FilterKind.TIER, FilterKind.CONFIDENCE})
+
+
 def _filter_sql(clause: FilterClause) -> tuple[str, list[Any]] | None:
     kind, value = clause.kind, clause.value
     if kind is FilterKind.YEAR:
-        parts, params = [], []
+        parts: list[str] = []
+        params = []
         if clause.low is not None:
             parts.append("e.year >= ?")
             params.append(clause.low)
@@ -116,27 +127,26 @@ def _filter_sql(clause: FilterClause) -> tuple[str, list[Any]] | None:
     if kind is FilterKind.TAG:
         category, sep, label = value.partition(":")
         if sep and label.strip():
-            return (
-                "EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_pk = e.pk AND "
-                "(t.label = ? COLLATE NOCASE OR (t.category = ? COLLATE NOCASE AND "
-                "t.label = ? COLLATE NOCASE)))",
-                [value, category.strip(), label.strip()],
-            )
+            ids = ("SELECT id FROM tag_dict WHERE (label = ? COLLATE NOCASE) OR "
+                   "(category = ? COLLATE NOCASE AND label = ? COLLATE NOCASE)")
+            params: list[Any] = [value, category.strip(), label.strip()]
+        else:
+            ids = "SELECT id FROM tag_dict WHERE label = ? COLLATE NOCASE"
+            params = [value]
         return (
-            "EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_pk = e.pk AND "
-            "t.label = ? COLLATE NOCASE)",
-            [value],
+            "EXISTS (SELECT 1 FROM entry_tag_keys k WHERE k.sk = e.search_key AND "
+            f"k.tag IN ({ids}))",
+            params,
         )
     if kind is FilterKind.PEM:
         return "e.pem = ?", [value]
-    if kind is FilterKind.STUDY_TYPE:
-        return "e.study_type LIKE ? ESCAPE '\\'", [f"%{_like_escape(value)}%"]
-    if kind is FilterKind.TIER:
-        return "e.evidence_tier LIKE ? ESCAPE '\\'", [f"{_like_escape(value)}%"]
-    if kind is FilterKind.CONFIDENCE:
-        return "e.confidence LIKE ? ESCAPE '\\'", [f"{_like_escape(value)}%"]
-    if kind is FilterKind.REVIEW_STATUS:
-        return "e.review_status LIKE ? ESCAPE '\\'", [f"%{_like_escape(value)}%"]
+    column = _TEXT_FILTER_COLUMNS.get(kind)
+    if column is not None:
+        if clause.exact:
+            return f"e.{column} = ? COLLATE NOCASE", [value]
+        pattern = f"{_like_escape(value)}%" if kind in _PREFIX_FILTERS else \
+            f"%{_like_escape(value)}%"
+        return f"e.{column} LIKE ? ESCAPE '\\'", [pattern]
     if kind is FilterKind.DOI:
         return "e.doi_norm = ?", [(normalise_doi(value) or value).lower()]
     if kind is FilterKind.PMID:

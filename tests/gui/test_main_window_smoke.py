@@ -6,8 +6,11 @@ from atlas_desktop.gui.main_window import MainWindow
 from atlas_desktop.gui.runner import ImmediateRunner
 
 
-def test_window_lists_the_library_and_searches(qtbot, seeded_library):
-    window = MainWindow(seeded_library, ImmediateRunner())
+def test_window_lists_the_library_and_searches(qtbot, seeded_library, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
     qtbot.addWidget(window)
     assert window.model.rowCount() == 5
     assert "5 of 5 entries" in window.count_label.text()

@@ -41,7 +41,8 @@ def test_bulk_insert_indexes_everything_and_restores_settings(tmp_path):
         assert hits.total == N // 1000 + 1 - 1  # bulk-0, bulk-1000, … (bulk-5 unaffected)
         # Odd entries carry Fatigue; bulk-5 was replaced by an entry without tags.
         assert conn.exec_driver_sql(
-            "SELECT count(*) FROM entry_tags WHERE label = 'Fatigue'").scalar() == N // 2 - 1
+            "SELECT count(*) FROM entry_tag_keys k JOIN tag_dict d ON d.id = k.tag "
+            "WHERE d.label = 'Fatigue'").scalar() == N // 2 - 1
         # Newest first: the sort-key order matches the SQL order by year, then title.
         page = run_search(conn, parse_query("common"), limit=50)
         years = [e.year for e in cat.get_entries_by_pk(conn, list(page.pks))]
@@ -62,6 +63,6 @@ def test_cancelling_a_bulk_insert_rolls_it_back(tmp_path):
         cat.upsert_contracts(conn, entries(N), ids=ids, now="t", cancelled=cancelled)
     with db.read() as conn:
         assert cat.count_entries(conn) == 0
-        assert conn.exec_driver_sql("SELECT count(*) FROM entry_tags").scalar() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM entry_tag_keys").scalar() == 0
         cat.check_indexes(conn)
     db.close()

@@ -12,17 +12,25 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
 
+import json
+
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
 
 RowFetcher = Callable[[Sequence[int]], dict[int, ListRow]]
+#: Builds the payload dragged out of the list: MIME type -> bytes, for entry ids.
+MimeBuilder = Callable[[list[str]], dict[str, bytes]]
+ENTRY_IDS_MIME = "application/x-atlas-entry-ids"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -82,6 +90,7 @@ class EntryTableModel(QAbstractTableModel):
         self._pks: Sequence[int] = ()
         self._cache: OrderedDict[int, ListRow] = OrderedDict()
         self._sort = SortKey.RELEVANCE
+        self.mime_builder: MimeBuilder | None = None
 
     # ----------------------------------------------------------------- result
 
@@ -207,14 +216,40 @@ class EntryTableModel(QAbstractTableModel):
             return _accessible(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and column is Column.TITLE:
+            if row.incomplete or row.withdrawn or not row.read:
+                font = QFont()
+                font.setItalic(row.incomplete and not row.title)
+                font.setStrikeOut(row.withdrawn)
+                return font
+        if role == Qt.ItemDataRole.ForegroundRole and (row.withdrawn or (
+                column is Column.TITLE and not row.title)):
+            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [ENTRY_IDS_MIME, "text/plain", "text/html"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        """Dragged entries carry their ids (for collections) and their citation."""
+        rows = sorted({i.row() for i in indexes})
+        ids = [r.id for r in (self.list_row(row) for row in rows) if r is not None]
+        mime = QMimeData()
+        mime.setData(ENTRY_IDS_MIME, json.dumps(ids).encode("utf-8"))
+        if self.mime_builder is not None:
+            for kind, payload in self.mime_builder(ids).items():
+                mime.setData(kind, payload)
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.CopyAction
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is SQL's job: tell the window which order is wanted."""
         key = SORT_FOR_COLUMN.get(Column(column)) if 0 <= column < len(Column) else None
         if key is None:
             key = SortKey.RELEVANCE
-        elif key is SortKey.YEAR_DESC and order == Qt.SortOrder.AscendingOrder:
+        elif key is SortKey.YEAR_DESC and Qt.SortOrder(order) == Qt.SortOrder.AscendingOrder:
             key = SortKey.YEAR_ASC
         self.sort_requested.emit(key)
 

@@ -1,20 +1,32 @@
 """The detail pane's reading layout as HTML. Every piece of entry text goes through
 ``html.escape``: nothing in an entry can add markup, run script, load an image or change the
-layout. Links are only ever made by us (DOI, PMID, tag filters, actions).
+layout. Links are only ever made by us (DOI, PMID, atlas page, tag filters, actions), and
+images only come from resources we add to the document ourselves (badge pills).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from PySide6.QtGui import QPalette
 
-from atlas_desktop.domain.annotations import UserData
 from atlas_desktop.domain.entry import LIST_SECTIONS, Entry
 
 from ..badges import badge_tooltip, is_dark, pill_colours
+
+#: How a missing field is named to a reader.
+MISSING_WORDS = {
+    "title": "title",
+    "authors": "complete author list",
+    "journal": "journal",
+    "year": "year",
+    "summary": "plain-language summary",
+    "doi": "DOI",
+    "pmid": "PubMed ID",
+}
 
 
 def esc(text: Any) -> str:
@@ -30,64 +42,72 @@ def tag_href(category: str, label: str) -> str:
     return f"atlas-tag:{quote(category, safe='')}/{quote(label, safe='')}"
 
 
-def badge_html(kind: str, text: str, palette: QPalette | None) -> str:
-    c = pill_colours(kind, text, palette)
-    return (
-        f'<span title="{esc(badge_tooltip(kind, text))}" style="background-color:{c.fill};'
-        f'color:{c.text};">&nbsp;{esc(text)}&nbsp;</span>'
-    )
+def missing_sentence(missing: list[str]) -> str:
+    fields = [m for m in missing if m not in {"doi", "pmid"}]
+    words = [MISSING_WORDS.get(m, m.replace("_", " ")) for m in fields]
+    if "doi" in missing and "pmid" in missing:
+        words.append("DOI or PubMed ID")
+    if len(words) > 1:
+        return ", ".join(words[:-1]) + " or " + words[-1]
+    return words[0] if words else ""
 
 
 def render_entry(
-    entry: Entry, user: UserData | None, palette: QPalette | None = None, *,
+    entry: Entry,
+    palette: QPalette | None = None,
+    *,
+    pill_image: Callable[[str, str], str] | None = None,
     can_report: bool = False,
 ) -> str:
+    """HTML for ``entry``. ``pill_image(kind, text)`` returns the document resource name of a
+    badge pill image (the pane draws them); without it badges are coloured text."""
     dark = palette is not None and is_dark(palette)
     muted = "#9aa3ad" if dark else "#5f6b76"
-    caution_fill = "#3b2f12" if dark else "#fff6e0"
-    caution_edge = "#d39e00"
     parts: list[str] = []
 
     if entry.withdrawn:
         parts.append(_notice(
-            "This entry has been withdrawn by the atlas. Your own notes and marks on it are kept.",
-            "#7f1d1d" if not dark else "#fbdada", "#fbdada" if not dark else "#5c1a1a"))
+            "The atlas has withdrawn this entry. Your own notes and marks on it are kept.",
+            "#fbdada" if dark else "#7f1d1d", "#4a1d1d" if dark else "#fdecec"))
     missing = entry.missing_fields()
     if missing:
-        names = ", ".join(m.replace("_", " ") for m in missing)
-        action = ' <a href="atlas-action:report-missing">Report what is missing…</a>' \
-            if can_report else ""
+        action = (' &nbsp;<a href="atlas-action:report-missing">Report what is missing…</a>'
+                  if can_report else "")
         parts.append(_notice(
-            f"Incomplete entry: the atlas record has no {esc(names)}.{action}",
-            "#7a3e00" if not dark else "#fde7c8", "#fff3e0" if not dark else "#3b2a12",
-            raw=True))
+            f"<b>Incomplete entry.</b> The atlas record has no {esc(missing_sentence(missing))}."
+            f"{action}",
+            "#fde7c8" if dark else "#7a3e00", "#3b2a12" if dark else "#fff3e0", raw=True))
     if entry.extra.get("sample_text"):
         parts.append(f'<p style="color:{muted};"><i>Sample library: the plain-language sections '
-                     "below were written for Atlas Desktop as examples; they are not the "
-                     "atlas's own reading.</i></p>")
+                     "were written for Atlas Desktop as examples; they are not the atlas's own "
+                     "reading.</i></p>")
+    if entry.origin.value == "mine":
+        parts.append(f'<p style="color:{muted};"><i>From your own library (imported); the '
+                     "atlas has not graded it.</i></p>")
 
-    title = esc(entry.display_title())
-    parts.append(f'<h2 style="margin-bottom:4px;">{title}</h2>')
+    parts.append(f'<h2 style="margin-top:0; margin-bottom:4px;">{esc(entry.display_title())}'
+                 "</h2>")
     if entry.authors:
         names = "; ".join(esc(a.display()) for a in entry.authors)
         if entry.authors_truncated:
             names += " <i>et al.</i>"
         parts.append(f"<p style='margin:0;'>{names}</p>")
-    meta = [esc(x) for x in (entry.journal, entry.year) if x]
-    links = []
+    meta = [f"<i>{esc(entry.journal)}</i>" if entry.journal else "",
+            esc(entry.year) if entry.year else ""]
+    meta = [m for m in meta if m]
     if entry.doi:
-        links.append(f'DOI <a href="https://doi.org/{esc(quote(entry.doi, safe="/:;()"))}">'
-                     f"{esc(entry.doi)}</a>")
+        meta.append(f'DOI <a href="https://doi.org/{esc(quote(entry.doi, safe="/:;()"))}">'
+                    f"{esc(entry.doi)}</a>")
     if entry.pmid:
-        links.append(f'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/{esc(entry.pmid)}/">'
-                     f"{esc(entry.pmid)}</a>")
-    line = " · ".join(meta + links)
-    if line:
-        parts.append(f'<p style="color:{muted}; margin-top:2px;">{line}</p>')
+        meta.append(f'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/{esc(entry.pmid)}/">'
+                    f"{esc(entry.pmid)}</a>")
+    if meta:
+        parts.append(f'<p style="color:{muted}; margin-top:3px;">{" · ".join(meta)}</p>')
 
     badges = entry.badges.labels()
     if badges:
-        parts.append("<p>" + " ".join(badge_html(k, t, palette) for k, t in badges) + "</p>")
+        parts.append("<p style='margin-top:8px; margin-bottom:4px;'>" + " ".join(
+            _badge(kind, text, palette, pill_image) for kind, text in badges) + "</p>")
 
     for key, heading in (("summary", "Summary"), ("why_it_matters", "Why it matters")):
         value = getattr(entry, key)
@@ -97,10 +117,13 @@ def render_entry(
     if isinstance(abstract, str) and abstract.strip():
         parts.append(f"<h3>Abstract</h3>{paragraphs(abstract)}")
     if entry.does_not_prove:
+        edge = "#d39e00"
+        fill = "#3b2f12" if dark else "#fff6e0"
         parts.append(
-            f'<table width="100%" cellpadding="8" cellspacing="0" style="margin-top:10px;'
-            f'background-color:{caution_fill}; border-left:4px solid {caution_edge};">'
-            f'<tr><td><b>What this study does not prove</b>{paragraphs(entry.does_not_prove)}'
+            '<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:12px;">'
+            f'<tr><td width="5" style="background-color:{edge};"></td>'
+            f'<td style="background-color:{fill}; padding:8px 10px 4px 10px;">'
+            f"<b>What this study does not prove</b>{paragraphs(entry.does_not_prove)}"
             "</td></tr></table>"
         )
     for key, heading in LIST_SECTIONS:
@@ -109,26 +132,29 @@ def render_entry(
             lis = "".join(f"<li>{esc(x)}</li>" for x in items)
             parts.append(f"<h3>{heading}</h3><ul>{lis}</ul>")
     if entry.tags:
+        chip_fill = "#2b3540" if dark else "#eef2f6"
         rows = []
         for category, labels in entry.tags.items():
             chips = " ".join(
-                f'<a href="{esc(tag_href(category, label))}" title="Show entries tagged '
-                f'{esc(label)}">{esc(label)}</a>'
+                f'<a href="{esc(tag_href(category, label))}" style="text-decoration:none; '
+                f'background-color:{chip_fill};" title="Show entries tagged {esc(label)}">'
+                f"&nbsp;{esc(label)}&nbsp;</a>"
                 for label in labels
             )
-            rows.append(f"<tr><td style='color:{muted}; padding-right:10px;'>{esc(category)}</td>"
-                        f"<td>{chips}</td></tr>")
-        parts.append("<h3>Tags</h3><table cellspacing='2'>" + "".join(rows) + "</table>")
+            rows.append(f"<tr><td style='color:{muted}; padding:2px 12px 2px 0;' "
+                        f"valign='top'>{esc(category)}</td><td style='padding:2px 0;'>{chips}"
+                        "</td></tr>")
+        parts.append("<h3>Tags</h3><table cellspacing='0'>" + "".join(rows) + "</table>")
 
     facts = []
     if entry.evidence_level:
         facts.append(("Evidence level", esc(entry.evidence_level)))
     if entry.last_updated:
-        facts.append(("Last updated", esc(entry.last_updated.strftime("%-d %B %Y"))))
+        facts.append(("Last updated", esc(_long_date(entry.last_updated))))
     if entry.snapshot:
         snap = entry.snapshot
-        when = f", accessed {esc(snap.accessed.isoformat())}" if snap.accessed else ""
-        facts.append(("Atlas snapshot", esc(snap.describe()) + when))
+        when = f", accessed {esc(_long_date(snap.accessed))}" if snap.accessed else ""
+        facts.append(("Atlas snapshot", esc(snap.describe() or "—") + when))
     if entry.url:
         facts.append(("Atlas page", f'<a href="{esc(entry.url)}">{esc(entry.url)}</a>'))
     if entry.bibtex_key:
@@ -137,14 +163,29 @@ def render_entry(
     if isinstance(metadata, dict):
         facts.extend((esc(k), esc(v)) for k, v in metadata.items())
     if facts:
-        rows = "".join(f"<tr><td style='color:{muted}; padding-right:12px;'>{k}</td><td>{v}</td>"
-                       "</tr>" for k, v in facts)
-        parts.append(f"<h3>About this entry</h3><table cellspacing='2'>{rows}</table>")
-    del user  # the note editor shows the user's own layer
+        rows_html = "".join(
+            f"<tr><td style='color:{muted}; padding:2px 14px 2px 0;' valign='top'>{k}</td>"
+            f"<td style='padding:2px 0;'>{v}</td></tr>" for k, v in facts)
+        parts.append(f"<h3>About this entry</h3><table cellspacing='0'>{rows_html}</table>")
     return "".join(parts)
 
 
-def _notice(text: str, colour: str, fill: str, raw: bool = False) -> str:
-    body = text if raw else esc(text)
-    return (f'<table width="100%" cellpadding="6" cellspacing="0" style="background-color:{fill};'
-            f'color:{colour}; margin-bottom:6px;"><tr><td>{body}</td></tr></table>')
+def _badge(kind: str, text: str, palette: QPalette | None,
+           pill_image: Callable[[str, str], str] | None) -> str:
+    tip = esc(badge_tooltip(kind, text))
+    if pill_image is not None:
+        return (f'<a href="atlas-badge:{esc(kind)}" title="{tip}">'
+                f'<img src="{esc(pill_image(kind, text))}" alt="{esc(text)}"></a>')
+    c = pill_colours(kind, text, palette)
+    return (f'<span title="{tip}" style="background-color:{c.fill}; color:{c.text};">'
+            f"&nbsp;{esc(text)}&nbsp;</span>")
+
+
+def _long_date(value: Any) -> str:
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def _notice(body: str, colour: str, fill: str, raw: bool = False) -> str:
+    text = body if raw else esc(body)
+    return (f'<table width="100%" cellpadding="7" cellspacing="0" style="background-color:{fill};'
+            f'color:{colour}; margin-bottom:8px;"><tr><td>{text}</td></tr></table>')

@@ -1,68 +1,177 @@
-"""The detail pane: everything the atlas says about the selected entry, safely rendered."""
+"""The detail pane: everything the atlas says about the selected entry, safely rendered,
+with the user's own note beneath."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from urllib.parse import unquote
+
+from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetrics, QImage, QPainter, QPen, QTextDocument
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from atlas_desktop.domain.annotations import UserData
 from atlas_desktop.domain.entry import Entry
+from atlas_desktop.services import Library
 
+from ..badges import pill_colours
+from ..icons import icon
+from ..runner import Runner
 from .detail_html import render_entry
+from .note_editor import NoteEditor
 
 SAFE_SCHEMES = {"http", "https"}
 
 
 class SafeBrowser(QTextBrowser):
-    """A text browser that never fetches anything: no images, no files, no network."""
+    """A text browser that never fetches anything: no images, no files, no network. The only
+    images it shows are the badge pills the pane drew itself."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pills: dict[str, QImage] = {}
 
     def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802
-        del kind, name
+        if kind == QTextDocument.ResourceType.ImageResource.value and name.scheme() == "atlas-pill":
+            return self.pills.get(name.toString())
         return None
 
 
 class DetailPane(QWidget):
     tag_clicked = Signal(str, str)  # category, label
-    action_requested = Signal(str)  # e.g. "report-missing"
+    report_requested = Signal(str)  # the field the user wants to report, "" for a choice
+    star_toggled = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DetailPane")
+        self.entry: Entry | None = None
+        self.can_report = True
+
+        self.star_button = QToolButton(self)
+        self.star_button.setObjectName("StarButton")
+        self.star_button.setCheckable(True)
+        self.star_button.setIcon(icon("star"))
+        self.star_button.setText("Star")
+        self.star_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.star_button.setAccessibleName("Star this entry")
+        self.star_button.toggled.connect(self._on_star_button_toggled)
+        self.report_button = QToolButton(self)
+        self.report_button.setObjectName("ReportButton")
+        self.report_button.setIcon(icon("flag"))
+        self.report_button.setText("Report an error…")
+        self.report_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.report_button.setAccessibleName("Report an error in this entry")
+        self.report_button.setToolTip("Tell the atlas team about a mistake in this entry. "
+                                      "Reports are private and read by a person.")
+        self.report_button.clicked.connect(lambda: self.report_requested.emit(""))
+        self.actions_row = QHBoxLayout()
+        self.actions_row.setContentsMargins(10, 6, 10, 0)
+        self.actions_row.addWidget(self.star_button)
+        self.actions_row.addStretch(1)
+        self.actions_row.addWidget(self.report_button)
+
         self.browser = SafeBrowser(self)
         self.browser.setObjectName("DetailBrowser")
         self.browser.setAccessibleName("Entry details")
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
+        self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
         self.browser.document().setDocumentMargin(14)
+
+        self.notes = NoteEditor(library, runner, self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setObjectName("DetailSplitter")
+        splitter.addWidget(self.browser)
+        splitter.addWidget(self.notes)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([600, 170])
+        self.splitter = splitter
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.browser)
-        self.entry: Entry | None = None
-        self.can_report = False
+        layout.setSpacing(0)
+        layout.addLayout(self.actions_row)
+        layout.addWidget(splitter)
         self.show_empty()
+
+    # ----------------------------------------------------------------- content
 
     def show_empty(self, message: str = "Select an entry to read it here.") -> None:
         self.entry = None
-        self.browser.setHtml(f"<p style='color:gray; margin:24px;'>{message}</p>")
+        self.notes.set_entry(None)
+        self.star_button.setEnabled(False)
+        self.report_button.setEnabled(False)
+        self.browser.setHtml(
+            f"<p style='color:gray; margin:30px; font-size:large;'>{message}</p>")
 
     def show_entry(self, entry: Entry, user: UserData | None = None) -> None:
         self.entry = entry
-        html = render_entry(entry, user, self.palette(), can_report=self.can_report)
-        self.browser.document().setHtml(html)
+        self.star_button.setEnabled(True)
+        self.report_button.setEnabled(self.can_report)
+        self.star_button.blockSignals(True)
+        self.star_button.setChecked(bool(user and user.starred))
+        self.star_button.setIcon(icon("star-filled" if user and user.starred else "star"))
+        self.star_button.setText("Starred" if user and user.starred else "Star")
+        self.star_button.blockSignals(False)
+        self.browser.pills.clear()
+        html = render_entry(entry, self.palette(), pill_image=self._pill,
+                            can_report=self.can_report)
+        self.browser.setHtml(html)
+        self.notes.set_entry(entry.id)
 
     def document(self) -> QTextDocument:
         return self.browser.document()
 
+    def _pill(self, kind: str, text: str) -> str:
+        """Draw a badge pill for the browser to show; returns its resource name."""
+        name = QUrl(f"atlas-pill:{len(self.browser.pills)}").toString()
+        ratio = max(1.0, self.devicePixelRatioF())
+        font = QFont(self.browser.font())
+        font.setPointSizeF(max(7.5, font.pointSizeF() * 0.9))
+        metrics = QFontMetrics(font)
+        size = QSize(metrics.horizontalAdvance(text) + 18, metrics.height() + 6)
+        image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        colours = pill_colours(kind, text, self.palette())
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(font)
+        painter.setPen(QPen(QColor(colours.border), 1))
+        painter.setBrush(QColor(colours.fill))
+        radius = size.height() / 2
+        painter.drawRoundedRect(QRectF(0.5, 0.5, size.width() - 1, size.height() - 1),
+                                radius, radius)
+        painter.setPen(QColor(colours.text))
+        painter.drawText(QRectF(0, 0, size.width(), size.height()),
+                         Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        self.browser.pills[name] = image
+        return name
+
+    # ----------------------------------------------------------------- interaction
+
+    def _on_star_button_toggled(self, on: bool) -> None:
+        self.star_button.setIcon(icon("star-filled" if on else "star"))
+        self.star_button.setText("Starred" if on else "Star")
+        self.star_toggled.emit(on)
+
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme()
         if scheme == "atlas-tag":
-            from urllib.parse import unquote
-
-            category, _, label = url.path().partition("/")
+            path = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
+            category, _, label = path.partition("/")
             self.tag_clicked.emit(unquote(category), unquote(label))
         elif scheme == "atlas-action":
-            self.action_requested.emit(url.path())
+            self.report_requested.emit("")
         elif scheme in SAFE_SCHEMES:
             QDesktopServices.openUrl(url)

@@ -1,0 +1,217 @@
+"""The outbox: every correction report, its status, and what can still be done with it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from atlas_desktop.domain.reports import FIELD_LABELS, CorrectionReport, ReportStatus
+from atlas_desktop.services import Library
+from atlas_desktop.services.reports import ReportError
+
+from .report_dialog import ReportDialog
+
+STATUS_WORDS = {
+    ReportStatus.QUEUED: "Queued",
+    ReportStatus.SENDING: "Sending",
+    ReportStatus.SENT: "Sent",
+    ReportStatus.NEEDS_ATTENTION: "Needs attention",
+    ReportStatus.WITHDRAWN: "Withdrawn",
+}
+SERVER_STATUS_WORDS = {
+    "received": "received by the atlas team",
+    "in_review": "being reviewed",
+    "accepted": "accepted",
+    "declined": "declined",
+}
+
+
+def local_time(stamp: str | None) -> str:
+    if not stamp:
+        return ""
+    try:
+        when = datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return stamp
+    return f"{when.astimezone():%d %b %Y %H:%M}"
+
+
+def status_text(report: CorrectionReport) -> str:
+    words = STATUS_WORDS[report.status]
+    if report.status is ReportStatus.SENT:
+        words += f" {local_time(report.sent_at)}"
+        if report.server_status:
+            words += f", {SERVER_STATUS_WORDS.get(report.server_status, report.server_status)}"
+    return words
+
+
+def message_text(report: CorrectionReport) -> str:
+    if report.reviewer_note:
+        return f"Reviewer: {report.reviewer_note}"
+    return report.last_error or ""
+
+
+class OutboxDialog(QDialog):
+    sync_requested = Signal()
+    reports_changed = Signal()
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("OutboxDialog")
+        self.setWindowTitle("Outbox — correction reports")
+        self.resize(900, 460)
+        self._library = library
+        self._reports: list[CorrectionReport] = []
+        self.banner = QLabel(self)
+        self.banner.setObjectName("OutboxBanner")
+        self.banner.setWordWrap(True)
+        self.table = QTableWidget(0, 6, self)
+        self.table.setObjectName("OutboxTable")
+        self.table.setAccessibleName("Correction reports")
+        self.table.setHorizontalHeaderLabels(
+            ["Created", "Entry", "Part", "Status", "Attempts", "Message"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.edit_button = QPushButton("Edit and queue again…", self)
+        self.withdraw_button = QPushButton("Withdraw", self)
+        self.save_button = QPushButton("Save unsent reports to a file…", self)
+        self.sync_button = QPushButton("Sync now", self)
+        close = QPushButton("Close", self)
+        for button, tip in (
+            (self.edit_button, "The server refused this report as invalid; correct it and "
+                               "it will be sent again with the same report number."),
+            (self.withdraw_button, "This report will never be sent."),
+            (self.save_button, "Save every report that has not been sent yet to a file, to "
+                               "hand over another way (for a computer that is never online)."),
+            (self.sync_button, "Try to send the queued reports now."),
+        ):
+            button.setToolTip(tip)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.withdraw_button.clicked.connect(self._on_withdraw_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.sync_button.clicked.connect(self.sync_requested.emit)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for button in (self.edit_button, self.withdraw_button, self.save_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._reports = self._library.reports.list()
+        self._reports.reverse()  # newest first for reading
+        server = self._library.get_setting("sync.server_url")
+        unsent = sum(1 for r in self._reports if r.status in
+                     (ReportStatus.QUEUED, ReportStatus.SENDING, ReportStatus.NEEDS_ATTENTION))
+        if not self._reports:
+            self.banner.setText("The outbox is empty. Use “Report an error…” on an entry to "
+                                "tell the atlas team about a mistake.")
+        elif not server and unsent:
+            self.banner.setText(
+                f"{unsent} report(s) wait here because no atlas server is set. Set one under "
+                "Sync settings, or save the reports to a file to hand them over another way.")
+        else:
+            self.banner.setText(f"{unsent} report(s) not sent yet. Reports are sent at each "
+                                "sync; a report is never sent twice.")
+        self.table.setRowCount(len(self._reports))
+        for row, report in enumerate(self._reports):
+            entry = self._library.catalogue.get_entry(entry_id=report.entry_id)
+            title = entry.display_title() if entry else report.entry_id
+            values = [local_time(report.created_at), title, FIELD_LABELS.get(report.field,
+                      report.field), status_text(report), str(report.attempts),
+                      message_text(report)]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if column == 4:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self._update_buttons()
+
+    def selected(self) -> CorrectionReport | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._reports[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        report = self.selected()
+        editable = report is not None and self._library.reports.can_edit(
+            report, self._library.reports.last_http_status(report_id=report.report_id))
+        self.edit_button.setEnabled(editable)
+        self.withdraw_button.setEnabled(report is not None and report.status in (
+            ReportStatus.QUEUED, ReportStatus.NEEDS_ATTENTION))
+        self.save_button.setEnabled(any(r.status in (
+            ReportStatus.QUEUED, ReportStatus.SENDING, ReportStatus.NEEDS_ATTENTION)
+            for r in self._reports))
+
+    def _on_edit_clicked(self) -> None:
+        report = self.selected()
+        if report is None:
+            return
+        entry = self._library.catalogue.get_entry(entry_id=report.entry_id)
+        if entry is None:
+            QMessageBox.information(self, "Entry not found",
+                                    "The entry of this report is no longer in the library.")
+            return
+        dialog = ReportDialog(self._library, entry, editing=report, parent=self)
+        if dialog.exec():
+            self.refresh()
+            self.reports_changed.emit()
+
+    def _on_withdraw_clicked(self) -> None:
+        report = self.selected()
+        if report is None:
+            return
+        answer = QMessageBox.question(
+            self, "Withdraw this report?",
+            "The report will not be sent. This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._library.reports.withdraw(report_id=report.report_id)
+        except ReportError as exc:
+            QMessageBox.warning(self, "Cannot withdraw", str(exc))
+        self.refresh()
+        self.reports_changed.emit()
+
+    def _on_save_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save unsent reports", "atlas-corrections.json", "JSON files (*.json)")
+        if not path:
+            return
+        try:
+            count = self._library.reports.export_unsent(path=Path(path))
+        except OSError as exc:
+            QMessageBox.warning(self, "Not saved", f"The file could not be written: {exc}")
+            return
+        QMessageBox.information(self, "Saved", f"{count} report(s) saved to {path}.")

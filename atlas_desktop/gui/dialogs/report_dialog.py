@@ -1,0 +1,134 @@
+"""Reporting an error in an entry. The report is saved to the outbox in one step; nothing is
+sent from here (the sync sends it later, whenever there is a connection)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+
+from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.reports import (
+    FIELD_LABELS,
+    PROBLEM_MAX,
+    REPORT_FIELDS,
+    SUGGESTION_MAX,
+    CorrectionReport,
+    ReportDraft,
+    ReportInvalid,
+    current_value_for,
+    validate_draft,
+)
+from atlas_desktop.services import Library
+
+from ..forms.ui_report_dialog import Ui_ReportDialog
+
+
+class ReportDialog(QDialog):
+    """Invariant: Save is enabled only while the draft passes the contract's checks; what
+    ``report`` holds after acceptance is exactly what the outbox stored."""
+
+    def __init__(self, library: Library, entry: Entry, *, field: str = "",
+                 editing: CorrectionReport | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_ReportDialog()
+        self.ui.setupUi(self)
+        self.setObjectName("ReportDialog")
+        self._library = library
+        self._entry = entry
+        self.report: CorrectionReport | None = None
+        self.ui.entryLabel.setText(
+            f"<b>{_escape(entry.display_title())}</b><br>"
+            f"<span style='color:gray'>{_escape(_byline(entry))}</span>")
+        for name in REPORT_FIELDS:
+            self.ui.fieldCombo.addItem(FIELD_LABELS[name], name)
+        if field in REPORT_FIELDS:
+            self.ui.fieldCombo.setCurrentIndex(REPORT_FIELDS.index(field))
+        self._editing = editing
+        if editing is not None:
+            # Editing a report the server refused: same report id, fields pre-filled.
+            self.setWindowTitle("Edit the report and send it again")
+            self.ui.fieldCombo.setCurrentIndex(REPORT_FIELDS.index(editing.field))
+            self.ui.problemEdit.setPlainText(editing.problem)
+            self.ui.suggestEdit.setPlainText(editing.suggested_correction or "")
+            self.ui.contactEdit.setText(editing.contact or "")
+        self.ui.fieldCombo.currentIndexChanged.connect(self._on_field_changed)
+        self.ui.problemEdit.textChanged.connect(self._validate)
+        self.ui.suggestEdit.textChanged.connect(self._validate)
+        self.ui.contactEdit.textChanged.connect(self._validate)
+        self.save_button = self.ui.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save to outbox")
+        self.ui.buttons.accepted.connect(self._on_save)
+        self.ui.buttons.rejected.connect(self.reject)
+        self.ui.errorLabel.setStyleSheet("color: #b42318;")
+        self._on_field_changed()
+        self.ui.problemEdit.setFocus()
+
+    @property
+    def field(self) -> str:
+        return str(self.ui.fieldCombo.currentData())
+
+    def draft(self) -> ReportDraft:
+        return ReportDraft(
+            entry_id=self._entry.id,
+            field=self.field,
+            problem=self.ui.problemEdit.toPlainText(),
+            suggested_correction=self.ui.suggestEdit.toPlainText() or None,
+            contact=self.ui.contactEdit.text() or None,
+        )
+
+    def _on_field_changed(self) -> None:
+        value = current_value_for(self._entry, self.field)
+        self.ui.currentValue.setPlainText(value if value is not None else "(nothing recorded)")
+        self._validate()
+
+    def _validate(self) -> list[str]:
+        problem_len = len(self.ui.problemEdit.toPlainText().strip())
+        self.ui.problemCount.setText(f"{problem_len:,} / {PROBLEM_MAX:,}")
+        _, problems = validate_draft(self.draft())
+        # An empty description is the normal starting state: no red text for it yet.
+        shown = [p.message for p in problems if not (p.field == "problem" and problem_len == 0)]
+        suggest_len = len(self.ui.suggestEdit.toPlainText().strip())
+        if suggest_len > SUGGESTION_MAX:
+            shown = [m for m in shown if "suggested" not in m] + [
+                f"The suggested correction is {suggest_len:,} characters long; the limit is "
+                f"{SUGGESTION_MAX:,}."]
+        self.ui.errorLabel.setText("\n".join(shown))
+        self.save_button.setEnabled(not problems)
+        return [p.message for p in problems]
+
+    def _on_save(self) -> None:
+        if self._validate():
+            return
+        try:
+            if self._editing is not None:
+                draft = self.draft()
+                self.report = self._library.reports.edit_and_requeue(
+                    report_id=self._editing.report_id, field=draft.field,
+                    problem=draft.problem, suggested_correction=draft.suggested_correction,
+                    contact=draft.contact)
+            else:
+                self.report = self._library.reports.create_report(
+                    draft=self.draft(),
+                    current_value=current_value_for(self._entry, self.field),
+                    use_entry_value=False,
+                )
+        except ReportInvalid as exc:
+            self.ui.errorLabel.setText("\n".join(p.message for p in exc.problems))
+            return
+        except Exception as exc:  # a storage problem: say so, keep the text
+            self.ui.errorLabel.setText(f"The report could not be saved: {exc}")
+            return
+        self.accept()
+
+
+def _byline(entry: Entry) -> str:
+    authors = ", ".join(a.family for a in entry.authors[:3])
+    if len(entry.authors) > 3 or entry.authors_truncated:
+        authors += " et al."
+    return " · ".join(x for x in (authors, entry.journal or "", str(entry.year or "")) if x)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)

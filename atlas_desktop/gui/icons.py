@@ -1,0 +1,54 @@
+"""Our SVG icons, coloured for the current palette and rendered crisp at every scale.
+
+The SVG sources use ``{fg}`` and ``{accent}`` placeholders; each icon is rendered into
+pixmaps at the common sizes for device pixel ratios 1 and 2, so Qt never scales a bitmap.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+_SIZES = (16, 20, 24, 32, 48)
+ACCENT = "#e8a33d"
+
+
+def _source(name: str) -> str:
+    return resources.files("atlas_desktop.gui").joinpath("icons", f"{name}.svg").read_text("utf-8")
+
+
+def _foreground() -> str:
+    app = QGuiApplication.instance()
+    palette = app.palette() if isinstance(app, QGuiApplication) else QPalette()
+    return palette.color(QPalette.ColorRole.WindowText).name()
+
+
+@cache
+def _icon(name: str, fg: str, accent: str) -> QIcon:
+    svg = _source(name).replace("{fg}", fg).replace("{accent}", accent)
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    icon = QIcon()
+    for size in _SIZES:
+        for ratio in (1, 2):
+            pixmap = QPixmap(size * ratio, size * ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
+            painter.end()
+            pixmap.setDevicePixelRatio(ratio)
+            icon.addPixmap(pixmap)
+    return icon
+
+
+def icon(name: str, *, color: str | None = None) -> QIcon:
+    """The icon ``name`` (a file in gui/icons) in the palette's text colour."""
+    return _icon(name, color or _foreground(), ACCENT)
+
+
+def app_icon() -> QIcon:
+    return _icon("atlas-desktop", "#000000", ACCENT)

@@ -1,0 +1,110 @@
+"""Searching without ever blocking the window.
+
+For each search: the first page of the result (a few milliseconds even at 100,000 entries),
+then the complete result, then the facet counts, each on a worker thread. A search that
+starts while another is under way makes the older one's results stale: they are dropped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from atlas_desktop.domain.listing import Facets, SearchResult, SortKey
+from atlas_desktop.services import Library
+
+from .runner import Runner
+
+FIRST_PAGE = 300
+#: Facets wait this long after the list is shown, so fast typing does not count in vain.
+FACETS_DELAY_MS = 180
+
+
+class SearchController(QObject):
+    page_ready = Signal(object, int)  # SearchResult (maybe incomplete), library total
+    result_completed = Signal(object)  # the complete SearchResult
+    facets_ready = Signal(object)  # Facets
+    busy_changed = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(self, library: Library, runner: Runner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._runner = runner
+        self._seq = 0
+        self._pending = 0
+        self._text = ""
+        self._sort = SortKey.RELEVANCE
+        self._facets_timer = QTimer(self)
+        self._facets_timer.setSingleShot(True)
+        self._facets_timer.setInterval(FACETS_DELAY_MS)
+        self._facets_timer.timeout.connect(self._start_facets)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def sort(self) -> SortKey:
+        return self._sort
+
+    def run(self, text: str, sort: SortKey | None = None) -> None:
+        self._seq += 1
+        self._text = text
+        if sort is not None:
+            self._sort = sort
+        seq, sort_key, catalogue = self._seq, self._sort, self._library.catalogue
+
+        def first_page() -> tuple[SearchResult, int]:
+            return (catalogue.search(text=text, sort=sort_key, limit=FIRST_PAGE,
+                                     exact_total=False), catalogue.count_all())
+
+        self._begin()
+        self._runner.submit(first_page, lambda value: self._on_page(seq, value),
+                            self._on_error)
+
+    def refresh_facets(self) -> None:
+        """Count again for the current search (after the user's data changed)."""
+        self._facets_timer.start(0)
+
+    def _on_page(self, seq: int, value: tuple[SearchResult, int]) -> None:
+        self._end()
+        if seq != self._seq:
+            return
+        result, total = value
+        self.page_ready.emit(result, total)
+        if not result.complete:
+            text, sort, catalogue = self._text, self._sort, self._library.catalogue
+            self._begin()
+            self._runner.submit(lambda: catalogue.search(text=text, sort=sort),
+                                lambda full: self._on_complete(seq, full), self._on_error)
+        self._facets_timer.start()
+
+    def _on_complete(self, seq: int, result: SearchResult) -> None:
+        self._end()
+        if seq == self._seq:
+            self.result_completed.emit(result)
+
+    def _start_facets(self) -> None:
+        seq, text, catalogue = self._seq, self._text, self._library.catalogue
+        self._begin()
+        self._runner.submit(lambda: catalogue.facets(text=text),
+                            lambda facets: self._on_facets(seq, facets), self._on_error)
+
+    def _on_facets(self, seq: int, facets: Facets) -> None:
+        self._end()
+        if seq == self._seq:
+            self.facets_ready.emit(facets)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._end()
+        self.failed.emit(str(exc))
+
+    def _begin(self) -> None:
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+
+    def _end(self) -> None:
+        self._pending = max(0, self._pending - 1)
+        if self._pending == 0:
+            self.busy_changed.emit(False)

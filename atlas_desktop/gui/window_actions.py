@@ -1,0 +1,134 @@
+"""The window's actions (with shortcuts, icons and accessible names) and its menus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from .icons import icon
+
+
+@dataclass
+class WindowActions:
+    find: QAction
+    clear_search: QAction
+    import_files: QAction
+    export: QAction
+    open_folder: QAction
+    quit: QAction
+    star: QAction
+    mark_read: QAction
+    report: QAction
+    outbox: QAction
+    new_collection: QAction
+    undo_delete: QAction
+    new_label: QAction
+    show_facets: QAction
+    show_chart: QAction
+    focus_list: QAction
+    shortcuts: QAction
+    about: QAction
+
+
+def _action(window: QMainWindow, text: str, *, icon_name: str | None = None,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            tip: str | None = None, checkable: bool = False) -> QAction:
+    action = QAction(text, window)
+    if icon_name:
+        action.setIcon(icon(icon_name))
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    action.setCheckable(checkable)
+    window.addAction(action)
+    return action
+
+
+def create_actions(window: QMainWindow) -> WindowActions:
+    return WindowActions(
+        find=_action(window, "&Find", icon_name="search", shortcut=QKeySequence.StandardKey.Find,
+                     tip="Search the library (Ctrl+F)"),
+        clear_search=_action(window, "Clear search", icon_name="clear",
+                             tip="Show the whole library again"),
+        import_files=_action(window, "&Import…", icon_name="import", shortcut="Ctrl+I",
+                             tip="Import atlas pages or bundles"),
+        export=_action(window, "&Export…", icon_name="export", shortcut="Ctrl+Shift+E",
+                       tip="Export the shown entries to a bundle"),
+        open_folder=_action(window, "Open library folder", icon_name="folder"),
+        quit=_action(window, "&Quit", shortcut=QKeySequence.StandardKey.Quit),
+        star=_action(window, "&Star", icon_name="star", shortcut="Ctrl+D",
+                     tip="Star the selected entries (Ctrl+D)", checkable=True),
+        mark_read=_action(window, "Mark as &read", icon_name="read", shortcut="Ctrl+R",
+                          tip="Mark the selected entries as read or unread (Ctrl+R)",
+                          checkable=True),
+        report=_action(window, "&Report an error…", icon_name="flag", shortcut="Ctrl+E",
+                       tip="Report a mistake in this entry to the atlas team (Ctrl+E)"),
+        outbox=_action(window, "&Outbox", icon_name="outbox", shortcut="Ctrl+Shift+O",
+                       tip="Your correction reports and their status"),
+        new_collection=_action(window, "&New collection…", icon_name="folder-plus",
+                               shortcut="Ctrl+Shift+N"),
+        undo_delete=_action(window, "&Undo delete collection",
+                            shortcut=QKeySequence.StandardKey.Undo),
+        new_label=_action(window, "New &label…", icon_name="tag"),
+        show_facets=_action(window, "&Filters sidebar", shortcut="Ctrl+Shift+F",
+                            checkable=True),
+        show_chart=_action(window, "Evidence &chart", icon_name="chart", shortcut="Ctrl+Shift+G",
+                           checkable=True),
+        focus_list=_action(window, "Go to the list", shortcut="Ctrl+L"),
+        shortcuts=_action(window, "&Keyboard shortcuts", icon_name="help", shortcut="F1"),
+        about=_action(window, "&About Atlas Desktop"),
+    )
+
+
+def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
+                collections_menu: QMenu) -> dict[str, QMenu]:
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([a.import_files, a.export])
+    file_menu.addSeparator()
+    file_menu.addAction(a.open_folder)
+    file_menu.addSeparator()
+    file_menu.addAction(a.quit)
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addAction(a.undo_delete)
+    edit_menu.addSeparator()
+    edit_menu.addActions([a.find, a.clear_search])
+    view_menu = bar.addMenu("&View")
+    view_menu.addActions([a.show_facets, a.show_chart, a.focus_list])
+    columns_menu = view_menu.addMenu("&Columns")
+    entry_menu = bar.addMenu("E&ntry")
+    entry_menu.addActions([a.star, a.mark_read])
+    entry_menu.addMenu(collections_menu)
+    entry_menu.addMenu(labels_menu)
+    entry_menu.addSeparator()
+    entry_menu.addAction(a.report)
+    reports_menu = bar.addMenu("&Reports")
+    reports_menu.addAction(a.outbox)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([a.shortcuts, a.about])
+    return {"file": file_menu, "edit": edit_menu, "view": view_menu, "columns": columns_menu,
+            "entry": entry_menu, "reports": reports_menu, "help": help_menu}
+
+
+SHORTCUTS_HELP = [
+    ("Ctrl+F", "Search (Esc clears the search)"),
+    ("Down / Up", "Move through the list; the detail follows"),
+    ("Enter", "Read the selected entry (moves to the detail pane)"),
+    ("Space", "Scroll the detail pane while the list keeps the focus"),
+    ("Ctrl+L", "Back to the list"),
+    ("Ctrl+D", "Star or unstar"),
+    ("Ctrl+R", "Mark as read or unread"),
+    ("Ctrl+E", "Report an error in the entry"),
+    ("Ctrl+Shift+O", "Outbox of correction reports"),
+    ("Ctrl+Shift+N", "New collection"),
+    ("Ctrl+I", "Import atlas pages or bundles"),
+    ("Ctrl+Shift+E", "Export"),
+    ("Ctrl+Shift+F", "Show or hide the filters"),
+    ("Ctrl+Shift+G", "Show or hide the evidence chart"),
+    ("Ctrl+Z", "Undo deleting a collection"),
+    ("F1", "This list"),
+]

@@ -1,0 +1,29 @@
+"""GUI fixtures: a window on a real library, with its own settings file."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, seeded_library, settings):
+    from atlas_desktop.gui.main_window import MainWindow
+    from atlas_desktop.gui.runner import ImmediateRunner
+
+    win = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def entry_ids_in_list(window):
+    return [window.model.list_row(r).id for r in range(window.model.rowCount())]

@@ -1,0 +1,140 @@
+"""The main window as a user drives it: searching, keyboard, facets, chart, remembered
+settings, and the user's own layer (stars, collections with undo, labels)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from atlas_desktop.domain.listing import SortKey
+from tests.gui.conftest import entry_ids_in_list
+
+
+def test_typing_searches_and_broken_syntax_only_hints(qtbot, window):
+    qtbot.keyClicks(window.search_box, "author:twisk")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.detail.entry.id == "twisk-2009-review-cognitive"
+    window.search_box.clear()
+    qtbot.keyClicks(window.search_box, '"unbalanced year:abc')
+    qtbot.waitUntil(lambda: window.hint_action.isVisible())
+    assert "closing quote" in window.hint_label.text()
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
+    assert window.search_box.text() == ""
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5)
+    assert not window.hint_action.isVisible()
+
+
+def test_arrows_move_the_selection_and_the_detail_follows(qtbot, window):
+    window.table.setFocus()
+    first = window.detail.entry.id
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    second = window.detail.entry.id
+    assert second != first
+    assert second == entry_ids_in_list(window)[1]
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.detail.browser.hasFocus()
+
+
+def test_ctrl_f_focuses_the_search(qtbot, window):
+    window.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_box.hasFocus()
+
+
+def test_facet_click_filters_and_exclusive_groups_replace(qtbot, window):
+    window.toggle_token("pem:required", "pem")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.search_box.text() == "pem:required"
+    window.toggle_token("year:2010-2019", "decade")
+    window.toggle_token("year:2000-2009", "decade")
+    assert window.search_box.text() == "pem:required year:2000-2009"
+    window.toggle_token("pem:required", "pem")
+    assert window.search_box.text() == "year:2000-2009"
+
+
+def test_sidebar_shows_live_counts(qtbot, window):
+    qtbot.waitUntil(lambda: window.sidebar.topLevelItemCount() > 3)
+    items = {window.sidebar.topLevelItem(i).text(0): window.sidebar.topLevelItem(i)
+             for i in range(window.sidebar.topLevelItemCount())}
+    years = items["Years"]
+    counts = {years.child(i).text(0): years.child(i).data(0, Qt.ItemDataRole.UserRole + 2)
+              for i in range(years.childCount())}
+    assert counts == {"2010s": 3, "2000s": 1}
+    window.sidebar._on_item_clicked(years.child(1))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+
+
+def test_chart_click_narrows_to_the_years(qtbot, window):
+    qtbot.waitUntil(lambda: bool(window.chart.bins()))
+    target = next(b for b in window.chart.bins() if b.total)
+    with qtbot.waitSignal(window.chart.years_clicked) as blocker:
+        window.chart.years_clicked.emit(target.low, target.high)
+    assert blocker.args == [target.low, target.high]
+    assert f"year:{target.low}" in window.search_box.text()
+    assert "entries from" in window.chart.accessibleDescription() or window.chart.bins()
+
+
+def test_settings_are_remembered(qtbot, seeded_library, settings):
+    from atlas_desktop.gui.main_window import MainWindow
+    from atlas_desktop.gui.models.entry_table import Column
+    from atlas_desktop.gui.runner import ImmediateRunner
+
+    first = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(701, 533)  # the offscreen screen is 800x600
+    first.set_query("therap")
+    first.sort_combo.setCurrentIndex(3)  # Title
+    first.table.horizontalHeader().setSectionHidden(Column.AUTHORS, True)
+    first.close()
+    second = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
+    qtbot.addWidget(second)
+    assert second.search_box.text() == "therap"
+    assert second.current_sort() is SortKey.TITLE
+    assert second.table.horizontalHeader().isSectionHidden(Column.AUTHORS)
+    assert second.size().width() == 701
+
+
+def test_star_shows_in_the_list_and_in_facets(qtbot, window):
+    window.table.setFocus()
+    entry_id = window.current_entry_id()
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.library.annotations.user_data(entry_id=entry_id).starred
+    qtbot.waitUntil(lambda: window.model.list_row(window.table.currentIndex().row()).starred)
+    window.set_query("is:starred")
+    qtbot.waitUntil(lambda: entry_ids_in_list(window) == [entry_id])
+
+
+def test_collection_delete_is_confirmed_and_can_be_undone(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    lib = window.library
+    collection, _ = lib.annotations.add_to_collection(
+        name="Clinic talk", entry_ids=["heins-2013-role-therapeutic"])
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window._on_sidebar_collection_action("delete", collection.id)
+    assert lib.annotations.collections() == []
+    assert window.actions.undo_delete.isEnabled()
+    window.actions.undo_delete.trigger()
+    restored = lib.annotations.collections()
+    assert [c.name for c in restored] == ["Clinic talk"] and restored[0].count == 1
+
+
+def test_entries_dropped_on_a_collection_are_added(qtbot, window):
+    lib = window.library
+    collection = lib.annotations.create_collection(name="Letters")
+    window.sidebar.entries_dropped.emit(collection.id, ["twisk-2009-review-cognitive",
+                                                         "heins-2013-role-therapeutic"])
+    assert lib.annotations.collection_entry_ids(collection_id=collection.id) == [
+        "heins-2013-role-therapeutic", "twisk-2009-review-cognitive"]
+
+
+def test_status_bar_counts_entries_and_queued_reports(qtbot, window):
+    from atlas_desktop.domain.reports import ReportDraft
+
+    assert window.count_label.text() == "5 of 5 entries"
+    window.library.reports.create_report(draft=ReportDraft(
+        entry_id="heins-2013-role-therapeutic", field="year", problem="Wrong year."))
+    qtbot.waitUntil(lambda: window.reports_label.text() == "1 report queued")
+    qtbot.waitUntil(lambda: any(window.model.list_row(r).reported
+                                for r in range(window.model.rowCount())))
