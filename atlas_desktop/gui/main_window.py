@@ -74,6 +74,10 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._total = 0
         self._deleted_collection: tuple[int, str] | None = None
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(0)
+        self._detail_timer.timeout.connect(self._show_current)
 
         self.actions = create_actions(self)
         self.search = SearchController(library, runner, self)
@@ -369,7 +373,9 @@ class MainWindow(QMainWindow):
         return self.library.catalogue.pk_for_id(entry_id=entry_id) if entry_id else None
 
     def _on_current_row_changed(self, current: object, _previous: object) -> None:
-        self._show_current()
+        # One event-loop turn later: the list paints first, then the detail follows (and a
+        # quick run of arrow keys only renders the row it stops on).
+        self._detail_timer.start()
 
     def _show_current(self) -> None:
         index = self.table.currentIndex()

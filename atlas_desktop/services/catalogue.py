@@ -26,6 +26,7 @@ class CatalogueService:
     def __init__(self, ctx: LibraryContext) -> None:
         self._ctx = ctx
         self._library_counts: RawCounts | None = None
+        self._count_all: int | None = None
         self._counts_lock = threading.Lock()
         ctx.subscribe(self._on_changes)
 
@@ -33,6 +34,8 @@ class CatalogueService:
         # Any change may move a count (user data included: starred, collections…).
         with self._counts_lock:
             self._library_counts = None
+            if changes & Changes.CATALOGUE:
+                self._count_all = None
 
     def facets(self, *, text: str) -> Facets:
         """Live counts per facet value for the result of ``text`` (computed in SQL)."""
@@ -69,9 +72,16 @@ class CatalogueService:
             return store_search.count_matches(conn, store_search.compile_query(query))
 
     def count_all(self) -> int:
-        """Entries in the library (withdrawn ones excluded)."""
+        """Entries in the library (withdrawn ones excluded); cached until the catalogue
+        changes."""
+        with self._counts_lock:
+            if self._count_all is not None:
+                return self._count_all
         with self._ctx.db.read() as conn:
-            return cat.count_entries(conn)
+            total = cat.count_entries(conn)
+        with self._counts_lock:
+            self._count_all = total
+        return total
 
     def get_entry(self, *, entry_id: str) -> Entry | None:
         with self._ctx.db.read() as conn:

@@ -139,7 +139,7 @@ class LibraryDB:
                 if bulk:
                     raw.execute("PRAGMA wal_autocheckpoint = 1000")
                     raw.execute("PRAGMA synchronous = FULL")
-                    raw.execute("PRAGMA cache_size = -65536")
+                    raw.execute("PRAGMA cache_size = -32768")
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file (after a bulk import)."""

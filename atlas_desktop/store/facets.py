@@ -201,6 +201,19 @@ def _count(conn: Connection, table: str) -> RawCounts:
     return raw
 
 
+_CONFIDENCE_ORDER: Final = {"high": 0, "moderate": 1, "low": 2, "very low": 3}
+
+
+def _by_count(kv: tuple[str, int]) -> tuple[Any, ...]:
+    return (-kv[1], kv[0])
+
+
+#: Scales read in their own order (E0 before E1; high before low), the rest by count.
+_ORDERS: Final = {
+    TIER: lambda kv: (kv[0].casefold(),),
+    CONFIDENCE: lambda kv: (_CONFIDENCE_ORDER.get(kv[0].casefold(), 9), kv[0]),
+}
+
 _STATE_LABELS: Final = (
     ("is:starred", "Starred"),
     ("is:noted", "With a note"),
@@ -234,7 +247,7 @@ def label_counts(conn: Connection, raw: RawCounts) -> Facets:
         counts = raw.columns.get(group, Counter())
         groups[group] = tuple(
             FacetValue(f"{token}:{quoted(v)}", v, n)
-            for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            for v, n in sorted(counts.items(), key=_ORDERS.get(group, _by_count))
         )
     names = {tag: (c, lab) for tag, c, lab in conn.exec_driver_sql(
         "SELECT id, category, label FROM tag_dict")}

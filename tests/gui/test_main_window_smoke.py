@@ -16,6 +16,6 @@ def test_window_lists_the_library_and_searches(qtbot, seeded_library, tmp_path):
     assert "5 of 5 entries" in window.count_label.text()
     qtbot.keyClicks(window.search_box, "author:twisk")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
-    assert window.detail.entry.id == "twisk-2009-review-cognitive"
+    qtbot.waitUntil(lambda: window.detail.entry.id == "twisk-2009-review-cognitive")
     html = window.detail.document().toHtml()
     assert "What this study does not prove" in html

@@ -12,7 +12,7 @@ from tests.gui.conftest import entry_ids_in_list
 def test_typing_searches_and_broken_syntax_only_hints(qtbot, window):
     qtbot.keyClicks(window.search_box, "author:twisk")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
-    assert window.detail.entry.id == "twisk-2009-review-cognitive"
+    qtbot.waitUntil(lambda: window.detail.entry.id == "twisk-2009-review-cognitive")
     window.search_box.clear()
     qtbot.keyClicks(window.search_box, '"unbalanced year:abc')
     qtbot.waitUntil(lambda: window.hint_action.isVisible())
@@ -25,11 +25,11 @@ def test_typing_searches_and_broken_syntax_only_hints(qtbot, window):
 
 def test_arrows_move_the_selection_and_the_detail_follows(qtbot, window):
     window.table.setFocus()
-    first = window.detail.entry.id
+    qtbot.waitUntil(lambda: window.detail.entry is not None)
+    assert window.detail.entry.id == entry_ids_in_list(window)[0]
     qtbot.keyClick(window.table, Qt.Key.Key_Down)
-    second = window.detail.entry.id
-    assert second != first
-    assert second == entry_ids_in_list(window)[1]
+    second = entry_ids_in_list(window)[1]
+    qtbot.waitUntil(lambda: window.detail.entry.id == second)
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     assert window.detail.browser.hasFocus()
 

@@ -5,8 +5,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPen
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -40,16 +58,26 @@ def pill_font(base: QFont) -> QFont:
     return font
 
 
+_WIDTHS: dict[tuple[str, str], int] = {}
+
+
+def _text_width(font: QFont, text: str) -> int:
+    key = (font.key(), text)
+    width = _WIDTHS.get(key)
+    if width is None:
+        width = _WIDTHS[key] = QFontMetrics(font).horizontalAdvance(text)
+    return width
+
+
 def layout_pills(badges: tuple[tuple[str, str], ...], rect: QRect, font: QFont) -> list[Pill]:
     """Place pills left to right; the last slot becomes "+N" when they do not all fit."""
-    metrics = QFontMetrics(font)
     pills: list[Pill] = []
     x = rect.left() + 2
     top = rect.top() + max(0, (rect.height() - PILL_HEIGHT) // 2)
     for i, (kind, text) in enumerate(badges):
-        width = metrics.horizontalAdvance(text) + 2 * PILL_PAD_X
+        width = _text_width(font, text) + 2 * PILL_PAD_X
         remaining = len(badges) - i
-        more_width = metrics.horizontalAdvance(f"+{remaining}") + 2 * PILL_PAD_X
+        more_width = _text_width(font, f"+{remaining}") + 2 * PILL_PAD_X
         fits = x + width <= rect.right() - (more_width + PILL_GAP if remaining > 1 else 0)
         if not fits:
             label = f"+{remaining}"
@@ -61,7 +89,46 @@ def layout_pills(badges: tuple[tuple[str, str], ...], rect: QRect, font: QFont) 
 
 
 class BadgeDelegate(QStyledItemDelegate):
-    """Paints the Badges column. Hovering a pill explains it in plain words."""
+    """Paints the Badges column. Hovering a pill explains it in plain words.
+
+    Each distinct pill (kind, text, scale, palette) is drawn once into a pixmap and reused:
+    a list of 100,000 entries shows only a few dozen different pills."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pixmaps: dict[tuple[str, str, float, str, int], QPixmap] = {}
+
+    def _pixmap(self, kind: str, text: str, size: QSize, font: QFont, palette: QPalette,
+                ratio: float) -> QPixmap:
+        key = (kind, text, ratio, palette.color(QPalette.ColorRole.Window).name(), size.width())
+        cached = self._pixmaps.get(key)
+        if cached is not None:
+            return cached
+        pixmap = QPixmap(size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        if kind == "more":
+            fill, text_colour, border = (palette.button().color(), palette.buttonText().color(),
+                                         palette.mid().color())
+        else:
+            colours = pill_colours(kind, text, palette)
+            fill, text_colour, border = (QColor(colours.fill), QColor(colours.text),
+                                         QColor(colours.border))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(font)
+        painter.setPen(QPen(border, 1))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(QRectF(0.5, 0.5, size.width() - 1, size.height() - 1),
+                                size.height() / 2, size.height() / 2)
+        painter.setPen(text_colour)
+        painter.drawText(QRect(0, 0, size.width(), size.height()), Qt.AlignmentFlag.AlignCenter,
+                         text)
+        painter.end()
+        if len(self._pixmaps) > 2000:
+            self._pixmaps.clear()
+        self._pixmaps[key] = pixmap
+        return pixmap
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
@@ -74,25 +141,11 @@ class BadgeDelegate(QStyledItemDelegate):
         if not badges:
             return
         font = pill_font(opt.font)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setFont(font)
-        palette = opt.palette
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
         for pill in layout_pills(tuple(badges), opt.rect, font):
-            if pill.kind == "more":
-                fill, text, border = palette.button().color(), palette.buttonText().color(), \
-                    palette.mid().color()
-            else:
-                colours = pill_colours(pill.kind, pill.text, palette)
-                fill, text, border = QColor(colours.fill), QColor(colours.text), \
-                    QColor(colours.border)
-            painter.setPen(QPen(border, 1))
-            painter.setBrush(fill)
-            painter.drawRoundedRect(QRectF(pill.rect).adjusted(0.5, 0.5, -0.5, -0.5),
-                                    PILL_HEIGHT / 2, PILL_HEIGHT / 2)
-            painter.setPen(text)
-            painter.drawText(pill.rect, Qt.AlignmentFlag.AlignCenter, pill.text)
-        painter.restore()
+            pixmap = self._pixmap(pill.kind, pill.text, pill.rect.size(), font, opt.palette,
+                                  ratio)
+            painter.drawPixmap(pill.rect.topLeft(), pixmap)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         hint = super().sizeHint(option, index)

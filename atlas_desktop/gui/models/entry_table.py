@@ -73,6 +73,8 @@ SORT_FOR_COLUMN = {
     Column.YEAR: SortKey.YEAR_DESC,
 }
 
+_COLUMNS = tuple(Column)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 BLOCK = 64
 CACHE_ROWS = 4096
 
@@ -185,13 +187,7 @@ class EntryTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsDragEnabled
-        )
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._pks):
@@ -201,7 +197,7 @@ class EntryTableModel(QAbstractTableModel):
         row = self.list_row(index.row())
         if row is None:
             return None
-        column = Column(index.column())
+        column = _COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
         if role == Role.ROW:

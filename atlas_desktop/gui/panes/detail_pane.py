@@ -53,6 +53,7 @@ class DetailPane(QWidget):
         self.setObjectName("DetailPane")
         self.entry: Entry | None = None
         self.can_report = True
+        self._pill_images: dict[tuple[str, str, str, float], QImage] = {}
 
         self.star_button = QToolButton(self)
         self.star_button.setObjectName("StarButton")
@@ -126,15 +127,20 @@ class DetailPane(QWidget):
         html = render_entry(entry, self.palette(), pill_image=self._pill,
                             can_report=self.can_report)
         self.browser.setHtml(html)
-        self.notes.set_entry(entry.id)
+        self.notes.set_entry(entry.id, user.note if user is not None else False)
 
     def document(self) -> QTextDocument:
         return self.browser.document()
 
     def _pill(self, kind: str, text: str) -> str:
-        """Draw a badge pill for the browser to show; returns its resource name."""
+        """A badge pill for the browser to show (drawn once per look); its resource name."""
         name = QUrl(f"atlas-pill:{len(self.browser.pills)}").toString()
         ratio = max(1.0, self.devicePixelRatioF())
+        key = (kind, text, self.palette().color(self.palette().ColorRole.Window).name(), ratio)
+        cached = self._pill_images.get(key)
+        if cached is not None:
+            self.browser.pills[name] = cached
+            return name
         font = QFont(self.browser.font())
         font.setPointSizeF(max(7.5, font.pointSizeF() * 0.9))
         metrics = QFontMetrics(font)
@@ -155,6 +161,7 @@ class DetailPane(QWidget):
         painter.drawText(QRectF(0, 0, size.width(), size.height()),
                          Qt.AlignmentFlag.AlignCenter, text)
         painter.end()
+        self._pill_images[key] = image
         self.browser.pills[name] = image
         return name
 

@@ -120,6 +120,8 @@ class FacetSidebar(QTreeWidget):
             self.set_facets(self._facets)
 
     def set_active_tokens(self, tokens: set[str]) -> None:
+        if tokens == self._active:
+            return
         self._active = tokens
         if self._facets is not None:
             self.set_facets(self._facets)

@@ -78,14 +78,17 @@ class NoteEditor(QWidget):
     def dirty(self) -> bool:
         return self._entry_id is not None and self.editor.toPlainText() != self._stored
 
-    def set_entry(self, entry_id: str | None) -> None:
-        """Show the note of ``entry_id``, saving the current one first."""
+    def set_entry(self, entry_id: str | None, note: Note | None | bool = False) -> None:
+        """Show the note of ``entry_id``, saving the current one first. Pass ``note`` when
+        the caller already read it (None: the entry has no note)."""
         if entry_id == self._entry_id:
             return
         self.flush()
         self._entry_id = entry_id
         self._timer.stop()
-        note = self._library.annotations.get_note(entry_id=entry_id) if entry_id else None
+        if note is False:
+            note = self._library.annotations.get_note(entry_id=entry_id) if entry_id else None
+        assert note is None or isinstance(note, Note)
         self._stored = note.text if note else ""
         self._loading = True
         self.editor.setPlainText(self._stored)  # also starts a fresh undo history
