@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run install install-test test bench lint clean system-deps
+.PHONY: run install install-test test bench lint clean system-deps crash-test
 
 run: install
 	$(BIN)/atlas-desktop
@@ -48,3 +48,7 @@ system-deps:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+
+# A long run of the crash-safety test (200 kills instead of 14).
+crash-test: install-test
+	ATLAS_CRASH_ROUNDS=200 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/integration/test_crash_safety.py

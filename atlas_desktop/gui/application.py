@@ -1,33 +1,80 @@
-"""Starting the window: QApplication, the library, the background integrity check."""
+"""Starting the window: QApplication, the theme, the library (opened off the UI thread),
+the background integrity check."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from atlas_desktop import __version__
-from atlas_desktop.paths import resolve_library
-from atlas_desktop.services import StoreError, open_library
+from atlas_desktop.paths import LibraryPaths, resolve_library
+from atlas_desktop.services import Library, StoreError, open_library
 
+from .icons import app_icon
 from .main_window import MainWindow
 from .runner import ThreadPoolRunner
+from .theme import apply_theme
+
+#: Opening a library that needs an upgrade can take seconds; say so after this long.
+PROGRESS_AFTER_MS = 400
+
+
+def open_in_background(paths: LibraryPaths, runner: ThreadPoolRunner) -> Library:
+    """Open the library on a worker thread; the window stays responsive, and a progress
+    dialog appears if it takes more than a moment (an upgrade of a large library)."""
+    result: dict[str, object] = {}
+    loop = QEventLoop()
+
+    def done(value: object) -> None:
+        result["library"] = value
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        result["error"] = exc
+        loop.quit()
+
+    runner.submit(lambda: open_library(paths, check="background"), done, failed)
+    progress = QProgressDialog("Opening your library…", "", 0, 0)
+    progress.setWindowTitle("Atlas Desktop")
+    progress.setCancelButton(None)
+    progress.setMinimumDuration(PROGRESS_AFTER_MS)
+    progress.setAccessibleName("Opening the library")
+    if "library" not in result and "error" not in result:
+        loop.exec()
+    progress.close()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["library"]  # type: ignore[return-value]
 
 
 def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("Atlas Desktop")
     app.setOrganizationName("AtlasDesktop")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("atlas-desktop")
+    app.setWindowIcon(app_icon())
     paths = resolve_library(data_dir)
+    runner = ThreadPoolRunner()
     try:
-        library = open_library(paths, check="background")
+        library = open_in_background(paths, runner)
     except StoreError as exc:
         QMessageBox.critical(None, "Atlas Desktop cannot open the library", str(exc))
         return 1
-    runner = ThreadPoolRunner()
+    except OSError as exc:
+        QMessageBox.critical(None, "Atlas Desktop cannot open the library",
+                             f"The library folder {paths.data_dir} cannot be used: {exc}")
+        return 1
+    theme = library.get_setting("ui.theme", "system")
+    apply_theme(app, theme)
     window = MainWindow(library, runner)
+    QGuiApplication.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: apply_theme(app, library.get_setting("ui.theme", "system")))
 
     def on_check_failed(exc: BaseException) -> None:
         QMessageBox.critical(window, "The library is damaged", str(exc))
@@ -43,7 +90,7 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
 
         window.search.page_ready.connect(ready)
     if self_test:
-        return 0
+        QTimer.singleShot(0, app.quit)
     code = app.exec()
     runner.wait()
     library.close()

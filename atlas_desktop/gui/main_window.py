@@ -742,6 +742,24 @@ class MainWindow(QMainWindow):
         s.setValue("search/last_query", self.search_box.text())
         s.sync()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Our icons are drawn in the palette's text colour: draw them again.
+            a = self.actions
+            for action, name in ((a.find, "search"), (a.clear_search, "clear"),
+                                 (a.import_files, "import"), (a.export, "export"),
+                                 (a.open_folder, "folder"), (a.star, "star"),
+                                 (a.mark_read, "read"), (a.report, "flag"), (a.outbox, "outbox"),
+                                 (a.new_collection, "folder-plus"), (a.new_label, "tag"),
+                                 (a.show_chart, "chart"), (a.shortcuts, "help")):
+                action.setIcon(icon(name))
+            self.reports_label.setIcon(icon("outbox"))
+            self.detail.report_button.setIcon(icon("flag"))
+            if self.detail.entry is not None:
+                self._show_current()
+            self.chart.update()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.detail.notes.flush():
             answer = QMessageBox.warning(

@@ -89,3 +89,57 @@ def test_real_process_exit_codes_and_environment_variable(tmp_path, seeds):
                           capture_output=True, text=True, env=env, timeout=60)
     assert [h["id"] for h in json.loads(proc.stdout)] == ["twisk-2009-review-cognitive"]
     assert (data / "library.sqlite3").exists()
+
+
+def test_user_layer_from_the_command_line(cli, seeds, tmp_path):
+    cli("import", *map(str, seeds))
+    assert cli("note", "heins-2013-role-therapeutic", "Discuss with GP")[0] == 0
+    assert cli("star", "heins-2013-role-therapeutic")[0] == 0
+    assert cli("collection", "add", "Clinic talk", "heins-2013-role-therapeutic",
+               "van-der-vaart-2019")[0] == 0
+    code, out, _ = cli("show", "heins-2013-role-therapeutic", "--json")
+    user = json.loads(out)["user"]
+    assert (user["note"], user["starred"], user["collections"]) == (
+        "Discuss with GP", True, ["Clinic talk"])
+    code, out, _ = cli("search", 'collection:"Clinic talk" is:starred', "--json")
+    assert [h["id"] for h in json.loads(out)] == ["heins-2013-role-therapeutic"]
+
+    code, out, _ = cli("report", "van-der-vaart-2019", "--field", "title", "--problem",
+                       "The title is missing.", "--contact", "gp@example.org", "--json")
+    assert code == 0
+    stored = json.loads(out)
+    assert stored["status"] == "queued" and len(stored["report_id"]) == 36
+    code, out, _ = cli("outbox", "--json")
+    (row,) = json.loads(out)
+    assert set(row) == {"report_id", "entry_id", "field", "status", "attempts",
+                        "last_error", "created_at"}
+    assert row["report_id"] == stored["report_id"] and row["status"] == "queued"
+    target = tmp_path / "reports.json"
+    assert cli("outbox", "export", "-o", str(target))[0] == 0
+    assert json.loads(target.read_text())["reports"][0]["report_id"] == stored["report_id"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--problem", ""], "empty"),
+        (["--problem", "x" * 100_000], "100,000 characters"),
+        (["--problem", "ok", "--contact", "not-an-email"], "not an e-mail"),
+        (["--problem", "bell\x07"], "control character"),
+        (["--problem", "ok", "--suggest", "y" * 5001], "5,000"),
+    ],
+)
+def test_bad_reports_are_refused_and_nothing_is_stored(cli, seeds, args, fragment):
+    cli("import", str(seeds[0]))
+    code, _, err = cli("report", "heins-2013-role-therapeutic", "--field", "title", *args)
+    assert code == 1 and fragment in err
+    code, out, _ = cli("outbox", "--json")
+    assert json.loads(out) == []
+
+
+def test_right_to_left_report_text_is_stored_intact(cli, seeds):
+    cli("import", str(seeds[0]))
+    text = "العنوان غير صحيح — הכותרת שגויה"
+    code, out, _ = cli("report", "heins-2013-role-therapeutic", "--field", "title",
+                       "--problem", text, "--json")
+    assert code == 0 and json.loads(out)["problem"] == text

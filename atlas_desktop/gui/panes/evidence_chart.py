@@ -145,8 +145,11 @@ class EvidenceChart(QWidget):
                              "No entries with a year in this result")
             return
         peak = max(b.total for b in self._bins) or 1
-        slot = plot.width() / len(self._bins)
-        bar_width = max(2.0, slot * 0.78)
+        # Few bins: keep bars slim and centred rather than stretching one across the chart.
+        slot = min(plot.width() / len(self._bins), 56.0)
+        plot.setLeft(plot.left() + (plot.width() - slot * len(self._bins)) / 2)
+        plot.setWidth(slot * len(self._bins))
+        bar_width = max(2.0, slot * 0.72)
         for i, b in enumerate(self._bins):
             left = plot.left() + i * slot + (slot - bar_width) / 2
             bottom = plot.bottom()
