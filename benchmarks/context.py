@@ -61,7 +61,7 @@ def timings_ms(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
 
 def summarise(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {
         "median_ms": round(statistics.median(ordered), 2),
         "p95_ms": round(p95, 2),

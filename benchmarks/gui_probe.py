@@ -11,15 +11,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
-from atlas_desktop.gui.main_window import MainWindow  # noqa: E402
-from atlas_desktop.gui.runner import ThreadPoolRunner  # noqa: E402
-from atlas_desktop.paths import LibraryPaths  # noqa: E402
-from atlas_desktop.services import open_library  # noqa: E402
+from atlas_desktop.gui.main_window import MainWindow
+from atlas_desktop.gui.runner import ThreadPoolRunner
+from atlas_desktop.paths import LibraryPaths
+from atlas_desktop.services import open_library
 
-from .context import summarise  # noqa: E402
+from .context import summarise
 
 TYPED = ["f", "fa", "fat", "fati", "fatig", "fatigue", "m", "mi", "mit", "mito", "mitoch",
          "mitochondrial", "p", "po", "pos", "post", "post e", "post ex", "post exer",

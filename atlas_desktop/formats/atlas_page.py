@@ -400,9 +400,9 @@ def _extract_bibtex(text: str) -> tuple[dict[str, str], str | None, str]:
     end = None
     for i in range(match.end() - 1, min(len(text), start + 200_000)):
         ch = text[i]
-        if ch in "{(" and (ch == opener or ch == "{"):
+        if ch in "{(" and (ch in (opener, "{")):
             depth += 1
-        elif ch in "})" and (ch == closer or ch == "}"):
+        elif ch in "})" and (ch in (closer, "}")):
             depth -= 1
             if depth == 0:
                 end = i + 1

@@ -8,6 +8,7 @@ before as long as they are written in Title Case.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def _split_unknown(segment: str) -> list[str]:
     if not cuts:
         return [segment]
     bounds = [0, *cuts, len(segment)]
-    return [segment[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [segment[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 _TIER_RE: Final = re.compile(r"^E\d+\b")

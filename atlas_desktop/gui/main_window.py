@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         self.detail.star_toggled.connect(self._on_detail_star_toggled)
         self.detail.notes.note_saved.connect(lambda _id: self.model.refresh_rows())
         a.find.triggered.connect(self.focus_search)
-        a.clear_search.triggered.connect(lambda: self.search_box.clear())
+        a.clear_search.triggered.connect(self.search_box.clear)
         a.focus_list.triggered.connect(self.table.setFocus)
         a.import_files.triggered.connect(self.import_files)
         a.export.triggered.connect(self.export_bundle)
@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
         a.mark_read.triggered.connect(self._on_read_action)
         a.report.triggered.connect(lambda: self.report_error(""))
         a.outbox.triggered.connect(self.open_outbox)
-        a.new_collection.triggered.connect(lambda: self.new_collection())
+        a.new_collection.triggered.connect(self.new_collection)
         a.undo_delete.triggered.connect(self._undo_delete_collection)
         a.undo_delete.setEnabled(False)
         a.new_label.triggered.connect(self.new_label)

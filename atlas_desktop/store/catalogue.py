@@ -504,10 +504,7 @@ def list_rows(conn: Connection, pks: Sequence[int]) -> dict[int, ListRow]:
              origin, withdrawn, incomplete, starred, noted, read, reported, linked) = row
             authors = [Author(f, g) for f, g in json.loads(authors_json)]
             short = author_short(authors, bool(truncated))
-            if title:
-                display = title
-            else:
-                display = f"Untitled — {short or 'unknown authors'}, {year or 'n.d.'}"
+            display = title or f"Untitled — {short or 'unknown authors'}, {year or 'n.d.'}"
             out[pk] = ListRow(
                 pk=pk,
                 id=entry_id,

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from .engine import (
     PAGE_SIZE,
     LibraryCorrupt,
+    LibraryTooNew,
     StoreError,
     create_sqlite_engine,
     quick_check,
@@ -28,7 +29,6 @@ from .engine import (
     set_wal,
     translate_errors,
 )
-from .engine import LibraryTooNew
 from .migrations import LATEST_VERSION, migrate
 
 _SQLITE_HEADER = b"SQLite format 3\x00"

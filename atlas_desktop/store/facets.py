@@ -19,7 +19,7 @@ from typing import Any, Final
 from sqlalchemy import Connection
 
 from atlas_desktop.domain.entry import PEM_LABELS
-from atlas_desktop.domain.listing import FacetValue, Facets
+from atlas_desktop.domain.listing import Facets, FacetValue
 from atlas_desktop.domain.query import Query
 
 from .search import _HIDDEN_SQL, _VISIBLE, compile_query

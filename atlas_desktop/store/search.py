@@ -318,10 +318,7 @@ def run_search(
             pks = _fetch(conn, sql, [compiled.match, *params])
 
     complete = limit is None or len(pks) < limit
-    if complete:
-        total = len(pks)
-    else:
-        total = count_matches(conn, compiled) if exact_total else -1
+    total = len(pks) if complete else count_matches(conn, compiled) if exact_total else -1
     return SearchResult(pks=pks, total=total, ranked=ranked, hints=query.hints,
                         sort=effective, complete=complete)
 

@@ -15,7 +15,7 @@ def test_typing_searches_and_broken_syntax_only_hints(qtbot, window):
     qtbot.waitUntil(lambda: window.detail.entry.id == "twisk-2009-review-cognitive")
     window.search_box.clear()
     qtbot.keyClicks(window.search_box, '"unbalanced year:abc')
-    qtbot.waitUntil(lambda: window.hint_action.isVisible())
+    qtbot.waitUntil(window.hint_action.isVisible)
     assert "closing quote" in window.hint_label.text()
     qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
     assert window.search_box.text() == ""

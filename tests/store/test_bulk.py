@@ -28,7 +28,7 @@ def entries(n: int, *, marker: str = "alpha"):
 def test_bulk_insert_indexes_everything_and_restores_settings(tmp_path):
     db = LibraryDB(tmp_path / "lib.sqlite3")
     ids = [f"bulk-{i}" for i in range(N)] + ["bulk-5"]  # a duplicate: the last one wins
-    stream = list(entries(N)) + [canonical_entry_dict({"id": "bulk-5", "title": "Replaced"})]
+    stream = [*list(entries(N)), canonical_entry_dict({"id": "bulk-5", "title": "Replaced"})]
     with db.write(bulk=True) as conn:
         result = cat.upsert_contracts(conn, stream, ids=ids, now="t")
     assert len(result.new) == N

@@ -7,12 +7,11 @@ import shutil
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from atlas_desktop.store import LibraryDB, LibraryTooNew
+from atlas_desktop.domain.query import parse_query
+from atlas_desktop.store import LibraryDB, LibraryTooNew, search, user
 from atlas_desktop.store import catalogue as cat
-from atlas_desktop.store import search, user
 from atlas_desktop.store.engine import create_sqlite_engine
 from atlas_desktop.store.migrations import LATEST_VERSION, MIGRATIONS, Migration, migrate
-from atlas_desktop.domain.query import parse_query
 from tests.conftest import DATA_DIR
 
 

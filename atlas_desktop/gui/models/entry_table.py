@@ -7,12 +7,11 @@ one array of integers. Filtering and sorting happen in SQL; the model is then re
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
-
-import json
 
 from PySide6.QtCore import (
     QAbstractTableModel,

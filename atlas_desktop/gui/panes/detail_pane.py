@@ -6,7 +6,16 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetrics, QImage, QPainter, QPen, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPen,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QSplitter,

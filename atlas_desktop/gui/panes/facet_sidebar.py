@@ -24,7 +24,6 @@ from atlas_desktop.domain.annotations import Collection
 from atlas_desktop.domain.listing import Facets, FacetValue
 
 from ..icons import icon
-
 from ..models.entry_table import ENTRY_IDS_MIME
 
 TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1

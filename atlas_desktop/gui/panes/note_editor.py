@@ -78,7 +78,7 @@ class NoteEditor(QWidget):
     def dirty(self) -> bool:
         return self._entry_id is not None and self.editor.toPlainText() != self._stored
 
-    def set_entry(self, entry_id: str | None, note: Note | None | bool = False) -> None:
+    def set_entry(self, entry_id: str | None, note: Note | bool | None = False) -> None:
         """Show the note of ``entry_id``, saving the current one first. Pass ``note`` when
         the caller already read it (None: the entry has no note)."""
         if entry_id == self._entry_id:
