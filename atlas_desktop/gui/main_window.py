@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(sort_label)
         toolbar.addWidget(self.sort_combo)
         toolbar.addSeparator()
+        toolbar.addAction(self.actions.report)
         toolbar.addAction(self.actions.outbox)
         self.toolbar = toolbar
         self.addToolBar(toolbar)
