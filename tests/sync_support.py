@@ -219,3 +219,36 @@ def no_keyring() -> Iterator[None]:
         yield
     finally:
         keyring.set_keyring(previous)
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+def assert_client_matches_server(library: Any, server: RefServer,
+                                 report_ids: list[str]) -> None:
+    """Every report stored exactly once, byte for byte, and marked sent; the catalogue the
+    client holds is the server's (withdrawn entries kept as withdrawn rows)."""
+    from atlas_desktop.domain.entry import canonical_entry_dict, entry_to_contract
+    from atlas_desktop.domain.reports import ReportStatus
+    from atlas_desktop.domain.sync import ChangeKind
+    from atlas_desktop.store import sync_state
+
+    stored = {r.report_id: r for r in server.reports()}
+    assert sorted(stored) == sorted(report_ids), "lost or unexpected reports on the server"
+    assert server.counts["report created"] == len(report_ids), "a report was stored twice"
+    for report_id in report_ids:
+        report = library.reports.get(report_id=report_id)
+        assert report.status is ReportStatus.SENT, (report_id, report.status, report.last_error)
+        assert stored[report_id].body == report.body.encode("utf-8")
+    state = server.db.catalogue_state()
+    for entry_id, entry in state.items():
+        mine = library.catalogue.get_entry(entry_id=entry_id)
+        if entry is None:
+            assert mine is None or mine.withdrawn, f"{entry_id} should be withdrawn"
+        else:
+            assert mine is not None and not mine.withdrawn, f"{entry_id} is missing"
+            assert entry_to_contract(mine) == canonical_entry_dict(entry)
+    with library.ctx.db.read() as conn:
+        records = sync_state.list_changes(conn)
+    news = [c.entry_id for c in records if c.kind is ChangeKind.NEW]
+    assert len(news) == len(set(news)), "a page was applied twice"

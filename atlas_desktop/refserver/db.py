@@ -212,6 +212,13 @@ class ServerDB:
             return [r[0] for r in self._conn.execute(
                 "SELECT id FROM catalogue WHERE deleted = 0 ORDER BY version")]
 
+    def catalogue_state(self) -> dict[str, dict[str, Any] | None]:
+        """Every id the catalogue ever had: its entry, or None once deleted."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, entry_json FROM catalogue ORDER BY version").fetchall()
+        return {r[0]: (json.loads(r[1]) if r[1] is not None else None) for r in rows}
+
     def _max_version(self) -> int:
         return int(self._conn.execute(
             "SELECT coalesce(max(version), 0) FROM catalogue").fetchone()[0])

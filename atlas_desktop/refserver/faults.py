@@ -32,6 +32,8 @@ class FaultPlan:
     drop_rate: float = 0.0
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
+    #: Latency added to every request (not a fault: meant to stay below the timeout).
+    delay_seconds: float = 0.0
     seed: int | None = None
 
     def __post_init__(self) -> None:

@@ -27,6 +27,9 @@ class AtlasRequestHandler(BaseHTTPRequestHandler):
     server_version = "atlas-refserver/1"
     #: An idle keep-alive connection is closed after this many seconds.
     timeout = 60
+    # Headers and body go out in two writes; with Nagle's algorithm on, the body would wait
+    # for the client's delayed ACK (40 ms per answer).
+    disable_nagle_algorithm = True
 
     # ------------------------------------------------------------------ plumbing
 
@@ -117,6 +120,9 @@ class AtlasRequestHandler(BaseHTTPRequestHandler):
         if not self._authorised():
             self._error(401, "a valid bearer token is required",
                         headers={"WWW-Authenticate": 'Bearer realm="atlas"'})
+            return
+        delay = self.server.faults.plan.delay_seconds
+        if delay and self.server.pause(delay):
             return
         fault = self.server.next_fault(kind)
         if fault == "fail":

@@ -41,7 +41,7 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         self.log: list[tuple[str, str, int]] = []
         self._seen = threading.Condition()
         #: Faults forced on the next matching requests, before the dice are asked.
-        self._forced: list[tuple[Fault, str | None]] = []
+        self._forced: list[list[Any]] = []  # [fault, endpoint, let through, times]
         self._counts_lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
         self._sockets_lock = threading.Lock()
@@ -63,24 +63,32 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         with self._seen:
             return self._seen.wait_for(lambda: len(self.log) >= count, timeout)
 
-    def force(self, fault: Fault, *, times: int = 1, endpoint: str | None = None) -> None:
-        """Give the next ``times`` requests (to ``endpoint``: corrections, correction,
-        entries) this fault, whatever the dice say."""
+    def force(self, fault: Fault, *, times: int = 1, endpoint: str | None = None,
+              after: int = 0) -> None:
+        """Give this fault to ``times`` requests (to ``endpoint``: corrections, correction,
+        entries; None for any), after letting ``after`` matching requests through."""
         with self._counts_lock:
-            self._forced.extend([(fault, endpoint)] * times)
+            self._forced.append([fault, endpoint, after, times])
 
     def next_fault(self, endpoint: str) -> Fault | None:
         with self._counts_lock:
-            for index, (fault, wanted) in enumerate(self._forced):
-                if wanted in (None, endpoint):
-                    del self._forced[index]
-                    self.faults.counts[fault] += 1
-                    return fault
+            for plan in self._forced:
+                fault, wanted, skip, times = plan
+                if wanted not in (None, endpoint):
+                    continue
+                if skip > 0:
+                    plan[2] = skip - 1
+                    return None
+                plan[3] = times - 1
+                if plan[3] <= 0:
+                    self._forced.remove(plan)
+                self.faults.counts[fault] += 1
+                return fault  # type: ignore[no-any-return]
         return self.faults.draw()
 
-    def pause(self) -> bool:
+    def pause(self, seconds: float | None = None) -> bool:
         """Wait as a slow server would; True if the server is stopping meanwhile."""
-        return self.stopping.wait(self.faults.plan.slow_seconds)
+        return self.stopping.wait(self.faults.plan.slow_seconds if seconds is None else seconds)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._sockets_lock:
@@ -140,8 +148,9 @@ class RefServer:
     def set_token(self, token: str | None) -> None:
         self.httpd.token = token
 
-    def force(self, fault: Fault, *, times: int = 1, endpoint: str | None = None) -> None:
-        self.httpd.force(fault, times=times, endpoint=endpoint)
+    def force(self, fault: Fault, *, times: int = 1, endpoint: str | None = None,
+              after: int = 0) -> None:
+        self.httpd.force(fault, times=times, endpoint=endpoint, after=after)
 
     @property
     def log(self) -> list[tuple[str, str, int]]:
