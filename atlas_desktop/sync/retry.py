@@ -46,9 +46,10 @@ class Backoff:
     ``min(cap, base * factor**(n-1))`` seconds, so clients that failed together spread out
     and never retry at once."""
 
-    base: float = 30.0
+    # 5-10 s after the first failure (a blip), about an hour apart at most.
+    base: float = 10.0
     factor: float = 2.0
-    cap: float = 2 * 3600.0
+    cap: float = 3600.0
 
     def ceiling(self, attempts: int) -> float:
         exponent = max(0, attempts - 1)
