@@ -14,14 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import pytest
 import keyring.errors
+import pytest
 from keyring.backend import KeyringBackend
+from keyring.backends import fail
 
-from atlas_desktop.domain.reports import ReportDraft
+from atlas_desktop.domain.entry import canonical_entry_dict, entry_to_contract
+from atlas_desktop.domain.reports import ReportDraft, ReportStatus
+from atlas_desktop.domain.sync import ChangeKind
 from atlas_desktop.refserver import RefServer
 from atlas_desktop.services.sync import SyncService
 from atlas_desktop.services.sync_run import SyncOptions
+from atlas_desktop.store import sync_state
 from atlas_desktop.sync.retry import Backoff
 
 SEED_IDS = [
@@ -211,8 +215,6 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 @pytest.fixture
 def no_keyring() -> Iterator[None]:
-    from keyring.backends import fail
-
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
@@ -228,11 +230,6 @@ def assert_client_matches_server(library: Any, server: RefServer,
                                  report_ids: list[str]) -> None:
     """Every report stored exactly once, byte for byte, and marked sent; the catalogue the
     client holds is the server's (withdrawn entries kept as withdrawn rows)."""
-    from atlas_desktop.domain.entry import canonical_entry_dict, entry_to_contract
-    from atlas_desktop.domain.reports import ReportStatus
-    from atlas_desktop.domain.sync import ChangeKind
-    from atlas_desktop.store import sync_state
-
     stored = {r.report_id: r for r in server.reports()}
     assert sorted(stored) == sorted(report_ids), "lost or unexpected reports on the server"
     assert server.counts["report created"] == len(report_ids), "a report was stored twice"

@@ -103,7 +103,10 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
                    help="store, then close the connection without answering")
     p.add_argument("--slow-rate", type=_rate, default=0.0, metavar="SHARE",
                    help="answer this share only after --slow-seconds")
-    p.add_argument("--slow-seconds", type=float, default=35.0, metavar="SECONDS")
+    p.add_argument("--slow-seconds", type=float, default=35.0, metavar="SECONDS",
+                   help="how late a slow answer comes (default 35: past the client's 30)")
+    p.add_argument("--delay", type=float, default=0.0, metavar="SECONDS",
+                   help="latency added to every answer (not a fault)")
     p.add_argument("--seed", type=int, default=None, help="seed for the fault dice")
     p.add_argument("--verbose", action="store_true", help="log every request")
     p.set_defaults(handler=cmd_serve)
@@ -253,7 +256,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         faults = FaultPlan(
             fail_rate=args.fail_rate, busy_rate=args.busy_rate,
             retry_after=args.retry_after or None, drop_rate=args.drop_rate,
-            slow_rate=args.slow_rate, slow_seconds=args.slow_seconds, seed=args.seed)
+            slow_rate=args.slow_rate, slow_seconds=args.slow_seconds,
+            delay_seconds=max(0.0, args.delay), seed=args.seed)
     except ValueError as exc:
         raise CliError(f"Fault shares: {exc}.", 2) from None
     base_path = args.base_path.rstrip("/")
@@ -263,7 +267,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server = RefServer(args.db, host=args.host, port=args.port, token=args.token,
                            faults=faults, base_path=base_path, quiet=not args.verbose)
     except OSError as exc:
-        raise CliError(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}.")
+        raise CliError(
+            f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}.") from None
     except Exception as exc:  # sqlite3.DatabaseError for a file that is not a database
         raise CliError(f"Cannot use {args.db} as the server's database: {exc}.") from None
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas_desktop.domain.reports import REPORT_FIELDS, ReportDraft, ReportInvalid
+from atlas_desktop.domain.sync import REVIEW_LABELS
 from atlas_desktop.services.annotations import AnnotationError
 from atlas_desktop.services.reports import ReportError
 
@@ -161,6 +162,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         return EXIT_OK
     for r in reports:
         detail = f" — {r.last_error}" if r.last_error else ""
+        if r.server_status:
+            # The reviewer's answer, polled by `sync` (GET /v1/corrections/{id}).
+            detail += f" — review: {REVIEW_LABELS.get(r.server_status, r.server_status)}"
+            if r.reviewer_note:
+                detail += f": {r.reviewer_note}"
         print(f"{r.report_id}  {r.status.value:<15} {r.entry_id}  [{r.field}]  "
               f"{r.created_at}  attempts: {r.attempts}{detail}")
     if not server and any(r.status.value == "queued" for r in reports):

@@ -130,6 +130,10 @@ class CorrectionReport:
             "attempts": self.attempts,
             "last_error": self.last_error,
             "created_at": self.created_at,
+            # Sync: when the next automatic attempt is due, and the reviewer's answer.
+            "next_attempt_at": self.next_attempt_at,
+            "server_status": self.server_status,
+            "reviewer_note": self.reviewer_note,
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -223,7 +223,7 @@ class SyncResult:
             replayed=[*self.replayed, *later.replayed],
             needs_attention=[*self.needs_attention, *later.needs_attention],
             retry_later=[r for r in dict.fromkeys([*self.retry_later, *later.retry_later])
-                         if r not in retried and r in later.retry_later],
+                         if r not in retried],
             still_queued=later.still_queued,
             catalogue=catalogue,
             statuses_updated=list(dict.fromkeys([*self.statuses_updated,
@@ -287,10 +287,7 @@ class SyncOverview:
                     + (f" ({self.queued})" if self.queued else "") + ".")
         last = (f"last synced {self.last_success_at}" if self.last_success_at
                 else "never synced")
-        if self.state is SyncState.OK:
-            text = f"Synced; {last}"
-        else:
-            text = f"{self.message} ({last})"
+        text = f"Synced; {last}" if self.state is SyncState.OK else f"{self.message} ({last})"
         if self.queued:
             text += f"; {self.queued} report{'s' if self.queued != 1 else ''} waiting"
         if self.needs_attention:

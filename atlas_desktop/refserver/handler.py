@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import socket
@@ -33,7 +34,7 @@ class AtlasRequestHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ plumbing
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
 
@@ -59,10 +60,8 @@ class AtlasRequestHandler(BaseHTTPRequestHandler):
     def _drop(self) -> None:
         """Close the connection without an answer: the client sees its response lost."""
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.server.count("dropped")
         self.server.answered(self.command, self.path, 0)
 
@@ -89,19 +88,19 @@ class AtlasRequestHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ dispatch
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's naming
+    def do_GET(self) -> None:
         self._dispatch("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._dispatch("POST")
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._dispatch("PUT")
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         self._dispatch("PATCH")
 
     def _dispatch(self, method: str) -> None:

@@ -6,6 +6,7 @@ For tests (start it on a free loopback port in a thread) and for people
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections import Counter
@@ -103,10 +104,8 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         with self._sockets_lock:
             sockets = list(self._sockets)
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class RefServer:

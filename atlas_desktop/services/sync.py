@@ -30,8 +30,7 @@ from atlas_desktop.domain.sync import (
     SyncResult,
     SyncState,
 )
-from atlas_desktop.store import StoreError
-from atlas_desktop.store import sync_state
+from atlas_desktop.store import StoreError, sync_state
 from atlas_desktop.store import user as user_store
 from atlas_desktop.sync.client import AtlasClient, ClientConfig
 from atlas_desktop.sync.credentials import CredentialError, KeyringCredentials, KeyringInfo
@@ -178,8 +177,10 @@ class SyncService:
         cancel = cancel or threading.Event()
         deadline = self._clock() + timedelta(seconds=max_wait)
         result = self.run(explicit=True, token=token, cancel=cancel)
+        # Only passing trouble is waited out: an unreachable server, a refused token or a
+        # wrong address will not mend themselves within a minute.
         while not cancel.is_set() and result.state in {
-                SyncState.ERROR, SyncState.WAITING, SyncState.OFFLINE} and result.still_queued:
+                SyncState.ERROR, SyncState.WAITING} and result.still_queued:
             wake = self._next_wake()
             if wake is None or wake > deadline:
                 break
@@ -320,8 +321,8 @@ class SyncService:
         wait = self.wait_until()
         if url is None:
             state, message = SyncState.NOT_CONFIGURED, NOT_CONFIGURED_MESSAGE
-        elif meta[_LAST_STATE_KEY]:
-            state = SyncState(meta[_LAST_STATE_KEY])
+        elif last_state := meta[_LAST_STATE_KEY]:
+            state = SyncState(last_state)
             message = meta[_LAST_MESSAGE_KEY] or ""
             if state is SyncState.NOT_CONFIGURED:
                 state, message = SyncState.IDLE, "Not synced with this server yet."

@@ -38,7 +38,7 @@ class KeyringInfo:
 def _usable(backend: KeyringBackend) -> bool:
     # The "fail" and "null" backends (and a chainer holding none) have priority below 1.
     try:
-        priority = float(backend.priority)  # type: ignore[arg-type]
+        priority = float(backend.priority)
     except Exception:
         return False
     if priority < 1:

@@ -47,7 +47,7 @@ def test_without_a_server_the_status_says_reports_wait(qtbot, seeded_library, ru
     final = statuses[-1]
     assert final.state is SyncState.NOT_CONFIGURED and not final.running
     assert final.queued == 2
-    assert "No atlas server set: reports wait in the outbox (2)." == final.status_line()
+    assert final.status_line() == "No atlas server set: reports wait in the outbox (2)."
     assert results[0].state is SyncState.NOT_CONFIGURED
 
 

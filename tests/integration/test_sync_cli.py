@@ -8,6 +8,10 @@ import signal
 import subprocess
 import sys
 
+from atlas_desktop.app import main
+from atlas_desktop.paths import LibraryPaths
+from atlas_desktop.services import open_library
+from atlas_desktop.store import user as user_store
 from atlas_desktop.refserver import FaultPlan, RefServer
 from tests.sync_support import contract_entry, refserver  # noqa: F401 - fixture
 
@@ -54,6 +58,20 @@ def test_sync_sends_pulls_and_prints_the_summary(cli, seeds, refserver):  # noqa
     assert "Entries: 0 new, 1 changed, 1 withdrawn." in out
     assert "review status Reviewed → Retracted" in out
     assert "your notes on it are kept" in out
+
+    code, out, _ = cli("outbox", "--json")
+    assert {r["server_status"] for r in json.loads(out)} == {"received"}
+    # The reviewer answers; once the status is due for a check, `sync` fetches it.
+    rid = refserver.reports()[0].report_id
+    refserver.set_review(rid, "accepted", "Fixed on the atlas page.")
+    other = open_library(LibraryPaths(cli.data_dir))
+    with other.ctx.db.write() as conn:
+        user_store.update_report(conn, rid, now="x", status_checked_at="2000-01-01T00:00:00Z")
+    other.close()
+    code, out, _ = cli("sync", "--once", "--json")
+    assert json.loads(out)["statuses_updated"] == [rid]
+    code, out, _ = cli("outbox")
+    assert "review: Accepted: Fixed on the atlas page." in out
 
     code, out, _ = cli("sync", "changes", "--json")
     changes = json.loads(out)
@@ -120,8 +138,6 @@ def test_serve_runs_as_a_process_and_says_where_it_listens(tmp_path, cli, seeds)
 
 
 def test_serve_refuses_a_file_that_is_not_a_bundle(tmp_path, capsys):
-    from atlas_desktop.app import main
-
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something-else"}')
     code = main(["serve", "--port", "0", "--db", str(tmp_path / "x.sqlite3"), "--bundle",

@@ -4,11 +4,13 @@ the contract says, against the reference server and against scripted "independen
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from email.utils import format_datetime
 
 from atlas_desktop.domain.reports import ReportStatus
 from atlas_desktop.domain.sync import SyncState
 from atlas_desktop.refserver import FaultPlan, RefServer
+from atlas_desktop.store import user as user_store
 from tests.sync_support import (
     MovableClock,
     ScriptedServer,
@@ -157,8 +159,7 @@ def test_429_with_an_http_date_is_honoured(seeded_library, refserver):  # noqa: 
     library = seeded_library
     queue_reports(library, 1)
     clock = MovableClock()
-    date = format_datetime(clock.now.replace(microsecond=0) + __import__(
-        "datetime").timedelta(minutes=10), usegmt=True)
+    date = format_datetime(clock.now + timedelta(minutes=10), usegmt=True)
     refserver.set_faults(FaultPlan(busy_rate=1.0, busy_status=429, retry_after=date))
     service = make_service(library, clock=clock)
     service.set_server_url(url=refserver.url)
@@ -219,8 +220,6 @@ def test_a_report_left_sending_by_a_crash_is_sent_again_and_stored_once(
     # The crash happened after the server stored it and before the answer was recorded.
     refserver.db.store_report(report_id, report.body.encode())
     library.sync.set_server_url(url=refserver.url)
-    from atlas_desktop.store import user as user_store
-
     with library.ctx.db.write() as conn:
         user_store.update_report(conn, report_id, now="x", status=ReportStatus.SENDING,
                                  attempts=1)

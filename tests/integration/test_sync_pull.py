@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from atlas_desktop.domain.entry import Origin, canonical_entry_dict
 from atlas_desktop.domain.reports import ReportDraft
 from atlas_desktop.domain.sync import ChangeKind, SyncState
+from atlas_desktop.refserver import RefServer
+from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import sync_state
 from tests.sync_support import (
     ScriptedServer,
@@ -156,8 +159,6 @@ def test_a_server_that_repeats_the_same_page_forever_is_stopped(library):
 
 
 def test_another_servers_cursor_is_not_used(library, refserver, tmp_path):  # noqa: F811
-    from atlas_desktop.refserver import RefServer
-
     refserver.put_entries([contract_entry("study-a")])
     service = make_service(library)
     service.set_server_url(url=refserver.url)
@@ -171,9 +172,6 @@ def test_another_servers_cursor_is_not_used(library, refserver, tmp_path):  # no
 
 
 def test_entries_of_the_users_own_library_are_never_overwritten(library, refserver):  # noqa: F811
-    from atlas_desktop.domain.entry import Origin, canonical_entry_dict
-    from atlas_desktop.store import catalogue as cat
-
     # One of the user's own references (say, imported from BibTeX) under an id the atlas
     # later uses too.
     with library.ctx.db.write() as conn:
