@@ -14,13 +14,14 @@ Readings of the contract where it is silent (written up in docs/sync.md):
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
+
+import orjson
 
 from .retry import parse_retry_after
 
@@ -98,8 +99,10 @@ def server_text(value: Any, limit: int = 300) -> str:
 def parse_json(body: bytes) -> tuple[bool, Any]:
     """(True, value) for a JSON body, (False, None) otherwise."""
     try:
-        return True, json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        # orjson: catalogue pages are megabytes; it also refuses invalid UTF-8 and
+        # nesting deeper than 1024 levels with a JSONDecodeError (a ValueError).
+        return True, orjson.loads(body)
+    except (ValueError, RecursionError):
         return False, None
 
 
