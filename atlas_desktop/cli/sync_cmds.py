@@ -74,6 +74,10 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
     c.add_argument("--mark-seen", action="store_true")
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=cmd_changes)
+    r = ssub.add_parser("retry", parents=[parent],
+                        help="queue again a report the server refused (not for 400/409/413/422)")
+    r.add_argument("report_id")
+    r.set_defaults(handler=cmd_retry)
     s = ssub.add_parser("status", parents=[parent], help="the server, the last sync, the outbox")
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=cmd_status)
@@ -199,6 +203,18 @@ def cmd_token(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     finally:
         library.close()
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    library = open_for(args, write=True)
+    try:
+        library.sync.retry_report(report_id=args.report_id)
+    except SyncSettingsError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        library.close()
+    print("Queued again; it is sent at the next sync.", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_changes(args: argparse.Namespace) -> int:

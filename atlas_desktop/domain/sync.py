@@ -11,6 +11,7 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -25,6 +26,23 @@ REVIEW_LABELS: Final = {
     "declined": "Declined",
     "not_found": "Unknown to the server",
 }
+
+
+def moment_text(value: str | None, *, now: datetime | None = None) -> str:
+    """An RFC 3339 UTC time as a person reads it, in local time: "14:05" today,
+    "12 Nov 14:05" this year, "12 Nov 2025 14:05" before."""
+    if not value:
+        return "never"
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return value
+    today = (now or datetime.now().astimezone()).astimezone()
+    if moment.date() == today.date():
+        return moment.strftime("%H:%M")
+    if moment.year == today.year:
+        return moment.strftime("%d %b %H:%M").lstrip("0")
+    return moment.strftime("%d %b %Y %H:%M").lstrip("0")
 
 
 class SyncState(StrEnum):
@@ -285,7 +303,7 @@ class SyncOverview:
         if self.state is SyncState.NOT_CONFIGURED:
             return ("No atlas server set: reports wait in the outbox"
                     + (f" ({self.queued})" if self.queued else "") + ".")
-        last = (f"last synced {self.last_success_at}" if self.last_success_at
+        last = (f"last synced {moment_text(self.last_success_at)}" if self.last_success_at
                 else "never synced")
         text = f"Synced; {last}" if self.state is SyncState.OK else f"{self.message} ({last})"
         if self.queued:

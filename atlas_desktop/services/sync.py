@@ -22,13 +22,14 @@ from datetime import UTC, datetime, timedelta
 
 from atlas_desktop import __version__
 from atlas_desktop.domain.changes import Changes
-from atlas_desktop.domain.reports import UNSENT_STATUSES, ReportStatus
+from atlas_desktop.domain.reports import UNSENT_STATUSES, CorrectionReport, ReportStatus
 from atlas_desktop.domain.sync import (
     CatalogueChange,
     CatalogueUpdate,
     SyncOverview,
     SyncResult,
     SyncState,
+    moment_text,
 )
 from atlas_desktop.store import StoreError, sync_state
 from atlas_desktop.store import user as user_store
@@ -217,8 +218,8 @@ class SyncService:
         if wait is not None and wait > now:
             result.wait_until = iso(wait)
             return self._stopped(result, SyncState.WAITING,
-                                 f"The server asked us to wait until {iso(wait)}; nothing is "
-                                 "sent before then and reports stay queued.")
+                                 f"The server asked us to wait until {moment_text(iso(wait))}; "
+                                 "nothing is sent before then and reports stay queued.")
         if token is None:
             try:
                 token = self.credentials.get(url)
@@ -257,7 +258,7 @@ class SyncService:
                     until = self._clock() + timedelta(seconds=stop.retry_after)
                     self._set_wait_until(url, until)
                     result.wait_until = iso(until)
-                    message += f" Nothing more is sent before {iso(until)}."
+                    message += f" Nothing more is sent before {moment_text(iso(until))}."
                 else:
                     message += " Reports stay queued and are tried again later."
             return self._stopped(result, state, f"{message} {done}".strip())
@@ -360,6 +361,38 @@ class SyncService:
         with self._ctx.db.write() as conn:
             sync_state.clear_cursor(conn)
         self._ctx.notify(Changes.SYNC)
+
+    def retry_report(self, *, report_id: str) -> CorrectionReport:
+        """Queue again, unchanged, a report the server refused for a reason other than its
+        content (another 4xx, such as 410 or 418, say after the server was fixed).
+
+        Reports refused as invalid (400/413/422) are edited instead
+        (``ReportService.edit_and_requeue``); a 409 is never resent: the server holds a
+        different report under the same id.
+        """
+        with self._ctx.db.write() as conn:
+            report = user_store.get_report(conn, report_id)
+            if report is None:
+                raise SyncSettingsError(f"There is no report {report_id}.")
+            status = user_store.report_http_status(conn, report_id)
+            if report.status is not ReportStatus.NEEDS_ATTENTION:
+                raise SyncSettingsError(
+                    f"Only a report that needs attention can be retried; this one is "
+                    f"{report.status.value.replace('_', ' ')}.")
+            if status == 409:
+                raise SyncSettingsError(
+                    "The server holds a different report under this id, so it is not sent "
+                    "again. Withdraw it, or write a new report.")
+            if status in {400, 413, 422}:
+                raise SyncSettingsError(
+                    "The server refused this report's content; edit it, and it is queued "
+                    "again.")
+            user_store.update_report(conn, report_id, now=iso(self._clock()),
+                                     status=ReportStatus.QUEUED, next_attempt_at=None)
+            updated = user_store.get_report(conn, report_id)
+        assert updated is not None
+        self._ctx.notify(Changes.REPORTS)
+        return updated
 
     def unsent_count(self) -> int:
         with self._ctx.db.read() as conn:

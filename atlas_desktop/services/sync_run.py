@@ -110,7 +110,6 @@ class SyncRun:
                 report = sync_state.claim_report(conn, report_id, now=iso(self._clock()))
             if report is None:
                 continue  # withdrawn or sent elsewhere meanwhile
-            self._ctx.notify(Changes.REPORTS)
             outcome = self._client.send_report(report_id=report.report_id, body=report.body)
             self._record(report, outcome)
             if outcome.stops_run:

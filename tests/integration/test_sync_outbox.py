@@ -7,9 +7,12 @@ import json
 from datetime import timedelta
 from email.utils import format_datetime
 
+import pytest
+
 from atlas_desktop.domain.reports import ReportStatus
 from atlas_desktop.domain.sync import SyncState
 from atlas_desktop.refserver import FaultPlan, RefServer
+from atlas_desktop.services.sync import SyncSettingsError
 from atlas_desktop.store import user as user_store
 from tests.sync_support import (
     MovableClock,
@@ -325,3 +328,36 @@ def test_review_status_is_polled_and_final_statuses_are_not_asked_again(
     gets_before = sum(1 for m, p, _ in refserver.log if p.startswith("/v1/corrections/"))
     service.run(explicit=True)
     assert sum(1 for m, p, _ in refserver.log if p.startswith("/v1/corrections/")) == gets_before
+
+
+def test_another_4xx_needs_attention_and_the_user_can_retry_it_unchanged(seeded_library):
+    library = seeded_library
+    ids = queue_reports(library, 2)
+    answers = iter([json_reply(410, {"error": "corrections are closed for the holidays"}),
+                    json_reply(422, {"error": "too vague", "field": "problem"}),
+                    json_reply(201, {})])
+    with ScriptedServer(lambda s: empty_page() if s.method == "GET" else next(answers)) as server:
+        service = make_service(library)
+        service.set_server_url(url=server.url)
+        first = service.run(explicit=True)
+        assert [a.http_status for a in first.needs_attention] == [410, 422]
+        assert "closed for the holidays" in library.reports.get(report_id=ids[0]).last_error
+        with pytest.raises(SyncSettingsError, match="edit it"):
+            service.retry_report(report_id=ids[1])
+        service.retry_report(report_id=ids[0])
+        second = service.run(explicit=True)
+    assert second.sent == [ids[0]]
+    bodies = [s.body for s in posts(server)]
+    assert bodies[0] == bodies[2]  # the very same bytes
+    assert library.reports.get(report_id=ids[1]).status is ReportStatus.NEEDS_ATTENTION
+
+
+def test_a_conflict_cannot_be_retried(seeded_library, refserver):  # noqa: F811
+    library = seeded_library
+    [report_id] = queue_reports(library, 1)
+    refserver.db.store_report(report_id, b"{}")
+    service = make_service(library)
+    service.set_server_url(url=refserver.url)
+    service.run(explicit=True)
+    with pytest.raises(SyncSettingsError, match="different report under this id"):
+        service.retry_report(report_id=report_id)

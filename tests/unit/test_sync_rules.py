@@ -158,3 +158,16 @@ def test_hostile_server_text_is_flattened_before_display():
     assert "<" not in text and "\u202e" not in text and "\x00" not in text
     assert "\n" not in text and len(text) <= 80
     assert text.startswith("alert(1) evil line two")
+
+
+def test_times_are_shown_in_local_time_by_how_recent_they_are():
+    from atlas_desktop.domain.sync import moment_text
+
+    now = datetime.now().astimezone()
+    today = now.replace(hour=9, minute=5, second=0, microsecond=0)
+    as_utc = today.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert moment_text(as_utc, now=now) == "09:05"
+    old = datetime(2019, 3, 4, 12, 0, tzinfo=UTC)
+    text = moment_text(old.strftime("%Y-%m-%dT%H:%M:%SZ"), now=now)
+    assert "2019" in text and "Mar" in text
+    assert moment_text(None) == "never"
