@@ -10,9 +10,9 @@ import sys
 
 from atlas_desktop.app import main
 from atlas_desktop.paths import LibraryPaths
+from atlas_desktop.refserver import FaultPlan, RefServer
 from atlas_desktop.services import open_library
 from atlas_desktop.store import user as user_store
-from atlas_desktop.refserver import FaultPlan, RefServer
 from tests.sync_support import contract_entry, refserver  # noqa: F401 - fixture
 
 

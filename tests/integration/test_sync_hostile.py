@@ -4,6 +4,7 @@ report, and never hangs."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
@@ -46,7 +47,7 @@ def https_server(tmp_path):
         def log_message(self, *args):
             pass
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             self.rfile.read(int(self.headers["Content-Length"]))
             data = json.dumps({"report_id": self.headers["Idempotency-Key"]}).encode()
             self.send_response(201)
@@ -107,10 +108,8 @@ class RawServer:
                 continue
             with conn:
                 conn.recv(65536)
-                try:
+                with contextlib.suppress(OSError):
                     self.script(conn, self.stop)
-                except OSError:
-                    pass
 
     def __enter__(self):
         self.thread.start()

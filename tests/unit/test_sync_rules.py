@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from atlas_desktop.domain.sync import moment_text
 from atlas_desktop.sync.outcome import (
     NEEDS_ATTENTION,
     OutcomeKind,
@@ -161,8 +162,6 @@ def test_hostile_server_text_is_flattened_before_display():
 
 
 def test_times_are_shown_in_local_time_by_how_recent_they_are():
-    from atlas_desktop.domain.sync import moment_text
-
     now = datetime.now().astimezone()
     today = now.replace(hour=9, minute=5, second=0, microsecond=0)
     as_utc = today.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
