@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -90,6 +91,16 @@ class AtlasHTTPServer(ThreadingHTTPServer):
     def pause(self, seconds: float | None = None) -> bool:
         """Wait as a slow server would; True if the server is stopping meanwhile."""
         return self.stopping.wait(self.faults.plan.slow_seconds if seconds is None else seconds)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished mid-request (killed, timed out) is normal here; anything
+        else is printed, as the standard server does."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            if not self.quiet:
+                print(f"{client_address[0]}: connection lost ({error})", file=sys.stderr)
+            return
+        super().handle_error(request, client_address)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._sockets_lock:

@@ -96,16 +96,30 @@ def test_client_killed_mid_sync_loses_and_duplicates_nothing(tmp_path, seeds):
     data_dir = tmp_path / "library"
     library = open_library(LibraryPaths(data_dir))
     library.importer.import_files(paths=seeds)
-    report_ids = queue_reports(library, 14)
+    report_ids = queue_reports(library, 6)
     plan = FaultPlan(drop_rate=0.1, fail_rate=0.05, delay_seconds=0.02, seed=7)
     with RefServer(tmp_path / "server.sqlite3", faults=plan) as server:
-        server.put_entries(contract_entry(f"paper-{i:04d}") for i in range(24))
+        server.put_entries(contract_entry(f"paper-{i:04d}") for i in range(8))
         library.sync.set_server_url(url=server.url)
         library.close()
         kills = 0
         for cycle in range(KILL_CYCLES):
-            seen = len(server.log)
-            target = seen + rng.randint(1, 14)
+            # New work each cycle, so there is always something to be killed in the middle
+            # of: a few reports to send and a few catalogue pages (of two) to pull.
+            library = open_library(LibraryPaths(data_dir))
+            if cycle % 2 == 0:
+                report_ids += queue_reports(library, 3, prefix=f"Cycle {cycle}")
+            waiting = library.reports.count_unsent()
+            library.close()
+            changes = server.put_entries(contract_entry(f"paper-{100 + cycle * 4 + i:04d}")
+                                         for i in range(4))
+            changes += server.put_entries([contract_entry(f"paper-{cycle:04d}",
+                                                          summary=f"Changed in {cycle}.")])
+            if cycle % 3 == 2:
+                changes += server.delete_entries([f"paper-{100 + cycle:04d}"])
+            # Somewhere within this run's requests: its reports, then its pages.
+            start = len(server.log)
+            target = start + rng.randint(1, waiting + changes // 2 + 1)
             proc = _sync_process(data_dir)
             while proc.poll() is None and not server.wait_for_requests(target, timeout=0.05):
                 pass
@@ -113,9 +127,6 @@ def test_client_killed_mid_sync_loses_and_duplicates_nothing(tmp_path, seeds):
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
             proc.wait(timeout=30)
-            if cycle % 2:
-                server.put_entries([contract_entry(f"paper-{cycle:04d}", summary="Changed.")])
-                server.delete_entries([f"paper-{20 + cycle:04d}"])
         assert kills >= KILL_CYCLES // 2, "the client finished before it could be killed"
         server.set_faults(FaultPlan())
         for _ in range(3):
