@@ -218,6 +218,8 @@ class SyncResult:
     errors: list[str] = field(default_factory=list)
     #: When the server asked us to wait until (Retry-After), RFC 3339.
     wait_until: str | None = None
+    #: Whether the server was asked anything (an automatic run may find nothing due).
+    contacted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -248,6 +250,7 @@ class SyncResult:
                                                  *later.statuses_updated])),
             errors=later.errors,
             wait_until=later.wait_until,
+            contacted=self.contacted or later.contacted,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -239,6 +239,7 @@ class SyncService:
                 stop = steps.pull()
             if stop is None and not _is_set(cancel):
                 steps.poll_statuses()
+            result.contacted = client.requests_made > 0
         return self._finish(result, stop, url, cancelled=_is_set(cancel))
 
     def _stopped(self, result: SyncResult, state: SyncState, message: str) -> SyncResult:
@@ -280,7 +281,9 @@ class SyncService:
             user_store.set_meta(conn, _LAST_RUN_KEY, result.finished_at)
             user_store.set_meta(conn, _LAST_STATE_KEY, result.state.value)
             user_store.set_meta(conn, _LAST_MESSAGE_KEY, result.message)
-            if result.ok:
+            # "Last synced" means the server was heard from and all went well, not merely
+            # that an automatic run found nothing due.
+            if result.ok and result.contacted:
                 user_store.set_meta(conn, _LAST_SUCCESS_KEY, result.finished_at)
             if result.finished_at:
                 sync_state.prune_changes(

@@ -93,6 +93,8 @@ class AtlasClient:
         headers = {"User-Agent": config.user_agent, "Accept": "application/json"}
         if config.token:
             headers["Authorization"] = f"Bearer {config.token}"
+        #: Requests attempted so far (a run that made none did not hear from the server).
+        self.requests_made = 0
         self._http = httpx.Client(
             headers=headers,
             timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
@@ -171,6 +173,7 @@ class AtlasClient:
         content: bytes | None = None, headers: dict[str, str] | None = None,
     ) -> tuple[int, httpx.Headers, bytes] | Outcome:
         url = self.base_url + path
+        self.requests_made += 1
         deadline = time.monotonic() + self.config.total_timeout
         try:
             with self._http.stream(method, url, params=params, content=content,

@@ -361,3 +361,16 @@ def test_a_conflict_cannot_be_retried(seeded_library, refserver):  # noqa: F811
     service.run(explicit=True)
     with pytest.raises(SyncSettingsError, match="different report under this id"):
         service.retry_report(report_id=report_id)
+
+
+def test_last_synced_moves_only_when_the_server_was_heard_from(seeded_library, refserver):  # noqa: F811
+    library = seeded_library
+    clock = MovableClock()
+    service = make_service(library, clock=clock)
+    service.set_server_url(url=refserver.url)
+    assert service.run(explicit=True).contacted
+    first = service.overview().last_success_at
+    clock.advance(120)
+    idle = service.run(explicit=False)  # nothing due, the pull not due either
+    assert idle.ok and not idle.contacted and len(refserver.log) == 1
+    assert service.overview().last_success_at == first
