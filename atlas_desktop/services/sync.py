@@ -34,7 +34,12 @@ from atlas_desktop.domain.sync import (
 from atlas_desktop.store import StoreError, sync_state
 from atlas_desktop.store import user as user_store
 from atlas_desktop.sync.client import AtlasClient, ClientConfig
-from atlas_desktop.sync.credentials import CredentialError, KeyringCredentials, KeyringInfo
+from atlas_desktop.sync.credentials import (
+    CredentialError,
+    KeyringCredentials,
+    KeyringInfo,
+    token_problem,
+)
 from atlas_desktop.sync.outcome import Outcome, OutcomeKind
 from atlas_desktop.sync.urls import ServerUrlError, normalise_server_url
 
@@ -128,6 +133,9 @@ class SyncService:
             if token is None or not token.strip():
                 self.credentials.delete(url)
             else:
+                problem = token_problem(token.strip())
+                if problem is not None:
+                    raise SyncSettingsError(problem)
                 self.credentials.set(url, token.strip())
         except CredentialError as exc:
             raise SyncSettingsError(str(exc)) from None
@@ -225,6 +233,8 @@ class SyncService:
                 token = self.credentials.get(url)
             except CredentialError as exc:
                 result.errors.append(str(exc))
+        if token is not None and (problem := token_problem(token)) is not None:
+            return self._stopped(result, SyncState.REFUSED, problem + " Nothing was sent.")
         config = ClientConfig(
             base_url=url, user_agent=f"atlas-desktop/{__version__}", token=token,
             connect_timeout=self.options.connect_timeout,

@@ -24,6 +24,20 @@ NO_KEYRING_MESSAGE: Final = (
 )
 
 
+def token_problem(token: str) -> str | None:
+    """Why a token cannot go into an ``Authorization: Bearer`` header, or None.
+
+    Bearer tokens are visible ASCII (RFC 6750 is stricter); a space, a line break or a
+    letter outside ASCII would break the header or be a pasting mistake.
+    """
+    if not token:
+        return "The token is empty."
+    if any(not ("\x21" <= ch <= "\x7e") for ch in token):
+        return ("The token may contain only letters, digits and punctuation, without spaces "
+                "or line breaks; check that it was copied whole.")
+    return None
+
+
 class CredentialError(Exception):
     """The keyring could not be used; ``str`` says why, for the user."""
 

@@ -59,6 +59,16 @@ def test_the_token_goes_to_the_keyring_and_is_sent_as_a_bearer(library, memory_k
         assert "authorization" not in server.seen[-1].headers
 
 
+def test_a_token_that_cannot_go_in_a_header_is_refused(library, memory_keyring):  # noqa: F811
+    library.sync.set_server_url(url="https://atlas.example.org")
+    for bad in ("two words", "line\nbreak", "café"):
+        with pytest.raises(SyncSettingsError, match="copied whole"):
+            library.sync.set_token(token=bad)
+    assert memory_keyring.store == {}
+    result = library.sync.run(explicit=True, token="with space")
+    assert result.state.value == "refused" and "Nothing was sent" in result.message
+
+
 def test_a_token_belongs_to_its_server(library, memory_keyring):  # noqa: F811
     library.sync.set_server_url(url="https://one.example.org")
     library.sync.set_token(token="for-one")
