@@ -3,13 +3,14 @@
 #   make test     set up with test extras and run the whole suite offscreen
 #   make install  only the idempotent set-up: .venv/bin/atlas-desktop exists afterwards
 #   make bench    performance figures (JSON) on synthetic 10k/100k libraries
+#   make test-sync-long   the randomised sync fault and SIGKILL runs, at length
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run install install-test test bench lint clean system-deps crash-test
+.PHONY: run install install-test test test-sync-long bench lint clean system-deps crash-test
 
 run: install
 	$(BIN)/atlas-desktop
@@ -34,6 +35,11 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
 
 test: install-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The sync fault runs at length: 200 random seeds and 40 SIGKILLs (a few minutes).
+test-sync-long: install-test
+	SYNC_CHAOS_SEEDS=200 SYNC_KILL_CYCLES=40 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest \
+		-q tests/integration/test_sync_chaos.py
 
 bench: install
 	$(BIN)/python -m benchmarks

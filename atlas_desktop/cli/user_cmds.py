@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas_desktop.domain.reports import REPORT_FIELDS, ReportDraft, ReportInvalid
+from atlas_desktop.domain.sync import REVIEW_LABELS
 from atlas_desktop.services.annotations import AnnotationError
 from atlas_desktop.services.reports import ReportError
 
@@ -54,6 +55,9 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
 
     p = sub.add_parser("outbox", parents=[parent], help="list queued correction reports")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--details", action="store_true",
+                   help="with --json: every stored detail of each report (next attempt, the "
+                   "reviewer's status and note, the request body's fields)")
     p.set_defaults(handler=cmd_outbox)
     osub = p.add_subparsers(dest="outbox_command", metavar="ACTION")
     o = osub.add_parser("export", parents=[parent],
@@ -154,13 +158,18 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.json:
-        print_json([r.to_summary() for r in reports])
+        print_json([r.to_dict() if args.details else r.to_summary() for r in reports])
         return EXIT_OK
     if not reports:
         print("The outbox is empty.")
         return EXIT_OK
     for r in reports:
         detail = f" — {r.last_error}" if r.last_error else ""
+        if r.server_status:
+            # The reviewer's answer, polled by `sync` (GET /v1/corrections/{id}).
+            detail += f" — review: {REVIEW_LABELS.get(r.server_status, r.server_status)}"
+            if r.reviewer_note:
+                detail += f": {r.reviewer_note}"
         print(f"{r.report_id}  {r.status.value:<15} {r.entry_id}  [{r.field}]  "
               f"{r.created_at}  attempts: {r.attempts}{detail}")
     if not server and any(r.status.value == "queued" for r in reports):

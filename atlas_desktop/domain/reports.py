@@ -121,7 +121,8 @@ class CorrectionReport:
     status_checked_at: str | None = None
 
     def to_summary(self) -> dict[str, Any]:
-        """The ``outbox --json`` row."""
+        """The ``outbox --json`` row: exactly the keys the CLI documents. The review status,
+        reviewer's note and next attempt time are in :meth:`to_dict` (``report --json``)."""
         return {
             "report_id": self.report_id,
             "entry_id": self.entry_id,

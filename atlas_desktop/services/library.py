@@ -19,6 +19,7 @@ from .catalogue import CatalogueService
 from .context import LibraryContext
 from .importing import ImportService
 from .reports import ReportService
+from .sync import SyncService
 
 SAMPLE_SEEDED_KEY = "sample_library_seeded"
 
@@ -35,6 +36,7 @@ class Library:
         self.importer = ImportService(ctx)
         self.annotations = AnnotationService(ctx)
         self.reports = ReportService(ctx)
+        self.sync = SyncService(ctx)
 
     @property
     def paths(self) -> LibraryPaths:

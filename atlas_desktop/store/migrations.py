@@ -286,7 +286,33 @@ V3 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
+V4 = Migration(
+    4,
+    "sync: the record of what each catalogue pull changed",
+    (
+        # One row per entry a pull added, changed or withdrew, written in the same
+        # transaction as the page and its cursor, so the record and the catalogue agree.
+        # Keyed by the entry's string id (no foreign key), like the user tables.
+        """
+        CREATE TABLE catalogue_changes (
+            seq INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            pulled_at TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('new', 'changed', 'withdrawn')),
+            title TEXT,
+            fields_json TEXT NOT NULL DEFAULT '[]',
+            badges_json TEXT NOT NULL DEFAULT '{}'
+        )
+        """,
+        "CREATE INDEX catalogue_changes_run ON catalogue_changes (run_id, seq)",
+        "CREATE INDEX catalogue_changes_pulled ON catalogue_changes (pulled_at)",
+        # Finding the reports whose review status is due for a check.
+        "CREATE INDEX reports_status_checked ON reports (status, status_checked_at)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

@@ -1,0 +1,121 @@
+"""The sync settings: the atlas server's address and its token.
+
+Invariants: the address is saved only once the service accepts it (https://, or http:// to
+this computer); the token goes only to the OS keyring, and when there is none the token
+field is disabled with a sentence that says why. Server text is shown as plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from atlas_desktop.services.sync import SyncService, SyncSettingsError
+
+from ..runner import ImmediateRunner, Runner
+
+
+def _note(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class SyncSettingsDialog(QDialog):
+    #: Emitted after the settings were saved (the controller should refresh its status).
+    settings_saved = Signal()
+
+    def __init__(self, service: SyncService, runner: Runner | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setWindowTitle("Sync settings")
+        self.setMinimumWidth(460)
+
+        intro = _note(
+            "Correction reports wait in the outbox until they reach the atlas server below. "
+            "Catalogue updates come from the same server. No server is assumed: until you "
+            "set one, nothing leaves this computer.")
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("https://atlas.example.org/api")
+        self.url_edit.setAccessibleName("Server address")
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setAccessibleName("Token")
+        self.token_edit.setPlaceholderText("Optional; given by the server's team")
+        self.remove_token = QCheckBox("Remove the saved token")
+        self.remove_token.setVisible(False)
+        self.token_note = _note()
+        self.error_label = _note()
+        self.error_label.setObjectName("syncSettingsError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setVisible(False)
+
+        form = QFormLayout()
+        form.addRow("Server address:", self.url_edit)
+        form.addRow("Token:", self.token_edit)
+        form.addRow("", self.remove_token)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.token_note)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        self.url_edit.setText(service.server_url() or "")
+        info = service.keyring_info()
+        self._keyring_available = info.available
+        if not info.available:
+            self.token_edit.setEnabled(False)
+            self.token_edit.setPlaceholderText("Cannot be saved on this computer")
+            self.token_note.setText(info.description)
+        else:
+            self.token_note.setText(f"The token is kept in your system keyring "
+                                    f"({info.description}), never in the library.")
+            # Reading the keyring may wait on the system (an unlock prompt): off the UI thread.
+            (runner or ImmediateRunner()).submit(service.has_token, self._on_has_token)
+
+    def _on_has_token(self, has: Any) -> None:
+        if has:
+            self.token_edit.setPlaceholderText("A token is saved; type a new one to replace it")
+            self.remove_token.setVisible(True)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(True)
+
+    def _on_buttons_accepted(self) -> None:
+        url = self.url_edit.text().strip()
+        token = self.token_edit.text().strip()
+        try:
+            if url != (self._service.server_url() or ""):
+                self._service.set_server_url(url=url or None)
+            if token:
+                if not url:
+                    raise SyncSettingsError("A token needs a server address.")
+                self._service.set_token(token=token)
+            elif self.remove_token.isChecked() and self._service.server_url():
+                self._service.set_token(token=None)
+        except SyncSettingsError as exc:
+            self.show_error(str(exc))
+            return
+        self.token_edit.clear()
+        self.settings_saved.emit()
+        self.accept()

@@ -1,0 +1,66 @@
+"""The server address a user types, checked and normalised.
+
+Invariant: a normalised URL is ``https://host[:port][/path]`` (or ``http://`` for this
+computer only), with no trailing slash, no query, no fragment and no user name or password.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+
+class ServerUrlError(ValueError):
+    """The address cannot be used; ``str`` says why, for the user."""
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 and ::1: traffic that never leaves this computer."""
+    name = host.strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_server_url(text: str) -> str:
+    """Check an address typed by the user; return it in the form requests are built from."""
+    raw = text.strip()
+    if not raw:
+        raise ServerUrlError("Enter the atlas server's address, such as "
+                             "https://atlas.example.org/api.")
+    if "://" not in raw:
+        raise ServerUrlError(f"“{raw[:100]}” has no https:// at the start; write the full "
+                             "address, such as https://atlas.example.org/api.")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port  # raises for a port that is not a number in range
+    except ValueError:
+        raise ServerUrlError(f"“{raw[:100]}” is not a web address.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"}:
+        raise ServerUrlError(f"The address must start with https:// (it starts with "
+                             f"{scheme}://).")
+    host = parts.hostname
+    if not host:
+        raise ServerUrlError(f"“{raw[:100]}” names no server.")
+    if parts.username is not None or parts.password is not None:
+        raise ServerUrlError("Leave the user name and password out of the address; put the "
+                             "server's token in the token field instead.")
+    if parts.query or parts.fragment:
+        raise ServerUrlError("The address should end with the server's path, without ? or # "
+                             "parts.")
+    if any(ch.isspace() for ch in raw):
+        raise ServerUrlError("The address contains spaces.")
+    if scheme == "http" and not is_loopback_host(host):
+        raise ServerUrlError(
+            "Reports are sent only over an encrypted connection: use an https:// address. "
+            "Plain http:// is accepted only for a server on this computer (localhost)."
+        )
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    path = parts.path.rstrip("/")
+    return f"{scheme}://{netloc}{path}"

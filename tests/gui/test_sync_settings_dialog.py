@@ -1,0 +1,67 @@
+"""The sync settings dialog: the address is checked, the token goes to the keyring only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from atlas_desktop.gui.dialogs.sync_settings import SyncSettingsDialog
+from tests.sync_support import memory_keyring, no_keyring  # noqa: F401 - fixtures
+
+
+def save(qtbot, dialog):
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
+                     Qt.MouseButton.LeftButton)
+
+
+def test_an_unusable_address_is_explained_and_nothing_is_saved(qtbot, library,
+                                                                memory_keyring):  # noqa: F811
+    dialog = SyncSettingsDialog(library.sync)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.url_edit, "http://atlas.example.org/<b>api</b>")
+    save(qtbot, dialog)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.error_label.isVisible()
+    assert "encrypted connection" in dialog.error_label.text()
+    assert dialog.error_label.textFormat() == Qt.TextFormat.PlainText
+    assert library.sync.server_url() is None
+
+
+def test_address_and_token_are_saved_the_token_only_in_the_keyring(qtbot, library,
+                                                                   memory_keyring):  # noqa: F811
+    dialog = SyncSettingsDialog(library.sync)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.token_edit.isEnabled() and not dialog.remove_token.isVisible()
+    qtbot.keyClicks(dialog.url_edit, "https://atlas.example.org/api/")
+    qtbot.keyClicks(dialog.token_edit, "t0ken-xyz")
+    with qtbot.waitSignal(dialog.settings_saved, timeout=2000):
+        save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert library.sync.server_url() == "https://atlas.example.org/api"
+    assert memory_keyring.store == {("atlas-desktop", "https://atlas.example.org/api"):
+                                    "t0ken-xyz"}
+    assert library.get_setting("sync.token") is None
+
+    again = SyncSettingsDialog(library.sync)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.url_edit.text() == "https://atlas.example.org/api"
+    assert again.token_edit.text() == "" and again.remove_token.isVisible()
+    again.remove_token.setChecked(True)
+    save(qtbot, again)
+    assert memory_keyring.store == {}
+
+
+def test_without_a_keyring_the_token_field_is_off_and_says_why(qtbot, library,
+                                                               no_keyring):  # noqa: F811
+    dialog = SyncSettingsDialog(library.sync)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.token_edit.isEnabled()
+    assert "no keyring" in dialog.token_note.text()
+    qtbot.keyClicks(dialog.url_edit, "http://localhost:8080")
+    save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert library.sync.server_url() == "http://localhost:8080"
