@@ -17,7 +17,9 @@ from atlas_desktop.store.database import CheckMode
 from .annotations import AnnotationService
 from .catalogue import CatalogueService
 from .context import LibraryContext
+from .exporting import ExportService
 from .importing import ImportService
+from .references import ReferenceService
 from .reports import ReportService
 
 SAMPLE_SEEDED_KEY = "sample_library_seeded"
@@ -33,6 +35,8 @@ class Library:
         self.ctx = ctx
         self.catalogue = CatalogueService(ctx)
         self.importer = ImportService(ctx)
+        self.exporter = ExportService(ctx)
+        self.references = ReferenceService(ctx)
         self.annotations = AnnotationService(ctx)
         self.reports = ReportService(ctx)
 

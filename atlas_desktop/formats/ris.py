@@ -1,0 +1,407 @@
+"""RIS files (and Web of Science's tagged export, which looks similar but is not RIS).
+
+Records are read by the ``rispy`` package. rispy skips silently what it cannot place, so
+the text is scanned first (:func:`_scan`): a record that does not start with ``TY`` or that
+never ends with ``ER`` is reported with its line instead of vanishing.
+
+Web of Science files (``FN``/``PT``/``ER`` lines, two-letter tags without ``  -``) are read
+with rispy's Web of Science parser and said to be so: the user asked for RIS and gets a note.
+
+Values map into the same ``extra`` keys as BibTeX (CSL names; see :mod:`.bibtex_fields`);
+tags with no place are kept in ``extra["ris_fields"]`` and written back by :func:`write_ris`.
+RIS has no key: every record gets a citation key made from author, year and title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, TextIO
+
+import rispy
+
+from atlas_desktop.domain.entry import DOI_RE, PMID_RE, Entry, Origin, normalise_doi
+from atlas_desktop.domain.references import make_citation_key, reference_id
+
+from .text import FormatError
+
+RIS_TO_CSL: Final = {
+    "JOUR": "article-journal", "EJOUR": "article-journal", "JFULL": "periodical",
+    "ABST": "article-journal", "INPR": "article-journal", "MGZN": "article-magazine",
+    "NEWS": "article-newspaper", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book",
+    "CHAP": "chapter", "ECHAP": "chapter", "CONF": "paper-conference",
+    "CPAPER": "paper-conference", "RPRT": "report", "THES": "thesis", "ELEC": "webpage",
+    "BLOG": "post-weblog", "UNPB": "manuscript", "MANSCPT": "manuscript", "PAT": "patent",
+    "DATA": "dataset", "DBASE": "dataset", "COMP": "software", "STAND": "standard",
+    "PCOMM": "personal_communication", "ICOMM": "personal_communication", "MAP": "map",
+    "CASE": "legal_case", "STAT": "legislation", "BILL": "bill", "HEAR": "hearing",
+    "VIDEO": "motion_picture", "MPCT": "motion_picture", "SOUND": "song", "ENCYC": "book",
+    "DICT": "book", "GEN": "document", "SER": "book", "PAMP": "pamphlet",
+}
+CSL_TO_RIS: Final = {
+    "article-journal": "JOUR", "periodical": "JFULL", "article-magazine": "MGZN",
+    "article-newspaper": "NEWS", "book": "BOOK", "chapter": "CHAP",
+    "entry-encyclopedia": "CHAP", "paper-conference": "CONF", "report": "RPRT",
+    "thesis": "THES", "webpage": "ELEC", "post-weblog": "BLOG", "manuscript": "UNPB",
+    "patent": "PAT", "dataset": "DATA", "software": "COMP", "standard": "STAND",
+    "personal_communication": "PCOMM", "map": "MAP", "legal_case": "CASE",
+    "legislation": "STAT", "motion_picture": "VIDEO", "song": "SOUND", "pamphlet": "PAMP",
+}
+_TAG_LINE_RE: Final = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+_YEAR_RE: Final = re.compile(r"-?\d{4}")
+_BOOK_TYPES: Final = frozenset({"BOOK", "EBOOK", "EDBOOK", "CHAP", "ECHAP"})
+# Tags read into the entry (everything else goes to ris_fields).
+_CONSUMED: Final = frozenset(
+    "TY TI T1 BT AU A1 A2 T2 JF JO JA J2 PY Y1 DA VL IS SP EP PB CY SN ET AB N2 N1 KW LA UR "
+    "DO T3 ST".split()
+)
+
+
+@dataclass
+class RisFile:
+    references: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def looks_like_wos(text: str) -> bool:
+    """Web of Science's tagged export: ``FN``/``VR`` header or ``PT`` record starts."""
+    head = text.lstrip("\ufeff \r\n")[:4000]
+    return bool(re.match(r"FN |VR |PT [A-Z]\b", head)) or bool(
+        re.search(r"^PT [A-Z]\s*$", head, re.MULTILINE) and re.search(r"^ER\s*$", text,
+                                                                        re.MULTILINE))
+
+
+def read_ris(text: str) -> RisFile:
+    """Records of a RIS (or Web of Science) text. Raises FormatError when there are none."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    result = RisFile()
+    if looks_like_wos(text):
+        result.warnings.append(
+            "This is a Web of Science export (its tagged format), not RIS; it was read as one.")
+        records = rispy.loads(text, implementation=rispy.WokParser)
+        wos = True
+    else:
+        text = _scan(text, result)
+        records = rispy.loads(text, skip_unknown_tags=False, enforce_list_tags=True)
+        wos = False
+    seen_keys: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        reference = _from_wos(record) if wos else _from_ris(record, result, number)
+        key = str(reference["bibtex_key"])
+        count = seen_keys.get(key.lower(), 0) + 1
+        seen_keys[key.lower()] = count
+        if count > 1:
+            reference["bibtex_key"] = f"{key}-{count}"
+        authors = reference["authors"]
+        reference["id"] = reference_id(
+            str(reference["bibtex_key"]), family=authors[0]["family"] if authors else None,
+            year=reference.get("year"), title=reference.get("title"))
+        result.references.append(reference)
+    if not result.references and not result.errors:
+        raise FormatError("The file holds no RIS records (no line starts a record with "
+                          "“TY  - ”).")
+    return result
+
+
+def _scan(text: str, result: RisFile) -> str:
+    """Report records rispy would drop; close a last record that lacks its ER line."""
+    lines = text.split("\n")
+    in_record = False
+    stray_start: int | None = None
+    for number, line in enumerate(lines, start=1):
+        match = _TAG_LINE_RE.match(line)
+        if not match:
+            continue
+        tag = match.group(1)
+        if tag == "TY":
+            in_record = True
+            stray_start = None
+        elif tag == "ER":
+            if not in_record and stray_start is not None:
+                result.errors.append(
+                    f"line {stray_start}: a record starts without a “TY” (type) line, so it "
+                    "could not be read; it was left out.")
+            in_record = False
+            stray_start = None
+        elif not in_record and stray_start is None:
+            stray_start = number
+    if in_record:
+        result.warnings.append("The last record has no “ER” line (end of record); it was "
+                               "read up to the end of the file.")
+        text += "\nER  - \n"
+    return text
+
+
+def _first(record: Mapping[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = record.get(name)
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _person(text: str) -> dict[str, Any] | None:
+    """``Family, Given[, Suffix]`` (the RIS form); without a comma, the whole is kept."""
+    text = " ".join(text.split()).strip(" ,")
+    if not text:
+        return None
+    family, _, rest = text.partition(",")
+    given, _, suffix = rest.strip().partition(",")
+    if suffix.strip():
+        family = f"{family.strip()}, {suffix.strip()}"
+    return {"family": family.strip(), "given": given.strip() or None}
+
+
+def _people(values: Any) -> list[dict[str, Any]]:
+    items = values if isinstance(values, list) else [values] if values else []
+    return [p for p in (_person(v) for v in items if isinstance(v, str)) if p]
+
+
+def _date(text: str | None) -> tuple[int | None, list[int] | None]:
+    """``2001/09/01/``, ``2014//``, ``2012///`` -> year and date-parts; odd parts dropped."""
+    if not text:
+        return None, None
+    match = _YEAR_RE.search(text)
+    if match is None:
+        return None, None
+    year = int(match.group(0))
+    parts = [year]
+    pieces = text.split("/")
+    if len(pieces) > 1 and pieces[1].strip().isdigit() and 1 <= int(pieces[1]) <= 12:
+        parts.append(int(pieces[1]))
+        if len(pieces) > 2 and pieces[2].strip().isdigit() and 1 <= int(pieces[2]) <= 31:
+            parts.append(int(pieces[2]))
+    return year, parts
+
+
+def _from_ris(record: dict[str, Any], result: RisFile, number: int) -> dict[str, Any]:
+    ris_type = str(record.get("type_of_reference") or "GEN").strip().upper()
+    title = _first(record, "title", "primary_title")
+    if ris_type in _BOOK_TYPES - {"CHAP", "ECHAP"} and not title:
+        title = _first(record, "secondary_title")
+    authors = _people(record.get("authors")) + _people(record.get("first_authors"))
+    container = None
+    if ris_type not in _BOOK_TYPES - {"CHAP", "ECHAP"}:
+        container = _first(record, "secondary_title", "alternate_title3", "journal_name",
+                           "alternate_title2", "alternate_title1")
+    year, parts = _date(_first(record, "date", "year", "publication_year"))
+    if parts is not None and len(parts) == 1:
+        y2, parts2 = _date(_first(record, "year", "publication_year"))
+        if parts2 and len(parts2) > 1 and y2 == year:
+            parts = parts2
+    extra: dict[str, Any] = {"type": RIS_TO_CSL.get(ris_type, "document"), "ris_type": ris_type}
+    simple = {"volume": "volume", "number": "issue", "publisher": "publisher",
+              "place_published": "publisher-place", "edition": "edition",
+              "language": "language", "tertiary_title": "collection-title",
+              "short_title": "title-short"}
+    for name, target in simple.items():
+        value = _first(record, name)
+        if value:
+            extra[target] = value
+    start, end = _first(record, "start_page"), _first(record, "end_page")
+    if start:
+        extra["page"] = f"{start}-{end}" if end and end != start and "-" not in start else start
+    issn = _first(record, "issn")
+    if issn:
+        extra["ISBN" if ris_type in _BOOK_TYPES else "ISSN"] = issn
+    abstract = _first(record, "abstract", "notes_abstract")
+    if abstract:
+        extra["abstract"] = abstract
+    notes = [n for n in record.get("notes") or [] if isinstance(n, str) and n.strip()]
+    if notes:
+        extra["note"] = "\n\n".join(" ".join(n.split()) for n in notes)
+    keywords = [k.strip() for k in record.get("keywords") or [] if isinstance(k, str) and k.strip()]
+    if keywords:
+        extra["keywords"] = keywords
+    editors = _people(record.get("secondary_authors"))
+    if editors:
+        extra["editor"] = editors
+    if parts is not None:
+        extra["issued"] = {"date-parts": [parts]}
+    urls = [u for u in record.get("urls") or [] if isinstance(u, str) and u.strip()]
+    doi = normalise_doi(_first(record, "doi"))
+    if doi and not DOI_RE.match(doi):
+        result.warnings.append(f"record {number}: “{doi}” is not a DOI of the form 10.xxxx/…; "
+                               "it was kept as a note.")
+        extra["note"] = "\n\n".join(x for x in (extra.get("note"), f"DOI: {doi}") if x)
+        doi = None
+    if doi is None:
+        doi = next((d for d in (normalise_doi(u) for u in urls) if d and DOI_RE.match(d)), None)
+    pmid = _pmid(record, urls)
+    kept = _unconsumed(record)
+    if pmid is not None and kept.get("AN") == [pmid]:
+        # The accession number was the PMID (our own export writes it so): not kept twice.
+        kept.pop("AN")
+        if [v.lower() for v in kept.get("DB", [])] == ["pubmed"]:
+            kept.pop("DB")
+    if kept:
+        extra["ris_fields"] = kept
+    key = make_citation_key(authors[0]["family"] if authors else None, year, title)
+    return {"id": "", "title": title, "authors": authors, "journal": container, "year": year,
+            "doi": doi, "pmid": pmid, "url": urls[0] if urls else None, "bibtex_key": key,
+            **extra}
+
+
+def _pmid(record: Mapping[str, Any], urls: list[str]) -> str | None:
+    accession = _first(record, "accession_number")
+    database = " ".join(filter(None, (_first(record, "name_of_database"),
+                                      _first(record, "database_provider")))).lower()
+    if accession and PMID_RE.match(accession) and any(
+            word in database for word in ("pubmed", "medline", "nlm")):
+        return accession
+    for url in urls:
+        match = re.search(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,12})|ncbi\.nlm\.nih\.gov/pubmed/"
+                          r"(\d{1,12})", url)
+        if match:
+            return match.group(1) or match.group(2)
+    return None
+
+
+_REVERSE_TAGS: Final = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
+
+
+def _unconsumed(record: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Tags the entry has no place for, by tag, values as lists (written back on export)."""
+    kept: dict[str, list[str]] = {}
+    for name, value in record.items():
+        if name == "unknown_tag" and isinstance(value, Mapping):
+            for tag, values in value.items():
+                kept.setdefault(str(tag), []).extend(
+                    " ".join(str(v).split()) for v in values if str(v).strip())
+            continue
+        tag = _REVERSE_TAGS.get(name)
+        if tag is None or tag in _CONSUMED:
+            continue
+        values = value if isinstance(value, list) else [value]
+        cleaned = [" ".join(str(v).split()) for v in values if str(v).strip()]
+        if cleaned:
+            kept.setdefault(tag, []).extend(cleaned)
+    return {tag: values for tag, values in kept.items() if values}
+
+
+def _from_wos(record: dict[str, Any]) -> dict[str, Any]:
+    full = record.get("author_full_name")
+    authors = _people(full if full else record.get("authors"))
+    title = _first(record, "document_title")
+    year, parts = _date(_first(record, "publication_year"))
+    extra: dict[str, Any] = {"type": "article-journal" if record.get("publication_type") == "J"
+                             else "document", "wos_type": record.get("publication_type")}
+    for name, target in {"volume": "volume", "issue": "issue", "publisher": "publisher",
+                         "language": "language", "issn": "ISSN", "abstract": "abstract",
+                         "accession_number": "wos_accession"}.items():
+        value = _first(record, name)
+        if value:
+            extra[target] = value
+    start, end = _first(record, "beginning_page"), _first(record, "ending_page")
+    if start:
+        extra["page"] = f"{start}-{end}" if end and end != start else start
+    keywords = _first(record, "author_keywords")
+    if keywords:
+        extra["keywords"] = [k.strip() for k in keywords.split(";") if k.strip()]
+    if parts is not None:
+        extra["issued"] = {"date-parts": [parts]}
+    doi = normalise_doi(_first(record, "doi"))
+    pmid = _first(record, "pubmed_id")
+    key = make_citation_key(authors[0]["family"] if authors else None, year, title)
+    return {"id": "", "title": title, "authors": authors,
+            "journal": _first(record, "publication_name"), "year": year,
+            "doi": doi if doi and DOI_RE.match(doi) else None,
+            "pmid": pmid if pmid and PMID_RE.match(pmid) else None, "url": None,
+            "bibtex_key": key, **extra}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Writer(rispy.RisWriter):  # type: ignore[misc]
+    """rispy's writer without its ``1.``, ``2.`` lines between records."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def write_ris(out: TextIO, entries: Iterable[Entry]) -> int:
+    writer = _Writer(skip_unknown_tags=False)
+    count = 0
+    for entry in entries:
+        writer.format_lines(out, [_to_ris(entry)])
+        out.write("\n")
+        count += 1
+    return count
+
+
+def _to_ris(entry: Entry) -> dict[str, Any]:
+    extra = entry.extra
+    mine = entry.origin is Origin.MINE
+    ris_type = extra.get("ris_type") if mine else "JOUR"
+    if not isinstance(ris_type, str) or not ris_type:
+        csl_type = extra.get("type") or extra.get("csl_type")
+        ris_type = CSL_TO_RIS.get(csl_type, "GEN") if isinstance(csl_type, str) else "JOUR"
+    record: dict[str, Any] = {"type_of_reference": ris_type}
+    if entry.title:
+        record["title"] = entry.title
+    people = [f"{a.family}, {a.given}" if a.given else a.family for a in entry.authors]
+    if people:
+        record["authors"] = people
+    if entry.journal:
+        record["secondary_title"] = entry.journal
+    if entry.year is not None:
+        record["year"] = str(entry.year)
+    if entry.doi:
+        record["doi"] = entry.doi
+    urls = [entry.url] if entry.url else []
+    if urls:
+        record["urls"] = urls
+    kept = entry.extra.get("ris_fields") if mine else None
+    if entry.pmid and not (isinstance(kept, Mapping) and "AN" in kept):
+        record["accession_number"] = entry.pmid
+        if not (isinstance(kept, Mapping) and "DB" in kept):
+            record["name_of_database"] = "PubMed"
+    if mine:
+        _reference_tags(entry, record)
+    return record
+
+
+def _reference_tags(entry: Entry, record: dict[str, Any]) -> None:
+    extra = entry.extra
+    for target, name in (("volume", "volume"), ("issue", "number"), ("publisher", "publisher"),
+                         ("publisher-place", "place_published"), ("edition", "edition"),
+                         ("language", "language"), ("collection-title", "tertiary_title"),
+                         ("title-short", "short_title"), ("abstract", "abstract")):
+        value = extra.get(target)
+        if isinstance(value, str | int) and str(value):
+            record[name] = " ".join(str(value).split())
+    page = extra.get("page")
+    if isinstance(page, str) and page:
+        start, _, end = page.partition("-")
+        record["start_page"] = start
+        if end:
+            record["end_page"] = end
+    for key in ("ISSN", "ISBN"):
+        if isinstance(extra.get(key), str):
+            record["issn"] = extra[key]
+    note = extra.get("note")
+    if isinstance(note, str) and note:
+        record["notes"] = [" ".join(p.split()) for p in note.split("\n\n") if p.strip()]
+    keywords = extra.get("keywords")
+    if isinstance(keywords, list):
+        record["keywords"] = [str(k) for k in keywords]
+    editors = extra.get("editor")
+    if isinstance(editors, list):
+        record["secondary_authors"] = [
+            f"{p['family']}, {p['given']}" if p.get("given") else str(p.get("family"))
+            for p in editors if isinstance(p, Mapping) and p.get("family")]
+    parts = (extra.get("issued") or {}).get("date-parts") if isinstance(
+        extra.get("issued"), Mapping) else None
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and len(parts[0]) > 1:
+        first = [int(x) for x in parts[0][:3] if str(x).lstrip("-").isdigit()]
+        record["date"] = "/".join(f"{n:02d}" if i else str(n) for i, n in enumerate(first)) \
+            + "/" * (3 - len(first))
+    kept = extra.get("ris_fields")
+    if isinstance(kept, Mapping) and kept:
+        record["unknown_tag"] = {str(tag): [str(v) for v in values]
+                                 for tag, values in kept.items() if isinstance(values, list)}
