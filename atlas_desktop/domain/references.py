@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Final
 
 from .entry import Entry
@@ -201,3 +202,13 @@ def find_duplicate_pairs(
                 later, earlier = (fp, other) if position > other_position else (other, fp)
                 pairs.append(DuplicatePair(later.id, earlier.id, reason))
     return pairs
+
+
+class DuplicateDecision(StrEnum):
+    """What the user chose for one pair of possible duplicates."""
+
+    KEEP_BOTH = "keep_both"
+    #: Keep the reference that was there first; merge the later one into it.
+    MERGE_INTO_EARLIER = "merge_into_earlier"
+    #: Keep the later reference; merge the earlier one into it.
+    MERGE_INTO_LATER = "merge_into_later"

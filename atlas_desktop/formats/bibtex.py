@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -32,8 +32,12 @@ from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
-    Entry as BlockEntry,
     ParsingFailedBlock,
+)
+from bibtexparser.model import (
+    Entry as BlockEntry,
+)
+from bibtexparser.model import (
     String as BlockString,
 )
 from bibtexparser.splitter import Splitter
@@ -69,6 +73,7 @@ _KEYLESS_RE: Final = re.compile(
     r"(?=\s*[A-Za-z][\w+:.-]*\s*=)",
     re.MULTILINE | re.IGNORECASE,
 )
+_MACRO_NAME_RE: Final = re.compile(r"[^\s\"#{}(),=%]+")
 # A commented-out entry (``%@ARTICLE{…``): bibtexparser would read it as a real one.
 _COMMENTED_ENTRY_RE: Final = re.compile(r"^[ \t]*%+[ \t]*@[A-Za-z][^\n]*", re.MULTILINE)
 
@@ -169,6 +174,8 @@ def _failure_reason(block: ParsingFailedBlock) -> str:
     error = block.error
     reason = error.abort_reason if isinstance(error, BlockAbortedException) else str(error)
     known = (
+        (r"Expected a `=` after entry key, but found `@", "the entry is not closed before the "
+         "next one starts (a missing closing brace?)"),
         (r"Expected comma after entry key", "a comma should follow the entry's key"),
         (r"Expected a `=` after entry key", "a field name is not followed by “=”"),
         (r"Expected either a `,` or", "a field value is not followed by a comma or the end "
@@ -185,7 +192,7 @@ def _failure_reason(block: ParsingFailedBlock) -> str:
     return f"{what} ({reason.strip() or 'no reason given'}); it was left out."
 
 
-def _read_macros(blocks: list[object], result: BibtexFile) -> dict[str, str]:
+def _read_macros(blocks: Sequence[object], result: BibtexFile) -> dict[str, str]:
     """``@string`` definitions in file order, each resolved against the earlier ones.
 
     Names are case-insensitive; a later definition replaces an earlier one, as in BibTeX.
@@ -197,7 +204,13 @@ def _read_macros(blocks: list[object], result: BibtexFile) -> dict[str, str]:
             string = block.ignore_error_block
         if not isinstance(string, BlockString):
             continue
-        value, undefined = resolve_value(str(string.value), macros)
+        try:
+            value, undefined = resolve_value(str(string.value), macros)
+        except MalformedValue:
+            result.errors.append(
+                f"line {_line(string)}: the @string “{string.key}” has text after its value "
+                "(a missing brace or quote?); it was left out.")
+            continue
         for name in undefined:
             result.warnings.append(
                 f"line {_line(string)}: @string {string.key} uses “{name}”, which the file "
@@ -207,27 +220,74 @@ def _read_macros(blocks: list[object], result: BibtexFile) -> dict[str, str]:
     return macros
 
 
+class MalformedValue(ValueError):
+    """A field value with text after its closing delimiter (``{X}\n  author = {Y}``: a
+    missing comma). BibTeX stops at such an entry; so do we, and say where."""
+
+
+_BRACE_RE: Final = re.compile(r"\\.|[{}]")
+_QUOTE_RE: Final = re.compile(r'\\.|[{}"]')
+
+
+def _closes_at_end(raw: str) -> bool:
+    """Whether the delimiter opening ``raw`` (``{`` or ``"``) is closed by its last char."""
+    if raw[0] == "{":
+        if raw.count("{") == 1 and raw.count("}") == 1:
+            return True
+        depth = 0
+        for match in _BRACE_RE.finditer(raw):
+            token = match.group(0)
+            if token == "{":
+                depth += 1
+            elif token == "}":
+                depth -= 1
+                if depth == 0:
+                    return match.end() == len(raw)
+        return False
+    if raw.count('"') == 2 and "\\" not in raw:
+        return True
+    depth = 0
+    for match in _QUOTE_RE.finditer(raw, 1):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif token == '"' and depth == 0:
+            return match.end() == len(raw)
+    return False
+
+
 def resolve_value(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]:
     """A raw field value (``{…}``, ``"…"``, ``1990``, ``jan``, ``a # " and " # {b}``) as
-    one string, before LaTeX decoding. Returns the text and the undefined macro names."""
+    one string, before LaTeX decoding. Returns the text and the undefined macro names.
+    Raises :class:`MalformedValue` when a part has text after its closing delimiter."""
     raw = raw.strip()
     if not raw:
         return "", []
     first, last = raw[0], raw[-1]
-    if "#" not in raw:  # one part: the common case, answered without a scan
+    if "#" not in raw:  # one part: the common case, answered without a full scan
         if (first == "{" and last == "}") or (first == '"' and last == '"' and len(raw) > 1):
+            if not _closes_at_end(raw):
+                raise MalformedValue(raw)
             return raw[1:-1], []
         if raw.isdigit():
             return raw, []
+        if first in "{\"" or not _MACRO_NAME_RE.fullmatch(raw):
+            raise MalformedValue(raw)
         return _macro(raw, macros)
     text: list[str] = []
     undefined: list[str] = []
     for part in _split_concatenation(raw):
         if part[:1] in "{\"" and len(part) > 1:
+            if not _closes_at_end(part):
+                raise MalformedValue(raw)
             text.append(part[1:-1])
         elif part.isdigit():
             text.append(part)
         elif part:
+            if not _MACRO_NAME_RE.fullmatch(part):
+                raise MalformedValue(raw)
             value, missing = _macro(part, macros)
             text.append(value)
             undefined.extend(missing)
@@ -305,7 +365,15 @@ class _EntryReader:
             name = item.key.strip().lower()
             if not name or name in fields:
                 continue
-            value, undefined = resolve_value(str(item.value), self.macros)
+            try:
+                value, undefined = resolve_value(str(item.value), self.macros)
+            except MalformedValue:
+                self.result.errors.append(
+                    f"line {(item.start_line or block.start_line or 0) + 1}: in “"
+                    f"{block.key.strip() or 'an entry without a key'}”, the value of “{name}” "
+                    "does not end where it should (a missing comma, brace or quote?); the "
+                    "entry was left out.")
+                return
             for macro in undefined:
                 first, count = self.undefined.get(macro, (line, 0))
                 self.undefined[macro] = (first, count + 1)

@@ -246,20 +246,20 @@ def _take_date(fields: dict[str, Any]) -> tuple[int | None, dict[str, Any] | Non
 def _take_pmid(fields: dict[str, Any], extra: dict[str, Any]) -> str | None:
     """PMID from a ``pmid`` field, an ``eprint`` of type pubmed, or ``note = {PubMed: …}``
     (the atlas's way). A note that says nothing else is not kept as a note."""
-    pmid = fields.get("pmid", "").strip()
+    pmid = str(fields.get("pmid", "")).strip()
     if pmid and PMID_RE.match(pmid):
         del fields["pmid"]
         return pmid
     if fields.get("eprinttype", "").lower() == "pubmed" and PMID_RE.match(
             fields.get("eprint", "").strip()):
-        return fields["eprint"].strip()
+        return str(fields["eprint"]).strip()
     note = extra.get("note")
     if isinstance(note, str):
         whole = _PUBMED_NOTE_RE.match(note)
         if whole:
             del extra["note"]
-            return whole.group(1)
+            return str(whole.group(1))
         inside = _PUBMED_IN_NOTE_RE.search(note)
         if inside:
-            return inside.group(1)
+            return str(inside.group(1))
     return None

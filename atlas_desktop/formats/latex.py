@@ -59,8 +59,9 @@ _SYMBOL_WORDS: Final = {
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
     "LuaTeX": "LuaTeX", "ConTeXt": "ConTeXt", "AmS": "AMS", "MF": "Metafont", "MP": "MetaPost",
     "METAFONT": "METAFONT", "relax": "", "break": "", "newline": " ", "par": " ",
-    "noopsort": "", "nobreak": "", "hfill": " ", "linebreak": " ", "allowbreak": "",
+    "nobreak": "", "hfill": " ", "linebreak": " ", "allowbreak": "",
 }
+_HIDDEN_ARGUMENT_WORDS: Final = frozenset({"noopsort", "SortNoop", "sortnoop", "nocite"})
 # Commands whose braced argument is the text (formatting only).
 _STYLE_WORDS: Final = frozenset(
     "textit emph textbf textsc textrm textsf texttt textup textsl textmd textnormal mbox hbox "
@@ -150,10 +151,11 @@ class _Decoder:
             elif kind == _WORD:
                 index = self.pos - 1
                 word = self.word(text)
-                # TeX eats the spaces after ``\TeX``; a reader expects "TeX and", not "TeXand".
-                # (Not after letters: ``Stra\ss e`` is "Straße".)
-                if (index in self.spaced and self.pos == index + 1 and word
-                        and text not in _LETTERS and self._next_is_text()):
+                # TeX eats the spaces after a control word (``\TeX book`` is "TeXbook"); a
+                # command we do not know is kept by name, and then the space is kept too:
+                # we cannot tell whether its definition would have restored it.
+                if (index in self.spaced and self.pos == index + 1 and word == text
+                        and text not in _SYMBOL_WORDS and self._next_is_text()):
                     word += " "
                 out.append(word)
             else:
@@ -230,6 +232,9 @@ class _Decoder:
             arg = self.braced_argument()
             return f"\u201c{arg}\u201d" if arg is not None else ""
         if name in _SWITCH_WORDS:
+            return ""
+        if name in _HIDDEN_ARGUMENT_WORDS:
+            self.braced_argument()  # for sorting only: ``{\noopsort{1973c}}1981`` is 1981
             return ""
         known = _known_symbol(name)
         if known:

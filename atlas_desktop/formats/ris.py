@@ -39,6 +39,13 @@ RIS_TO_CSL: Final = {
     "VIDEO": "motion_picture", "MPCT": "motion_picture", "SOUND": "song", "ENCYC": "book",
     "DICT": "book", "GEN": "document", "SER": "book", "PAMP": "pamphlet",
 }
+# Type names some programs (EndNote) write in full instead of the RIS code.
+_RIS_TYPE_NAMES: Final = {
+    "JOURNAL ARTICLE": "JOUR", "BOOK SECTION": "CHAP", "CONFERENCE PAPER": "CPAPER",
+    "CONFERENCE PROCEEDINGS": "CONF", "THESIS": "THES", "REPORT": "RPRT", "WEB PAGE": "ELEC",
+    "GENERIC": "GEN", "BOOK": "BOOK", "EDITED BOOK": "EDBOOK", "NEWSPAPER ARTICLE": "NEWS",
+    "MAGAZINE ARTICLE": "MGZN", "ELECTRONIC ARTICLE": "EJOUR",
+}
 CSL_TO_RIS: Final = {
     "article-journal": "JOUR", "periodical": "JFULL", "article-magazine": "MGZN",
     "article-newspaper": "NEWS", "book": "BOOK", "chapter": "CHAP",
@@ -127,6 +134,10 @@ def _scan(text: str, result: RisFile) -> str:
             stray_start = None
         elif not in_record and stray_start is None:
             stray_start = number
+    if stray_start is not None:
+        result.errors.append(
+            f"line {stray_start}: a record starts without a “TY” (type) line, so it could not "
+            "be read; it was left out.")
     if in_record:
         result.warnings.append("The last record has no “ER” line (end of record); it was "
                                "read up to the end of the file.")
@@ -180,12 +191,16 @@ def _date(text: str | None) -> tuple[int | None, list[int] | None]:
 
 def _from_ris(record: dict[str, Any], result: RisFile, number: int) -> dict[str, Any]:
     ris_type = str(record.get("type_of_reference") or "GEN").strip().upper()
+    code = _RIS_TYPE_NAMES.get(ris_type, ris_type)
     title = _first(record, "title", "primary_title")
-    if ris_type in _BOOK_TYPES - {"CHAP", "ECHAP"} and not title:
+    short_title = _first(record, "short_title")
+    if title is None:
+        title, short_title = short_title, None
+    if code in _BOOK_TYPES - {"CHAP", "ECHAP"} and not title:
         title = _first(record, "secondary_title")
     authors = _people(record.get("authors")) + _people(record.get("first_authors"))
     container = None
-    if ris_type not in _BOOK_TYPES - {"CHAP", "ECHAP"}:
+    if code not in _BOOK_TYPES - {"CHAP", "ECHAP"}:
         container = _first(record, "secondary_title", "alternate_title3", "journal_name",
                            "alternate_title2", "alternate_title1")
     year, parts = _date(_first(record, "date", "year", "publication_year"))
@@ -193,21 +208,22 @@ def _from_ris(record: dict[str, Any], result: RisFile, number: int) -> dict[str,
         y2, parts2 = _date(_first(record, "year", "publication_year"))
         if parts2 and len(parts2) > 1 and y2 == year:
             parts = parts2
-    extra: dict[str, Any] = {"type": RIS_TO_CSL.get(ris_type, "document"), "ris_type": ris_type}
+    extra: dict[str, Any] = {"type": RIS_TO_CSL.get(code, "document"), "ris_type": ris_type}
     simple = {"volume": "volume", "number": "issue", "publisher": "publisher",
               "place_published": "publisher-place", "edition": "edition",
-              "language": "language", "tertiary_title": "collection-title",
-              "short_title": "title-short"}
+              "language": "language", "tertiary_title": "collection-title"}
     for name, target in simple.items():
         value = _first(record, name)
         if value:
             extra[target] = value
+    if short_title and short_title != title:
+        extra["title-short"] = short_title
     start, end = _first(record, "start_page"), _first(record, "end_page")
     if start:
         extra["page"] = f"{start}-{end}" if end and end != start and "-" not in start else start
     issn = _first(record, "issn")
     if issn:
-        extra["ISBN" if ris_type in _BOOK_TYPES else "ISSN"] = issn
+        extra["ISBN" if code in _BOOK_TYPES else "ISSN"] = issn
     abstract = _first(record, "abstract", "notes_abstract")
     if abstract:
         extra["abstract"] = abstract

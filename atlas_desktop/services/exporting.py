@@ -82,7 +82,7 @@ class ExportService:
     def export(
         self,
         *,
-        format: ExportFormat,  # noqa: A002 - the word the CLI and the window use
+        format: ExportFormat,
         path: Path | None = None,
         out: TextIO | None = None,
         entry_ids: Sequence[str] | None = None,

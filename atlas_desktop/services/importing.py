@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import gc
 import threading
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 

@@ -7,12 +7,17 @@ Nothing here runs by itself: an import only *reports* duplicates. The user (or t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import Entry, Origin, canonical_entry_dict, entry_to_contract
-from atlas_desktop.domain.references import DuplicatePair, find_duplicate_pairs
+from atlas_desktop.domain.references import (
+    DuplicateDecision,
+    DuplicatePair,
+    find_duplicate_pairs,
+)
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import references as ref_store
 from atlas_desktop.store import user as user_store
@@ -61,28 +66,75 @@ class ReferenceService:
         others = [i for i in dict.fromkeys(merge_ids) if i != keep_id]
         if not others:
             raise ReferenceError("Choose at least one other reference to merge.")
-        now = self._ctx.clock()
         with self._ctx.db.write() as conn:
-            entries = {e.id: e for e in cat.get_entries(conn, [keep_id, *others])}
-            missing = [i for i in (keep_id, *others) if i not in entries]
-            if missing:
-                raise ReferenceError("There is no reference " + ", ".join(
-                    f"“{i}”" for i in missing) + " in this library.")
-            atlas = [i for i in (keep_id, *others) if entries[i].origin is not Origin.MINE]
-            if atlas:
-                raise ReferenceError(
-                    "Atlas entries cannot be merged (only your own references can): "
-                    + ", ".join(atlas) + ".")
-            merged = canonical_entry_dict(merge_contracts(
-                entry_to_contract(entries[keep_id]), [entry_to_contract(entries[i]) for i in others]))
-            cat.upsert_contracts(conn, [merged], ids=[keep_id], now=now, origin=Origin.MINE)
-            for other in others:
-                ref_store.move_user_data(conn, from_id=other, to_id=keep_id, now=now)
-            cat.delete_entries(conn, others)
-            result = cat.get_entry(conn, keep_id)
-        assert result is not None
+            result = self._merge_in(conn, keep_id, others, self._ctx.clock())
         self._ctx.notify(Changes.CATALOGUE | Changes.user_data())
         return result
+
+    def resolve_duplicates(
+        self, *, decisions: Sequence[tuple[DuplicatePair, DuplicateDecision]]
+    ) -> DecisionOutcome:
+        """Apply the user's decisions about duplicate pairs, all in one transaction.
+
+        Pairs are taken in order; a reference already merged away stands for the one it was
+        merged into, so chains (A~B, B~C) resolve cleanly and nothing is merged twice.
+        """
+        merged_into: dict[str, str] = {}
+        outcome = DecisionOutcome()
+        now = self._ctx.clock()
+
+        def current(entry_id: str) -> str:
+            while entry_id in merged_into:
+                entry_id = merged_into[entry_id]
+            return entry_id
+
+        with self._ctx.db.write() as conn:
+            kept = kept_apart_pairs(user_store.get_setting(conn, KEPT_APART_KEY, []))
+            for pair, decision in decisions:
+                later, earlier = current(pair.id), current(pair.duplicate_of)
+                if later == earlier:
+                    continue
+                if decision is DuplicateDecision.KEEP_BOTH:
+                    kept.add(frozenset((pair.id, pair.duplicate_of)))
+                    outcome.kept_apart += 1
+                    continue
+                keep, drop = (earlier, later) if decision is \
+                    DuplicateDecision.MERGE_INTO_EARLIER else (later, earlier)
+                self._merge_in(conn, keep, [drop], now)
+                merged_into[drop] = keep
+                outcome.merged.append((drop, keep))
+            user_store.set_setting(conn, KEPT_APART_KEY, sorted(sorted(p) for p in kept))
+        self._ctx.notify(Changes.CATALOGUE | Changes.user_data() | Changes.SETTINGS)
+        return outcome
+
+    def _merge_in(self, conn: Any, keep_id: str, others: list[str], now: str) -> Entry:
+        entries = {e.id: e for e in cat.get_entries(conn, [keep_id, *others])}
+        missing = [i for i in (keep_id, *others) if i not in entries]
+        if missing:
+            raise ReferenceError("There is no reference " + ", ".join(
+                f"“{i}”" for i in missing) + " in this library.")
+        atlas = [i for i in (keep_id, *others) if entries[i].origin is not Origin.MINE]
+        if atlas:
+            raise ReferenceError(
+                "Atlas entries cannot be merged (only your own references can): "
+                + ", ".join(atlas) + ".")
+        merged = canonical_entry_dict(merge_contracts(
+            entry_to_contract(entries[keep_id]),
+            [entry_to_contract(entries[i]) for i in others]))
+        cat.upsert_contracts(conn, [merged], ids=[keep_id], now=now, origin=Origin.MINE)
+        for other in others:
+            ref_store.move_user_data(conn, from_id=other, to_id=keep_id, now=now)
+        cat.delete_entries(conn, others)
+        result = cat.get_entry(conn, keep_id)
+        assert result is not None
+        return result
+
+
+@dataclass
+class DecisionOutcome:
+    #: (merged-away id, id it was merged into), in order.
+    merged: list[tuple[str, str]] = field(default_factory=list)
+    kept_apart: int = 0
 
 
 _MERGED_FIELDS = ("title", "authors", "journal", "year", "doi", "pmid", "url", "bibtex_key")

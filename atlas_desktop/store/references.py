@@ -53,8 +53,8 @@ def move_user_data(conn: Connection, *, from_id: str, to_id: str, now: str) -> N
 
     Notes are joined, never dropped; a star or read mark on either survives.
     """
-    notes = dict(conn.exec_driver_sql(
-        "SELECT entry_id, text FROM notes WHERE entry_id IN (?, ?)", (from_id, to_id)))
+    notes: dict[str, str] = dict(conn.exec_driver_sql(
+        "SELECT entry_id, text FROM notes WHERE entry_id IN (?, ?)", (from_id, to_id)).all())
     if from_id in notes:
         text = notes[from_id]
         if to_id in notes and notes[to_id].strip() != text.strip():
