@@ -109,9 +109,14 @@ def _names(people: Iterable[Any]) -> str:
         "others" if p is _OTHERS else _name(p) for p in people if isinstance(p, Mapping)) + "}"
 
 
+_PLAIN_NAME_RE: Final = re.compile(r"[\\{}%&$#_~^,]|--|``|''|\band\b|^others$", re.IGNORECASE)
+
+
 def _name(person: Mapping[str, Any]) -> str:
     family = str(person.get("family") or person.get("literal") or "")
     given = person.get("given")
+    if given and " " not in family and not _PLAIN_NAME_RE.search(f"{family}\n{given}"):
+        return f"{family}, {given}"  # the common case, without escaping work
     fam = encode_latex(family)
     if not given:
         # One word stays as it is; several words are a corporate name, kept whole.

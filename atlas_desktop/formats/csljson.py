@@ -128,7 +128,8 @@ def clean_date(value: Any) -> tuple[dict[str, Any] | None, bool]:
                 if position == 1 and 21 <= number <= 24:
                     number -= 8  # EDTF seasons 21-24 are CSL's 13-16
                     changed = True
-                if (position == 1 and not 1 <= number <= 16) or (
+                if (position == 0 and not -9999 <= number <= 9999) or (
+                        position == 1 and not 1 <= number <= 16) or (
                         position == 2 and not 1 <= number <= 31):
                     break
                 numbers.append(number)

@@ -30,6 +30,7 @@ _NEEDS_DECODER: Final = re.compile(r"[\\$]")
 _LIGATURE_RE: Final = re.compile(r"---|--|``|''")
 _LIGATURES: Final = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d"}
 _WS_RE: Final = re.compile(r"\s+")
+_COMMAND_RE: Final = re.compile(r"\\(?:[A-Za-z]+|.)")
 
 # Accent commands and the combining character each puts on its argument.
 _ACCENTS: Final = {
@@ -107,7 +108,12 @@ def decode_latex(value: str) -> str:
             value = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group(0)], value)
             value = value.replace("{", "").replace("}", "").replace("~", " ")
         return _WS_RE.sub(" ", value).strip()
-    return _WS_RE.sub(" ", _Decoder(value).run()).strip()
+    try:
+        text = _Decoder(value).run()
+    except RecursionError:
+        # Thousands of nested groups: no bibliography does that; keep the words, drop markup.
+        text = _COMMAND_RE.sub("", value).replace("{", "").replace("}", "").replace("$", "")
+    return _WS_RE.sub(" ", text).strip()
 
 
 class _Decoder:

@@ -87,7 +87,8 @@ def read_ris(text: str) -> RisFile:
     if looks_like_wos(text):
         result.warnings.append(
             "This is a Web of Science export (its tagged format), not RIS; it was read as one.")
-        records = rispy.loads(text, implementation=rispy.WokParser)
+        # rispy's Web of Science mapping has no slot for unknown tags: they are skipped.
+        records = rispy.loads(text, implementation=rispy.WokParser, skip_unknown_tags=True)
         wos = True
     else:
         text = _scan(text, result)

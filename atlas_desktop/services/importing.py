@@ -74,7 +74,14 @@ def read_file_entries(path: Path) -> FileResult:
                     f"The file is {size / 1_000_000:.0f} MB; reference files this large are "
                     "not supported (the limit is "
                     f"{MAX_REFERENCE_BYTES // 1_000_000} MB). Split it and import the parts.")
-            read_reference_file(path.read_bytes(), kind, result)
+            try:
+                read_reference_file(path.read_bytes(), kind, result)
+            except (FormatError, OSError, MemoryError):
+                raise
+            except Exception as exc:  # a reader's bug must not take the import down
+                raise FormatError(
+                    f"The file could not be read ({type(exc).__name__}: {exc}). Nothing "
+                    "was imported from it.") from exc
         elif kind is FileKind.ATLAS_PAGE:
             if size > MAX_PAGE_BYTES:
                 raise FormatError(

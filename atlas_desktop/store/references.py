@@ -5,11 +5,14 @@ Like the rest of the store, every function works inside the caller's transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Final
+from collections.abc import Iterable, Iterator, Sequence
+from types import MappingProxyType
+from typing import Any, Final
 
+import orjson
 from sqlalchemy import Connection
 
+from atlas_desktop.domain.entry import Author, Entry, Origin
 from atlas_desktop.domain.references import Fingerprint, normalised_name, normalised_title
 
 _CHUNK: Final = 500
@@ -95,3 +98,43 @@ def origins(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
         found.update(conn.exec_driver_sql(
             f"SELECT id, origin FROM entries WHERE id IN ({marks})", chunk).all())
     return found
+
+
+_BIBLIOGRAPHIC_SQL: Final = (
+    "SELECT pk, id, origin, withdrawn_at IS NOT NULL, title, authors_json, authors_truncated, "
+    "journal, year, doi, pmid, url, bibtex_key, extra_json FROM entries WHERE {where}"
+)
+
+
+def _bibliographic_entry(row: Any) -> Entry:
+    (_, entry_id, origin, withdrawn, title, authors_json, truncated, journal, year, doi, pmid,
+     url, key, extra_json) = row
+    extra = orjson.loads(extra_json or "{}")
+    if truncated:
+        extra["authors_truncated"] = True
+    return Entry(
+        id=entry_id, title=title,
+        authors=tuple(Author(f, g) for f, g in orjson.loads(authors_json)),
+        journal=journal, year=year, doi=doi, pmid=pmid, url=url, bibtex_key=key,
+        extra=MappingProxyType(extra), origin=Origin(origin), withdrawn=bool(withdrawn),
+        authors_truncated=bool(truncated),
+    )
+
+
+def iter_bibliographic(conn: Connection, *, pks: Sequence[int] | None = None,
+                       ids: Sequence[str] | None = None) -> Iterator[Entry]:
+    """Entries with only what a citation or a reference file needs (no prose, badges or
+    tags), in the order of ``pks`` or ``ids``, a chunk at a time. Exports of 10,000 entries
+    spent half their time building the prose they never write."""
+    keys: Sequence[Any] = pks if pks is not None else (ids or [])
+    column = "pk" if pks is not None else "id"
+    for start in range(0, len(keys), _CHUNK):
+        chunk = tuple(keys[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.exec_driver_sql(
+            _BIBLIOGRAPHIC_SQL.format(where=f"{column} IN ({marks})"), chunk).all()
+        by_key = {row[0] if pks is not None else row[1]: row for row in rows}
+        for key in chunk:
+            row = by_key.get(key)
+            if row is not None:
+                yield _bibliographic_entry(row)
