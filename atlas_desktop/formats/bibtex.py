@@ -5,8 +5,9 @@ What bibtexparser leaves to us, and how it is done here:
 * **encoding**: :func:`read_bibtex` decodes by BOM, UTF-16 with or without BOM, strict UTF-8,
   the ``% Encoding:`` line JabRef writes, then GBK or cp1252, and reports any legacy reading;
 * **macros**: ``@string`` values, ``#`` concatenation (bibtexparser's issue #396) and the month
-  macros are resolved here from the raw values (its own middleware resolves only whole-value
-  references); an undefined macro is kept as written and reported;
+  macros are resolved from the raw values (:mod:`.bibtex_values`; bibtexparser's middleware
+  resolves only whole-value references); an undefined macro is kept as written and
+  reported, a value with text after its closing delimiter makes its entry a problem;
 * **LaTeX** is decoded per field, cheaply (:mod:`.latex`);
 * **keys**: an entry without a key gets one made from author, year and title; a key used
   twice is kept apart as ``key-2`` (``key-3``…) and reported;
@@ -45,6 +46,7 @@ from bibtexparser.splitter import Splitter
 from atlas_desktop.domain.references import make_citation_key
 
 from .bibtex_names import NAME_FIELDS, parse_name_list
+from .bibtex_values import MalformedValue, resolve_value
 from .latex import decode_latex
 from .text import FormatError, decode_bytes
 
@@ -53,11 +55,6 @@ for _name in ("bibtexparser", "pylatexenc"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
 
-MONTH_MACROS: Final = {
-    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
-    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
-    "nov": "November", "dec": "December",
-}
 #: Fields whose value is a path, link or identifier: never LaTeX-decoded, only unescaped.
 VERBATIM_FIELDS: Final = frozenset(
     "url doi file pdf eprint urlraw verba verbb verbc pmid pmcid isbn issn".split()
@@ -73,7 +70,6 @@ _KEYLESS_RE: Final = re.compile(
     r"(?=\s*[A-Za-z][\w+:.-]*\s*=)",
     re.MULTILINE | re.IGNORECASE,
 )
-_MACRO_NAME_RE: Final = re.compile(r"[^\s\"#{}(),=%]+")
 # A commented-out entry (``%@ARTICLE{…``): bibtexparser would read it as a real one.
 _COMMENTED_ENTRY_RE: Final = re.compile(r"^[ \t]*%+[ \t]*@[A-Za-z][^\n]*", re.MULTILINE)
 
@@ -218,116 +214,6 @@ def _read_macros(blocks: Sequence[object], result: BibtexFile) -> dict[str, str]
             )
         macros[string.key.strip().lower()] = value
     return macros
-
-
-class MalformedValue(ValueError):
-    """A field value with text after its closing delimiter (``{X}\n  author = {Y}``: a
-    missing comma). BibTeX stops at such an entry; so do we, and say where."""
-
-
-_BRACE_RE: Final = re.compile(r"\\.|[{}]")
-_QUOTE_RE: Final = re.compile(r'\\.|[{}"]')
-
-
-def _closes_at_end(raw: str) -> bool:
-    """Whether the delimiter opening ``raw`` (``{`` or ``"``) is closed by its last char."""
-    if raw[0] == "{":
-        if raw.count("{") == 1 and raw.count("}") == 1:
-            return True
-        depth = 0
-        for match in _BRACE_RE.finditer(raw):
-            token = match.group(0)
-            if token == "{":
-                depth += 1
-            elif token == "}":
-                depth -= 1
-                if depth == 0:
-                    return match.end() == len(raw)
-        return False
-    if raw.count('"') == 2 and "\\" not in raw:
-        return True
-    depth = 0
-    for match in _QUOTE_RE.finditer(raw, 1):
-        token = match.group(0)
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif token == '"' and depth == 0:
-            return match.end() == len(raw)
-    return False
-
-
-def resolve_value(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]:
-    """A raw field value (``{…}``, ``"…"``, ``1990``, ``jan``, ``a # " and " # {b}``) as
-    one string, before LaTeX decoding. Returns the text and the undefined macro names.
-    Raises :class:`MalformedValue` when a part has text after its closing delimiter."""
-    raw = raw.strip()
-    if not raw:
-        return "", []
-    first, last = raw[0], raw[-1]
-    if "#" not in raw:  # one part: the common case, answered without a full scan
-        if (first == "{" and last == "}") or (first == '"' and last == '"' and len(raw) > 1):
-            if not _closes_at_end(raw):
-                raise MalformedValue(raw)
-            return raw[1:-1], []
-        if raw.isdigit():
-            return raw, []
-        if first in "{\"" or not _MACRO_NAME_RE.fullmatch(raw):
-            raise MalformedValue(raw)
-        return _macro(raw, macros)
-    text: list[str] = []
-    undefined: list[str] = []
-    for part in _split_concatenation(raw):
-        if part[:1] in "{\"" and len(part) > 1:
-            if not _closes_at_end(part):
-                raise MalformedValue(raw)
-            text.append(part[1:-1])
-        elif part.isdigit():
-            text.append(part)
-        elif part:
-            if not _MACRO_NAME_RE.fullmatch(part):
-                raise MalformedValue(raw)
-            value, missing = _macro(part, macros)
-            text.append(value)
-            undefined.extend(missing)
-    return "".join(text), undefined
-
-
-def _macro(name: str, macros: Mapping[str, str]) -> tuple[str, list[str]]:
-    lowered = name.lower()
-    if lowered in macros:
-        return macros[lowered], []
-    if lowered in MONTH_MACROS:
-        return MONTH_MACROS[lowered], []
-    return name, [name]
-
-
-def _split_concatenation(raw: str) -> list[str]:
-    """``a # " and " # {b}`` -> ``['a', '" and "', '{b}']`` (``#`` inside delimiters is text)."""
-    parts: list[str] = []
-    depth = 0
-    quoted = False
-    start = 0
-    i = 0
-    n = len(raw)
-    while i < n:
-        ch = raw[i]
-        if ch == "\\":
-            i += 2  # an escaped character never delimits
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(0, depth - 1)
-        elif ch == '"' and depth == 0:
-            quoted = not quoted
-        elif ch == "#" and depth == 0 and not quoted:
-            parts.append(raw[start:i].strip())
-            start = i + 1
-        i += 1
-    parts.append(raw[start:].strip())
-    return parts
 
 
 def decode_field(name: str, value: str) -> str:

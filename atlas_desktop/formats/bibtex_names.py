@@ -39,8 +39,8 @@ def parse_name_list(raw: str) -> tuple[list[Author], bool]:
     if not _PLAIN_RE.search(raw):
         # Most lists are plain ``Family, Given and …``: read without bibtexparser's
         # general name parser (half the time of a large import went there).
-        for part in _AND_RE.split(" " + raw.strip() + " "):
-            part = " ".join(part.split())
+        for piece in _AND_RE.split(" " + raw.strip() + " "):
+            part = " ".join(piece.split())
             if not part:
                 continue
             if part.lower() == "others":
@@ -50,8 +50,8 @@ def parse_name_list(raw: str) -> tuple[list[Author], bool]:
             if author is not None:
                 authors.append(author)
         return authors, truncated
-    for part in split_multiple_persons_names(raw):
-        part = part.strip()
+    for piece in split_multiple_persons_names(raw):
+        part = piece.strip()
         if not part:
             continue
         if part.lower() == "others":

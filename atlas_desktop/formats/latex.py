@@ -252,7 +252,8 @@ class _Decoder:
 @lru_cache(maxsize=2048)
 def _known_symbol(name: str) -> str:
     """What pylatexenc prints for ``\\name`` alone (Greek letters, arrows…), or ''."""
-    from pylatexenc.latex2text import LatexNodes2Text  # loaded only if ever needed
+    # Loaded on first use only: most files never need it, and the CLI starts faster.
+    from pylatexenc.latex2text import LatexNodes2Text  # noqa: PLC0415
 
     try:
         text = LatexNodes2Text(math_mode="text").latex_to_text("\\" + name)

@@ -8,20 +8,21 @@ Web of Science files (``FN``/``PT``/``ER`` lines, two-letter tags without ``  -`
 with rispy's Web of Science parser and said to be so: the user asked for RIS and gets a note.
 
 Values map into the same ``extra`` keys as BibTeX (CSL names; see :mod:`.bibtex_fields`);
-tags with no place are kept in ``extra["ris_fields"]`` and written back by :func:`write_ris`.
+tags with no place are kept in ``extra["ris_fields"]`` and written back by
+:func:`~.ris_writer.write_ris`.
 RIS has no key: every record gets a citation key made from author, year and title.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, TextIO
+from typing import Any, Final
 
 import rispy
 
-from atlas_desktop.domain.entry import DOI_RE, PMID_RE, Entry, Origin, normalise_doi
+from atlas_desktop.domain.entry import DOI_RE, PMID_RE, normalise_doi
 from atlas_desktop.domain.references import make_citation_key, reference_id
 
 from .text import FormatError
@@ -45,15 +46,6 @@ _RIS_TYPE_NAMES: Final = {
     "CONFERENCE PROCEEDINGS": "CONF", "THESIS": "THES", "REPORT": "RPRT", "WEB PAGE": "ELEC",
     "GENERIC": "GEN", "BOOK": "BOOK", "EDITED BOOK": "EDBOOK", "NEWSPAPER ARTICLE": "NEWS",
     "MAGAZINE ARTICLE": "MGZN", "ELECTRONIC ARTICLE": "EJOUR",
-}
-CSL_TO_RIS: Final = {
-    "article-journal": "JOUR", "periodical": "JFULL", "article-magazine": "MGZN",
-    "article-newspaper": "NEWS", "book": "BOOK", "chapter": "CHAP",
-    "entry-encyclopedia": "CHAP", "paper-conference": "CONF", "report": "RPRT",
-    "thesis": "THES", "webpage": "ELEC", "post-weblog": "BLOG", "manuscript": "UNPB",
-    "patent": "PAT", "dataset": "DATA", "software": "COMP", "standard": "STAND",
-    "personal_communication": "PCOMM", "map": "MAP", "legal_case": "CASE",
-    "legislation": "STAT", "motion_picture": "VIDEO", "song": "SOUND", "pamphlet": "PAMP",
 }
 _TAG_LINE_RE: Final = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 _YEAR_RE: Final = re.compile(r"-?\d{4}")
@@ -329,96 +321,3 @@ def _from_wos(record: dict[str, Any]) -> dict[str, Any]:
             "doi": doi if doi and DOI_RE.match(doi) else None,
             "pmid": pmid if pmid and PMID_RE.match(pmid) else None, "url": None,
             "bibtex_key": key, **extra}
-
-
-# --------------------------------------------------------------------------- writing
-
-
-class _Writer(rispy.RisWriter):  # type: ignore[misc]
-    """rispy's writer without its ``1.``, ``2.`` lines between records."""
-
-    def set_header(self, count: int) -> str:
-        return ""
-
-
-def write_ris(out: TextIO, entries: Iterable[Entry]) -> int:
-    writer = _Writer(skip_unknown_tags=False)
-    count = 0
-    for entry in entries:
-        writer.format_lines(out, [_to_ris(entry)])
-        out.write("\n")
-        count += 1
-    return count
-
-
-def _to_ris(entry: Entry) -> dict[str, Any]:
-    extra = entry.extra
-    mine = entry.origin is Origin.MINE
-    ris_type = extra.get("ris_type") if mine else "JOUR"
-    if not isinstance(ris_type, str) or not ris_type:
-        csl_type = extra.get("type") or extra.get("csl_type")
-        ris_type = CSL_TO_RIS.get(csl_type, "GEN") if isinstance(csl_type, str) else "JOUR"
-    record: dict[str, Any] = {"type_of_reference": ris_type}
-    if entry.title:
-        record["title"] = entry.title
-    people = [f"{a.family}, {a.given}" if a.given else a.family for a in entry.authors]
-    if people:
-        record["authors"] = people
-    if entry.journal:
-        record["secondary_title"] = entry.journal
-    if entry.year is not None:
-        record["year"] = str(entry.year)
-    if entry.doi:
-        record["doi"] = entry.doi
-    urls = [entry.url] if entry.url else []
-    if urls:
-        record["urls"] = urls
-    kept = entry.extra.get("ris_fields") if mine else None
-    if entry.pmid and not (isinstance(kept, Mapping) and "AN" in kept):
-        record["accession_number"] = entry.pmid
-        if not (isinstance(kept, Mapping) and "DB" in kept):
-            record["name_of_database"] = "PubMed"
-    if mine:
-        _reference_tags(entry, record)
-    return record
-
-
-def _reference_tags(entry: Entry, record: dict[str, Any]) -> None:
-    extra = entry.extra
-    for target, name in (("volume", "volume"), ("issue", "number"), ("publisher", "publisher"),
-                         ("publisher-place", "place_published"), ("edition", "edition"),
-                         ("language", "language"), ("collection-title", "tertiary_title"),
-                         ("title-short", "short_title"), ("abstract", "abstract")):
-        value = extra.get(target)
-        if isinstance(value, str | int) and str(value):
-            record[name] = " ".join(str(value).split())
-    page = extra.get("page")
-    if isinstance(page, str) and page:
-        start, _, end = page.partition("-")
-        record["start_page"] = start
-        if end:
-            record["end_page"] = end
-    for key in ("ISSN", "ISBN"):
-        if isinstance(extra.get(key), str):
-            record["issn"] = extra[key]
-    note = extra.get("note")
-    if isinstance(note, str) and note:
-        record["notes"] = [" ".join(p.split()) for p in note.split("\n\n") if p.strip()]
-    keywords = extra.get("keywords")
-    if isinstance(keywords, list):
-        record["keywords"] = [str(k) for k in keywords]
-    editors = extra.get("editor")
-    if isinstance(editors, list):
-        record["secondary_authors"] = [
-            f"{p['family']}, {p['given']}" if p.get("given") else str(p.get("family"))
-            for p in editors if isinstance(p, Mapping) and p.get("family")]
-    parts = (extra.get("issued") or {}).get("date-parts") if isinstance(
-        extra.get("issued"), Mapping) else None
-    if isinstance(parts, list) and parts and isinstance(parts[0], list) and len(parts[0]) > 1:
-        first = [int(x) for x in parts[0][:3] if str(x).lstrip("-").isdigit()]
-        record["date"] = "/".join(f"{n:02d}" if i else str(n) for i, n in enumerate(first)) \
-            + "/" * (3 - len(first))
-    kept = extra.get("ris_fields")
-    if isinstance(kept, Mapping) and kept:
-        record["unknown_tag"] = {str(tag): [str(v) for v in values]
-                                 for tag, values in kept.items() if isinstance(values, list)}

@@ -26,7 +26,7 @@ from atlas_desktop.formats.bibtex_writer import write_bibtex
 from atlas_desktop.formats.bundle import write_bundle
 from atlas_desktop.formats.csljson import write_csl_json
 from atlas_desktop.formats.files import atomic_text_writer
-from atlas_desktop.formats.ris import write_ris
+from atlas_desktop.formats.ris_writer import write_ris
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import references as ref_store
 from atlas_desktop.store import search as store_search

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from atlas_desktop.formats.bibtex import parse_bibtex
 from atlas_desktop.gui.dialogs.duplicates_dialog import DuplicatesDialog
 from atlas_desktop.gui.dialogs.export_dialog import ExportDialog
+from atlas_desktop.gui.dialogs.import_dialog import ImportDialog, install_import_drop
 from atlas_desktop.gui.file_drop import install_file_drop
 from atlas_desktop.gui.runner import ThreadPoolRunner
 from atlas_desktop.services.exporting import ExportFormat
@@ -61,6 +62,22 @@ def test_dropped_files_reach_the_callback_and_other_drags_are_refused(qtbot, tmp
         assert not enter.isAccepted()
         QApplication.sendEvent(widget, drop)
     assert len(received) == 1
+
+
+def test_files_dropped_on_the_window_are_imported_through_the_dialog(qtbot, library, runner):
+    window = QWidget()
+    qtbot.addWidget(window)
+    install_import_drop(window, library, runner)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(MENDELEY))])
+    enter, drop = drag_events(mime)
+    QApplication.sendEvent(window, enter)
+    QApplication.sendEvent(window, drop)
+    (dialog,) = window.findChildren(ImportDialog)
+    assert dialog.isVisible() and dialog.paths == [MENDELEY]
+    qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
+    assert dialog.report is not None and dialog.report.committed
+    assert library.catalogue.count(text="is:mine") == 512
 
 
 def test_export_dialog_writes_the_selection_in_the_background(qtbot, library, runner,

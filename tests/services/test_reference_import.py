@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from atlas_desktop.domain.entry import Origin
+from atlas_desktop.paths import LibraryPaths
+from atlas_desktop.services import open_library
 from atlas_desktop.services.exporting import ExportFormat
 from atlas_desktop.services.importing import ImportCancelled
 
@@ -165,10 +167,6 @@ def test_own_bibtex_export_round_trips_through_a_library(library, tmp_path):
     exported = tmp_path / "mine.bib"
     result = library.exporter.export(format=ExportFormat.BIBTEX, path=exported, query="is:mine")
     assert result.count == 512 + 36 + 92 + 1
-
-    from atlas_desktop.paths import LibraryPaths
-    from atlas_desktop.services import open_library
-
     other = open_library(LibraryPaths(tmp_path / "second"))
     try:
         report = other.importer.import_files(paths=[exported])

@@ -40,6 +40,7 @@ from atlas_desktop.services.import_report import ImportReport
 from atlas_desktop.services.importing import BULK_THRESHOLD, ImportCancelled
 from atlas_desktop.services.references import DecisionOutcome
 
+from ..file_drop import FileDropFilter, install_file_drop
 from ..runner import Runner
 from .duplicates_dialog import DuplicatesPanel, summarise_outcome, titles_for
 
@@ -154,7 +155,7 @@ class ImportDialog(QDialog):
         def work() -> tuple[ImportReport, dict[str, str]]:
             report = library.importer.import_files(
                 paths=paths, keep_going=keep_going, cancel=cancel,
-                progress=lambda done, total, message: emit(done, total, message))
+                progress=emit)
             ids = [i for d in report.duplicates for i in (d["id"], d["duplicate_of"])]
             return report, (titles_for(library, ids) if ids else {})
 
@@ -258,6 +259,19 @@ class ImportDialog(QDialog):
     def _on_apply_failed(self, exc: BaseException) -> None:
         self.status.setText(f"The decisions could not be applied, nothing was changed: {exc}")
         self.apply_button.setEnabled(True)
+
+
+def install_import_drop(window: QWidget, library: Library, runner: Runner) -> FileDropFilter:
+    """Files dropped onto ``window`` open an :class:`ImportDialog` importing them.
+
+    The dialogs are children of ``window`` (kept alive by it); the filter is returned so a
+    caller can also connect ``files_dropped`` to something of its own.
+    """
+
+    def open_dialog(paths: list[Path]) -> None:
+        ImportDialog.open_for(library, runner, paths, window)
+
+    return install_file_drop(window, open_dialog)
 
 
 def _summary(report: ImportReport) -> str:
