@@ -111,14 +111,18 @@ def _print_import_report(report: Any) -> None:
     for f in report.files:
         for message in f.errors:
             error(f"{f.file}: {message}")
-        if not f.errors or f.imported or f.updated:
-            state = "imported" if report.committed else "not imported"
+        if not report.committed:
+            if f.ids and not f.errors:
+                count = len(dict.fromkeys(f.ids))
+                print(f"{f.file}: not imported ({count} entr{'y' if count == 1 else 'ies'} "
+                      "could be read)")
+        elif f.imported or f.updated or not f.errors:
             ids = f.imported + f.updated
             if len(ids) <= 5:
                 what = ", ".join(ids) if ids else "(nothing)"
             else:
                 what = f"{len(f.imported)} new, {len(f.updated)} updated"
-            print(f"{f.file}: {state} {what}")
+            print(f"{f.file}: imported {what}")
         for item in f.duplicates:
             print(f"  possible duplicate: {item['id']} looks like {item['duplicate_of']} "
                   f"({item['reason']}); nothing was merged")

@@ -214,9 +214,14 @@ class ImportService:
     ) -> ImportReport:
         report = ImportReport()
         total = len(paths)
+        seen: set[Path] = set()
         for index, path in enumerate(paths):
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled
+            resolved = Path(path).resolve()
+            if resolved in seen:  # a file chosen twice is read once
+                continue
+            seen.add(resolved)
             if progress is not None:
                 progress(index, total, f"Reading {Path(path).name}")
             report.files.append(read_file_entries(Path(path)))

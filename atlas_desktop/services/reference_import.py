@@ -49,13 +49,12 @@ def read_reference_file(data: bytes, kind: FileKind, result: FileResult) -> None
         result.errors.extend(bib.errors)
         result.warnings.extend(bib.warnings)
         return
+    decoded = decode_bytes(data)  # BOMs, UTF-16 and legacy encodings, reported
+    if decoded.warning:
+        result.warnings.append(decoded.warning)
     if kind is FileKind.CSL_JSON:
-        parsed = read_csl_json(data if not data.startswith((b"\xef\xbb\xbf", b"\xff", b"\xfe"))
-                               else decode_bytes(data).text)
+        parsed = read_csl_json(decoded.text)
     else:
-        decoded = decode_bytes(data)
-        if decoded.warning:
-            result.warnings.append(decoded.warning)
         parsed = read_ris(decoded.text)  # type: ignore[assignment]
     result.errors.extend(parsed.errors)
     result.warnings.extend(parsed.warnings)

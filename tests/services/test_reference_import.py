@@ -199,3 +199,16 @@ def test_unreadable_reference_files_change_nothing(seeded_library, tmp_path):
     report = seeded_library.importer.import_files(paths=[tmp_path / "corrupted.ris"])
     assert "without a “TY” (type) line" in report.errors[0]["message"]
     assert library_state(seeded_library) == before
+
+
+def test_a_file_given_twice_is_read_once(library):
+    report = library.importer.import_files(paths=[MENDELEY, MENDELEY])
+    assert len(report.files) == 1 and len(report.imported) == 512
+    assert len(report.duplicates) == 6
+
+
+def test_utf16_csl_json_is_read(library, tmp_path):
+    path = tmp_path / "utf16.json"
+    path.write_bytes((REFS / "csljson/bbt-ranges-3327.csl.json").read_text().encode("utf-16"))
+    report = library.importer.import_files(paths=[path])
+    assert report.committed and len(report.imported) == 1
