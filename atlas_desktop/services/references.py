@@ -46,6 +46,12 @@ class ReferenceService:
         with self._ctx.db.read() as conn:
             return ref_store.atlas_links(conn, [entry_id]).get(entry_id)
 
+    def linked_atlas_entry(self, *, entry_id: str) -> Entry | None:
+        """The atlas entry (with its badges) one of the user's references is linked to."""
+        with self._ctx.db.read() as conn:
+            atlas_id = ref_store.atlas_links(conn, [entry_id]).get(entry_id)
+            return cat.get_entry(conn, atlas_id) if atlas_id else None
+
     def keep_apart(self, *, entry_ids: Sequence[str]) -> None:
         """Record that these references are different papers: they are not offered as
         duplicates of each other again."""

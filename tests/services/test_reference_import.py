@@ -91,8 +91,10 @@ def test_references_matching_atlas_entries_are_linked(seeded_library, tmp_path):
     pk = seeded_library.catalogue.pk_for_id(entry_id="my-mecfsatlas-heins-2013-role-therapeutic")
     row = seeded_library.catalogue.list_rows(pks=[pk])[pk]
     assert row.origin == "mine" and row.linked_atlas_id == "heins-2013-role-therapeutic"
-    assert seeded_library.catalogue.get_entry(entry_id="heins-2013-role-therapeutic").origin \
-        is Origin.ATLAS  # the atlas entry itself is untouched
+    atlas = seeded_library.references.linked_atlas_entry(
+        entry_id="my-mecfsatlas-twisk-2009-review-cognitive")
+    assert atlas.id == "twisk-2009-review-cognitive" and atlas.origin is Origin.ATLAS
+    assert atlas.badges.pem == "required"  # what the user sees beside their reference
 
 
 def test_one_import_is_one_transaction(seeded_library, tmp_path):

@@ -56,7 +56,9 @@ class ExportDialog(QDialog):
             self.format_box.addItem(fmt.label, fmt.value)
         self.format_box.currentIndexChanged.connect(self._on_format_changed)
 
-        self.scope_selected = QRadioButton(f"The {len(self._selected):,} selected entries", self)
+        count = len(self._selected)
+        self.scope_selected = QRadioButton(
+            "The selected entry" if count == 1 else f"The {count:,} selected entries", self)
         self.scope_selected.setEnabled(bool(self._selected))
         self.scope_search = QRadioButton(
             f"The current search result ({query})" if query.strip() else
