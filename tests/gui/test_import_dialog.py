@@ -83,6 +83,21 @@ def test_cancel_leaves_the_library_unchanged(qtbot, seeded_library, runner):
     assert state(seeded_library) == before
 
 
+def test_closing_the_dialog_while_importing_cancels(qtbot, seeded_library, runner):
+    before = state(seeded_library)
+    dialog = ImportDialog(seeded_library, runner, [REFS / "bib/bbt/unabbreviate-1436-3.bib"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start()
+    dialog.close()  # the window's close button
+    assert dialog.isVisible()  # stays open to say what happened
+    qtbot.waitUntil(finished(dialog), timeout=30_000)
+    assert dialog.status.text() == "Import cancelled. Your library is unchanged."
+    assert state(seeded_library) == before
+    dialog.close()
+    assert not dialog.isVisible()
+
+
 def test_duplicates_are_merged_only_where_the_user_says_so(qtbot, library, runner):
     dialog = ImportDialog(library, runner, [MENDELEY])
     qtbot.addWidget(dialog)

@@ -164,7 +164,11 @@ class ExportDialog(QDialog):
             self._cancel.set()
             self.status.setText("Cancelling…")
         else:
-            self.reject()
+            super().reject()
+
+    def reject(self) -> None:
+        """Escape while exporting cancels the export (no file is left behind)."""
+        self.cancel()
 
     def _on_done(self, result: ExportResult) -> None:
         self.running = False

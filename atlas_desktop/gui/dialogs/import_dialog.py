@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -168,7 +169,19 @@ class ImportDialog(QDialog):
             self.cancel_button.setEnabled(False)
             self.status.setText("Cancelling…")
         else:
-            self.reject()
+            super().reject()
+
+    def reject(self) -> None:
+        """Escape or the window's close button while importing means Cancel: an import the
+        user can no longer see must not land behind their back."""
+        self.cancel()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.running:
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def import_valid_entries(self) -> None:
         """The user saw the problems and wants the rest imported."""
