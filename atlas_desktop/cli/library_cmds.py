@@ -11,6 +11,7 @@ from typing import Any
 from atlas_desktop.domain.entry import PEM_LABELS, Badges, entry_to_contract
 from atlas_desktop.domain.listing import SortKey
 from atlas_desktop.services import StoreError
+from atlas_desktop.services.exporting import ExportError, ExportFormat
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, CliError, error, open_for, print_json
 
@@ -19,16 +20,19 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
     p = sub.add_parser(
         "import",
         parents=[parent],
-        help="import atlas pages or bundles",
-        description="Import atlas pages (text) or offline bundles (JSON). All files land in "
-        "one transaction: if any file is refused, nothing is imported (unless --keep-going).",
+        help="import atlas pages, bundles, or your own BibTeX, RIS and CSL-JSON files",
+        description="Import atlas pages (text), offline bundles (JSON), or your own references "
+        "(BibTeX, RIS, CSL-JSON; the kind is read from the content). All files land in one "
+        "transaction: if any file or entry is refused, nothing is imported (unless "
+        "--keep-going). Possible duplicates are reported, never merged: see `duplicates` "
+        "and `merge`.",
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print a JSON report")
     p.add_argument(
         "--keep-going",
         action="store_true",
-        help="import the files that are valid even if others are refused",
+        help="import the valid files and entries even if others are refused",
     )
     p.set_defaults(handler=cmd_import)
 
@@ -59,11 +63,15 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
     p = sub.add_parser(
         "export",
         parents=[parent],
-        help="export entries to a file",
-        description="Export entries (all, or a search result) to a bundle.",
+        help="export entries to BibTeX, RIS, CSL-JSON or a bundle",
+        description="Export entries (everything, a search result, a collection or chosen "
+        "entries). A file is written to a temporary name and renamed when complete.",
     )
-    p.add_argument("--format", choices=["bundle"], default="bundle")
-    p.add_argument("--query", default=None, metavar="Q")
+    p.add_argument("--format", choices=[f.value for f in ExportFormat], default="bundle")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--query", default=None, metavar="Q", help="a search result")
+    scope.add_argument("--collection", default=None, metavar="NAME", help="a collection")
+    scope.add_argument("--ids", nargs="+", default=None, metavar="ID", help="these entries")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                    help="file to write (default: standard output)")
     p.set_defaults(handler=cmd_export)
@@ -90,25 +98,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
     else:
-        for f in report.files:
-            if f.errors:
-                for message in f.errors:
-                    error(f"{f.file}: {message}")
-            else:
-                state = "imported" if report.committed else "not imported"
-                ids = f.imported + f.updated
-                print(f"{f.file}: {state} {', '.join(ids) if ids else '(nothing)'}")
-            for warning in f.warnings:
-                print(f"  note: {warning}", file=sys.stderr)
-        if report.errors and not report.committed:
-            error("nothing was imported because of the errors above "
-                  "(use --keep-going to import the valid files)")
+        _print_import_report(report)
     if report.errors:
         if args.json:
             for item in report.errors:
                 error(f"{item['file']}: {item['message']}")
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _print_import_report(report: Any) -> None:
+    for f in report.files:
+        for message in f.errors:
+            error(f"{f.file}: {message}")
+        if not report.committed:
+            if f.ids and not f.errors:
+                count = len(dict.fromkeys(f.ids))
+                print(f"{f.file}: not imported ({count} entr{'y' if count == 1 else 'ies'} "
+                      "could be read)")
+        elif f.imported or f.updated or not f.errors:
+            ids = f.imported + f.updated
+            if len(ids) <= 5:
+                what = ", ".join(ids) if ids else "(nothing)"
+            else:
+                what = f"{len(f.imported)} new, {len(f.updated)} updated"
+            print(f"{f.file}: imported {what}")
+        for item in f.duplicates:
+            print(f"  possible duplicate: {item['id']} looks like {item['duplicate_of']} "
+                  f"({item['reason']}); nothing was merged")
+        if f.linked:
+            print(f"  {len(f.linked)} linked to atlas entries (same DOI or PMID)")
+        for warning in f.warnings:
+            print(f"  note: {warning}", file=sys.stderr)
+    if report.duplicates:
+        print("Review them with `atlas-desktop duplicates`; merge with "
+              "`atlas-desktop merge KEEP OTHER`.")
+    if report.errors and not report.committed:
+        error("nothing was imported because of the errors above "
+              "(use --keep-going to import the valid files and entries)")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -224,14 +251,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     library = open_for(args, write=False)
     try:
-        if args.output is None:
-            count = library.catalogue.export_bundle(path=None, query=args.query, out=sys.stdout)
-        else:
-            count = library.catalogue.export_bundle(path=args.output, query=args.query)
+        result = library.exporter.export(
+            format=ExportFormat(args.format), path=args.output,
+            out=sys.stdout if args.output is None else None,
+            entry_ids=args.ids, query=args.query, collection=args.collection,
+        )
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"Cannot write {args.output}: {exc.strerror or exc}") from None
     finally:
         library.close()
     if args.output is not None:
-        print(f"Wrote {count} entries to {args.output}", file=sys.stderr)
+        print(f"Wrote {result.count} entries to {args.output}", file=sys.stderr)
     return EXIT_OK

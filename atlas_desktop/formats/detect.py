@@ -1,7 +1,8 @@
-"""Recognising what a file is from its content (the extension is only a hint)."""
+"""Recognising what a file is from its content (the extension only breaks ties)."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -17,6 +18,25 @@ class FileKind(StrEnum):
     BUNDLE = "atlas-bundle"
     CORRECTIONS = "atlas-corrections"
     JSON_OTHER = "json"
+    BIBTEX = "bibtex"
+    RIS = "ris"
+    #: Web of Science's tagged export: RIS-like, read by the RIS reader with a note.
+    WOS = "wos"
+    CSL_JSON = "csl-json"
+
+    @property
+    def is_reference_file(self) -> bool:
+        """The user's own references (as opposed to atlas pages and bundles)."""
+        return self in {FileKind.BIBTEX, FileKind.RIS, FileKind.WOS, FileKind.CSL_JSON}
+
+
+_BIB_BLOCK_RE: Final = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.MULTILINE)
+_RIS_TY_RE: Final = re.compile(r"^TY  - ", re.MULTILINE)
+_RIS_TAG_RE: Final = re.compile(r"^[A-Z][A-Z0-9]  - ", re.MULTILINE)
+_WOS_RE: Final = re.compile(r"^(?:FN |VR |PT [A-Z]\s*$)", re.MULTILINE)
+_CSL_HINT_RE: Final = re.compile(
+    r'"type"\s*:\s*"[a-z_-]+"|"(?:container-title|issued|citation-key)"\s*:')
+_BIB_EXTENSIONS: Final = (".bib", ".bibtex", ".biblatex")
 
 
 def detect_kind(head: bytes, name: str = "") -> FileKind:
@@ -25,8 +45,8 @@ def detect_kind(head: bytes, name: str = "") -> FileKind:
         raise FormatError("The file is empty.")
     if looks_binary(head):
         raise FormatError(
-            "This is a binary file (for example a PDF, image or archive), not an atlas page "
-            "or bundle."
+            "This is a binary file (for example a PDF, image or archive), not an atlas page, "
+            "a bundle or a reference file."
         )
     text = decode_bytes(head[:HEAD_BYTES]).text if head else ""
     stripped = text.lstrip("\ufeff \t\r\n")
@@ -35,9 +55,31 @@ def detect_kind(head: bytes, name: str = "") -> FileKind:
             return FileKind.BUNDLE
         if CORRECTIONS_FORMAT in text[:4096]:
             return FileKind.CORRECTIONS
+        if _CSL_HINT_RE.search(text[:8192]):
+            return FileKind.CSL_JSON
         return FileKind.JSON_OTHER
-    del name  # reserved: the extension breaks ties between text formats
+    if _WOS_RE.match(stripped) or (_WOS_RE.search(text) and not _RIS_TY_RE.search(text)
+                                   and re.search(r"^ER\s*$", text, re.MULTILINE)):
+        return FileKind.WOS
+    if _RIS_TY_RE.search(text) or len(_RIS_TAG_RE.findall(text[:8192])) >= 3:
+        return FileKind.RIS
+    if _looks_like_bibtex(stripped, name):
+        return FileKind.BIBTEX
     return FileKind.ATLAS_PAGE
+
+
+def _looks_like_bibtex(text: str, name: str) -> bool:
+    """A ``.bib`` file with a block, or text that starts with one (after ``%`` comments), or
+    several blocks. An atlas page holds one BibTeX block after its prose, so it is none."""
+    blocks = list(_BIB_BLOCK_RE.finditer(text))
+    if blocks and name.lower().endswith(_BIB_EXTENSIONS):
+        return True
+    blocks = [m for m in blocks if m.group(1).lower() != "comment"]
+    if not blocks:
+        return False
+    first_line = next((line.strip() for line in text.splitlines()
+                       if line.strip() and not line.lstrip().startswith("%")), "")
+    return first_line.startswith("@") or len(blocks) >= 2
 
 
 def read_head(path: Path) -> bytes:

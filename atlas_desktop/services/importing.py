@@ -1,17 +1,20 @@
 """Importing files into the library: parse everything first, then write in one transaction.
 
-An import lands whole or not at all. If any file fails, nothing is written unless the caller
-asked for ``keep_going`` (the GUI's "import the valid entries" after showing the problems).
-Cancelling, from another thread, rolls the transaction back.
+Files are atlas pages and bundles (the atlas's entries) or the user's own references
+(BibTeX, RIS, CSL-JSON; see :mod:`.reference_import`); the kind comes from the content.
+
+An import lands whole or not at all. If any file or entry fails, nothing is written unless
+the caller asked for ``keep_going`` (the GUI's "import the valid entries" after showing the
+problems): then the readable files, and the readable entries of partly broken files, are
+written. Cancelling, from another thread, rolls the transaction back.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,13 @@ from atlas_desktop.formats.text import FormatError, decode_bytes, sniff_utf16_wi
 from atlas_desktop.store import catalogue as cat
 
 from .context import LibraryContext
+from .import_report import FileResult, ImportReport
+from .reference_import import (
+    assign_ids,
+    finish_references,
+    read_reference_file,
+    report_duplicates_and_links,
+)
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -46,66 +56,8 @@ class ImportCancelled(Exception):
     """The user cancelled; the library is as it was."""
 
 
-@dataclass
-class FileResult:
-    file: str
-    kind: str | None = None
-    imported: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    #: Parsed entries as canonical contract dicts (atlas pages).
-    contracts: list[dict[str, Any]] = field(default_factory=list, repr=False)
-    #: Bundle entries as read, validated while they are written (see ``_stream``).
-    raw_entries: list[Any] = field(default_factory=list, repr=False)
-    #: Ids in file order (pages and bundle entries).
-    ids: list[str] = field(default_factory=list, repr=False)
-    #: ids derived from authors/year/title (no atlas URL) may be renumbered to stay unique.
-    derived: set[str] = field(default_factory=set, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "kind": self.kind,
-            "imported": self.imported,
-            "updated": self.updated,
-            "duplicates": self.duplicates,
-            "errors": self.errors,
-            "warnings": self.warnings,
-        }
-
-
-@dataclass
-class ImportReport:
-    files: list[FileResult] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def imported(self) -> list[str]:
-        return [i for f in self.files for i in f.imported]
-
-    @property
-    def updated(self) -> list[str]:
-        return [i for f in self.files for i in f.updated]
-
-    @property
-    def errors(self) -> list[dict[str, str]]:
-        return [{"file": f.file, "message": m} for f in self.files for m in f.errors]
-
-    @property
-    def warnings(self) -> list[dict[str, str]]:
-        return [{"file": f.file, "message": m} for f in self.files for m in f.warnings]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "imported": self.imported,
-            "updated": self.updated,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "committed": self.committed,
-            "files": [f.to_dict() for f in self.files],
-        }
+#: Larger reference files are refused before being read into memory.
+MAX_REFERENCE_BYTES = 500_000_000
 
 
 def read_file_entries(path: Path) -> FileResult:
@@ -116,7 +68,21 @@ def read_file_entries(path: Path) -> FileResult:
         head = read_head(path)
         kind = detect_kind(head, path.name)
         result.kind = kind.value
-        if kind is FileKind.ATLAS_PAGE:
+        if kind.is_reference_file:
+            if size > MAX_REFERENCE_BYTES:
+                raise FormatError(
+                    f"The file is {size / 1_000_000:.0f} MB; reference files this large are "
+                    "not supported (the limit is "
+                    f"{MAX_REFERENCE_BYTES // 1_000_000} MB). Split it and import the parts.")
+            try:
+                read_reference_file(path.read_bytes(), kind, result)
+            except (FormatError, OSError, MemoryError):
+                raise
+            except Exception as exc:  # a reader's bug must not take the import down
+                raise FormatError(
+                    f"The file could not be read ({type(exc).__name__}: {exc}). Nothing "
+                    "was imported from it.") from exc
+        elif kind is FileKind.ATLAS_PAGE:
             if size > MAX_PAGE_BYTES:
                 raise FormatError(
                     f"The file is {size / 1_000_000:.1f} MB of text; an atlas page is a few kB. "
@@ -248,60 +214,73 @@ class ImportService:
     ) -> ImportReport:
         report = ImportReport()
         total = len(paths)
+        seen: set[Path] = set()
         for index, path in enumerate(paths):
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled
+            resolved = Path(path).resolve()
+            if resolved in seen:  # a file chosen twice is read once
+                continue
+            seen.add(resolved)
             if progress is not None:
-                progress(index, total, f"Reading {path.name}")
+                progress(index, total, f"Reading {Path(path).name}")
             report.files.append(read_file_entries(Path(path)))
+        finish_references(report.files)
 
         failed = any(f.errors for f in report.files)
         if failed and not keep_going:
             return report
-        todo = [f for f in report.files if f.ids and not f.errors]
+        todo = [f for f in report.files if f.importable]
         if not todo:
             return report
+        atlas_files = [f for f in todo if f.origin is Origin.ATLAS]
+        mine_files = [f for f in todo if f.origin is Origin.MINE]
 
         if progress is not None:
             progress(total, total, "Saving to the library")
         now = self._ctx.clock()
         total_entries = sum(len(f.ids) for f in todo)
         problems: dict[int, list[str]] = {}
+        polled = cancel.is_set if cancel is not None else None
         try:
             with self._ctx.db.write(bulk=total_entries > BULK_THRESHOLD) as conn:
-                self._assign_ids(conn, todo)
+                self._assign_ids(conn, atlas_files)
+                assign_ids(conn, mine_files)
                 if cancel is not None and cancel.is_set():
                     raise ImportCancelled  # leaving the block rolls back
                 try:
                     outcome = cat.upsert_contracts(
-                        conn, _stream(todo, problems), ids=[i for f in todo for i in f.ids],
-                        now=now, origin=Origin.ATLAS,
-                        cancelled=(cancel.is_set if cancel is not None else None),
+                        conn, _stream(atlas_files, problems),
+                        ids=[i for f in atlas_files for i in f.ids],
+                        now=now, origin=Origin.ATLAS, cancelled=polled,
+                    )
+                    if problems:
+                        raise _Invalid
+                    mine = cat.upsert_contracts(
+                        conn, (d for f in mine_files for d in f.contracts),
+                        ids=[i for f in mine_files for i in f.ids],
+                        now=now, origin=Origin.MINE, cancelled=polled,
                     )
                 except cat.UpsertCancelled:
                     raise ImportCancelled from None
-                if problems:
-                    raise _Invalid
+                _record_outcome(atlas_files, outcome)
+                _record_outcome(mine_files, mine)
+                report_duplicates_and_links(conn, mine_files)
+                if cancel is not None and cancel.is_set():
+                    raise ImportCancelled
         except _Invalid:
-            for index, f in enumerate(todo):
+            for index, f in enumerate(atlas_files):
                 if index in problems:
                     f.errors.append(bundle_problems_message(problems[index], len(f.ids)))
             return report
+        except ImportCancelled:
+            for f in todo:  # nothing was written: say so in the (discarded) results too
+                f.imported, f.updated, f.duplicates, f.linked = [], [], [], []
+            raise
         report.committed = True
-        new, updated = set(outcome.new), set(outcome.updated_ids)
-        refused = dict(outcome.refused)
         for f in todo:
-            for entry_id in f.ids:
-                if entry_id in new:
-                    f.imported.append(entry_id)
-                elif entry_id in updated:
-                    f.updated.append(entry_id)
-                elif entry_id in refused:
-                    f.errors.append(f"{entry_id}: not imported, {refused[entry_id]}.")
-            # An id listed twice in one file is reported once.
-            f.imported = list(dict.fromkeys(f.imported))
-            f.updated = [i for i in dict.fromkeys(f.updated) if i not in f.imported]
             f.raw_entries = []
+            f.contracts = [] if f.origin is Origin.MINE else f.contracts
         self._ctx.notify(Changes.CATALOGUE)
         return report
 
@@ -329,6 +308,23 @@ class ImportService:
             if f.derived:
                 f.contracts = renamed
                 f.ids = [d["id"] for d in renamed]
+
+
+def _record_outcome(files: list[FileResult], outcome: Any) -> None:
+    """Sort each file's ids into imported, updated and refused."""
+    new, updated = set(outcome.new), set(outcome.updated_ids)
+    refused = dict(outcome.refused)
+    for f in files:
+        for entry_id in f.ids:
+            if entry_id in new:
+                f.imported.append(entry_id)
+            elif entry_id in updated:
+                f.updated.append(entry_id)
+            elif entry_id in refused:
+                f.errors.append(f"{entry_id}: not imported, {refused[entry_id]}.")
+        # An id listed twice in one file is reported once.
+        f.imported = list(dict.fromkeys(f.imported))
+        f.updated = [i for i in dict.fromkeys(f.updated) if i not in f.imported]
 
 
 class _Invalid(Exception):

@@ -17,7 +17,9 @@ from atlas_desktop.store.database import CheckMode
 from .annotations import AnnotationService
 from .catalogue import CatalogueService
 from .context import LibraryContext
+from .exporting import ExportService
 from .importing import ImportService
+from .references import ReferenceService
 from .reports import ReportService
 from .sync import SyncService
 
@@ -34,6 +36,8 @@ class Library:
         self.ctx = ctx
         self.catalogue = CatalogueService(ctx)
         self.importer = ImportService(ctx)
+        self.exporter = ExportService(ctx)
+        self.references = ReferenceService(ctx)
         self.annotations = AnnotationService(ctx)
         self.reports = ReportService(ctx)
         self.sync = SyncService(ctx)

@@ -1,0 +1,302 @@
+"""The import dialog: files in, off the UI thread, with progress, cancel and a review.
+
+States, in order:
+
+1. *running*: a progress bar and Cancel. Cancel sets an event the import polls; the import's
+   transaction then rolls back and the dialog says the library is unchanged.
+2. *problems*: if any file or entry was refused, nothing has been written. The problems are
+   listed (file, line, reason) with two ways on: "Import the valid entries" (the import runs
+   again with ``keep_going``) or Close.
+3. *done*: what was imported; references linked to atlas entries are counted, and possible
+   duplicates are listed in a :class:`DuplicatesPanel` with "Keep both" preselected. Nothing
+   is merged until the user presses "Apply decisions".
+
+The dialog only talks to the services (through the runner); the progress callback fires on
+the worker thread and reaches the widgets through a queued Qt signal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from atlas_desktop.domain.references import DuplicatePair
+from atlas_desktop.services import Library
+from atlas_desktop.services.import_report import ImportReport
+from atlas_desktop.services.importing import BULK_THRESHOLD, ImportCancelled
+from atlas_desktop.services.references import DecisionOutcome
+
+from ..file_drop import FileDropFilter, install_file_drop
+from ..runner import Runner
+from .duplicates_dialog import DuplicatesPanel, summarise_outcome, titles_for
+
+FILE_FILTER = ("Reference and atlas files (*.bib *.bibtex *.ris *.txt *.json);;"
+               "BibTeX (*.bib *.bibtex);;RIS (*.ris *.txt);;CSL-JSON or bundle (*.json);;"
+               "All files (*)")
+
+
+class _ProgressBridge(QObject):
+    """Lives on the UI thread; emitting from the worker thread queues the call."""
+
+    progressed = Signal(int, int, str)
+
+
+class ImportDialog(QDialog):
+    """Imports ``paths`` when :meth:`start` is called. ``import_finished`` carries the
+    committed :class:`ImportReport`; ``duplicates_resolved`` the decisions' outcome."""
+
+    import_finished = Signal(object)
+    duplicates_resolved = Signal(object)
+
+    def __init__(self, library: Library, runner: Runner, paths: Sequence[Path],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ImportDialog")
+        self.setWindowTitle("Import")
+        self.resize(820, 520)
+        self._library, self._runner = library, runner
+        self.paths = [Path(p) for p in paths]
+        self._cancel = threading.Event()
+        self.report: ImportReport | None = None
+        self.running = False
+
+        names = ", ".join(p.name for p in self.paths[:3])
+        more = len(self.paths) - 3
+        self.heading = QLabel(f"Importing {names}{f' and {more} more' if more > 0 else ''}",
+                              self)
+        self.heading.setWordWrap(True)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("ImportProgress")
+        self.progress.setAccessibleName("Import progress")
+        self.status = QLabel("", self)
+        self.status.setObjectName("ImportStatus")
+        self.status.setWordWrap(True)
+        self.problems = QPlainTextEdit(self)
+        self.problems.setObjectName("ImportProblems")
+        self.problems.setAccessibleName("Problems found in the files")
+        self.problems.setReadOnly(True)
+        self.problems.hide()
+        self.duplicates = DuplicatesPanel(self)
+        self.duplicates.hide()
+
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.valid_button = QPushButton("Import the valid entries", self)
+        self.valid_button.setObjectName("ImportValidButton")
+        self.valid_button.clicked.connect(self.import_valid_entries)
+        self.valid_button.hide()
+        self.apply_button = QPushButton("Apply decisions", self)
+        self.apply_button.clicked.connect(self.apply_decisions)
+        self.apply_button.hide()
+        self.close_button = QPushButton("Close", self)
+        self.close_button.clicked.connect(self.accept)
+        self.close_button.hide()
+        buttons = QDialogButtonBox(self)
+        for button in (self.valid_button, self.apply_button, self.cancel_button,
+                       self.close_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+
+        layout = QVBoxLayout(self)
+        for widget in (self.heading, self.progress, self.status, self.problems,
+                       self.duplicates):
+            layout.addWidget(widget)
+        layout.addWidget(buttons)
+
+        self._bridge = _ProgressBridge(self)
+        self._bridge.progressed.connect(self._on_progress)
+
+    # ------------------------------------------------------------------ entry points
+
+    @classmethod
+    def choose_and_start(cls, library: Library, runner: Runner,
+                         parent: QWidget | None = None) -> ImportDialog | None:
+        """Ask for files (a file dialog), then open the dialog importing them."""
+        names, _ = QFileDialog.getOpenFileNames(parent, "Import files", "", FILE_FILTER)
+        if not names:
+            return None
+        return cls.open_for(library, runner, [Path(n) for n in names], parent)
+
+    @classmethod
+    def open_for(cls, library: Library, runner: Runner, paths: Sequence[Path],
+                 parent: QWidget | None = None) -> ImportDialog:
+        """Show a dialog importing ``paths`` (dropped files, chosen files)."""
+        dialog = cls(library, runner, paths, parent)
+        dialog.show()
+        dialog.start()
+        return dialog
+
+    def start(self, *, keep_going: bool = False) -> None:
+        self._cancel.clear()
+        self.running = True
+        self.progress.setRange(0, 0)  # busy until the first report
+        self.status.setText("Reading the files…")
+        self.problems.hide()
+        self.valid_button.hide()
+        self.close_button.hide()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        library, paths, cancel = self._library, list(self.paths), self._cancel
+        emit = self._bridge.progressed.emit
+
+        def work() -> tuple[ImportReport, dict[str, str]]:
+            report = library.importer.import_files(
+                paths=paths, keep_going=keep_going, cancel=cancel,
+                progress=emit)
+            ids = [i for d in report.duplicates for i in (d["id"], d["duplicate_of"])]
+            return report, (titles_for(library, ids) if ids else {})
+
+        self._runner.submit(work, self._on_done, self._on_failed)
+
+    def cancel(self) -> None:
+        """Stop the import; the library stays as it was."""
+        if self.running:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Cancelling…")
+        else:
+            super().reject()
+
+    def reject(self) -> None:
+        """Escape or the window's close button while importing means Cancel: an import the
+        user can no longer see must not land behind their back."""
+        self.cancel()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.running:
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def import_valid_entries(self) -> None:
+        """The user saw the problems and wants the rest imported."""
+        self.start(keep_going=True)
+
+    # ------------------------------------------------------------------ results
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.status.setText(message)
+
+    def _finish_running(self) -> None:
+        self.running = False
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+
+    def _on_done(self, value: tuple[ImportReport, dict[str, str]]) -> None:
+        report, titles = value
+        self.report = report
+        self._finish_running()
+        if not report.committed:
+            self._show_problems(report)
+            return
+        self.status.setText(_summary(report))
+        if report.errors or report.warnings:
+            self._fill_problems(report)
+        pairs = [DuplicatePair(d["id"], d["duplicate_of"], d["reason"])
+                 for d in report.duplicates]
+        if pairs:
+            self.duplicates.set_pairs(pairs, titles)
+            self.duplicates.show()
+            self.apply_button.show()
+        if len(report.imported) + len(report.updated) > BULK_THRESHOLD:
+            # A bulk import leaves the search index in pieces and the write-ahead log full:
+            # tidy both in the background (seconds at 100,000 entries).
+            self._runner.submit(self._library.maintain, on_error=lambda _exc: None)
+        self.import_finished.emit(report)
+
+    def _show_problems(self, report: ImportReport) -> None:
+        self._fill_problems(report)
+        valid = report.valid_entry_count
+        if report.errors and valid:
+            self.status.setText(
+                "Nothing was imported: some files or entries have problems (listed below). "
+                f"You can import the {valid:,} valid entr{'y' if valid == 1 else 'ies'} and "
+                "leave the rest out, or close and fix the files first.")
+            self.valid_button.setText(f"Import the {valid:,} valid entries")
+            self.valid_button.show()
+        else:
+            self.status.setText("Nothing was imported: no file could be read (see below).")
+
+    def _fill_problems(self, report: ImportReport) -> None:
+        lines: list[str] = []
+        for f in report.files:
+            if f.errors or f.warnings:
+                lines.append(f.file)
+                lines.extend(f"  problem: {m}" for m in f.errors)
+                lines.extend(f"  note: {m}" for m in f.warnings)
+        self.problems.setPlainText("\n".join(lines))
+        self.problems.show()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._finish_running()
+        if isinstance(exc, ImportCancelled):
+            self.status.setText("Import cancelled. Your library is unchanged.")
+        else:
+            self.status.setText(f"The import failed and nothing was saved: {exc}")
+
+    # ------------------------------------------------------------------ duplicates
+
+    def apply_decisions(self) -> None:
+        decisions = self.duplicates.decisions()
+        self.apply_button.setEnabled(False)
+        references = self._library.references
+        self._runner.submit(lambda: references.resolve_duplicates(decisions=decisions),
+                            self._on_applied, self._on_apply_failed)
+
+    def _on_applied(self, outcome: DecisionOutcome) -> None:
+        self.status.setText(summarise_outcome(outcome))
+        self.duplicates.hide()
+        self.apply_button.hide()
+        self.duplicates_resolved.emit(outcome)
+
+    def _on_apply_failed(self, exc: BaseException) -> None:
+        self.status.setText(f"The decisions could not be applied, nothing was changed: {exc}")
+        self.apply_button.setEnabled(True)
+
+
+def install_import_drop(window: QWidget, library: Library, runner: Runner) -> FileDropFilter:
+    """Files dropped onto ``window`` open an :class:`ImportDialog` importing them.
+
+    The dialogs are children of ``window`` (kept alive by it); the filter is returned so a
+    caller can also connect ``files_dropped`` to something of its own.
+    """
+
+    def open_dialog(paths: list[Path]) -> None:
+        ImportDialog.open_for(library, runner, paths, window)
+
+    return install_file_drop(window, open_dialog)
+
+
+def _summary(report: ImportReport) -> str:
+    new, updated = len(report.imported), len(report.updated)
+    parts = [f"Imported {new:,} new entr{'y' if new == 1 else 'ies'}"]
+    if updated:
+        parts.append(f"updated {updated:,}")
+    text = ", ".join(parts) + "."
+    if report.linked:
+        text += f" {len(report.linked):,} of your references link to atlas entries."
+    if report.duplicates:
+        count = len(report.duplicates)
+        text += (f" {count:,} possible duplicate{'s' if count != 1 else ''} found: choose "
+                 "below what to do (nothing is merged unless you say so).")
+    return text

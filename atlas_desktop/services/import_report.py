@@ -1,0 +1,108 @@
+"""What an import reports, per file and in total (plain values for the CLI and the window)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from atlas_desktop.domain.entry import Origin
+from atlas_desktop.formats.bibtex import BibEntry
+
+
+@dataclass
+class FileResult:
+    """One file of an import.
+
+    ``errors`` are problems that stop the import unless the user chose to import the valid
+    entries: the whole file when it could not be read at all, or single entries (``partial``
+    is then True and the file's other entries can still be imported). ``warnings`` never
+    stop an import.
+    """
+
+    file: str
+    kind: str | None = None
+    imported: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    #: Detected duplicates: ``{"id", "duplicate_of", "reason"}``; nothing was merged.
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    #: The user's references linked to atlas entries by DOI or PMID: ``{"id", "atlas_id"}``.
+    linked: list[dict[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: True when the errors concern single entries and the rest of the file is importable.
+    partial: bool = False
+    origin: Origin = Origin.ATLAS
+    #: Parsed entries as canonical contract dicts (atlas pages, the user's references).
+    contracts: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    #: Bundle entries as read, validated while they are written (see ``_stream``).
+    raw_entries: list[Any] = field(default_factory=list, repr=False)
+    #: BibTeX entries before crossrefs are resolved (across all files of the import).
+    bib_entries: list[BibEntry] = field(default_factory=list, repr=False)
+    #: Ids in file order (pages and bundle entries).
+    ids: list[str] = field(default_factory=list, repr=False)
+    #: ids derived from authors/year/title (no atlas URL) may be renumbered to stay unique.
+    derived: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def importable(self) -> bool:
+        """Whether the file has entries to write once the user accepted its problems."""
+        return bool(self.ids) and (not self.errors or self.partial)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "imported": self.imported,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "linked": self.linked,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def imported(self) -> list[str]:
+        return [i for f in self.files for i in f.imported]
+
+    @property
+    def updated(self) -> list[str]:
+        return [i for f in self.files for i in f.updated]
+
+    @property
+    def duplicates(self) -> list[dict[str, Any]]:
+        return [d for f in self.files for d in f.duplicates]
+
+    @property
+    def linked(self) -> list[dict[str, str]]:
+        return [d for f in self.files for d in f.linked]
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        return [{"file": f.file, "message": m} for f in self.files for m in f.errors]
+
+    @property
+    def warnings(self) -> list[dict[str, str]]:
+        return [{"file": f.file, "message": m} for f in self.files for m in f.warnings]
+
+    @property
+    def valid_entry_count(self) -> int:
+        """Entries that "import the valid entries" would write."""
+        return sum(len(f.ids) for f in self.files if f.importable)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "linked": self.linked,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "committed": self.committed,
+            "files": [f.to_dict() for f in self.files],
+        }

@@ -1,0 +1,144 @@
+"""Dropping files on a widget, the export dialog, and the library-wide duplicate review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QThreadPool, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from atlas_desktop.formats.bibtex import parse_bibtex
+from atlas_desktop.gui.dialogs.duplicates_dialog import DuplicatesDialog
+from atlas_desktop.gui.dialogs.export_dialog import ExportDialog
+from atlas_desktop.gui.dialogs.import_dialog import ImportDialog, install_import_drop
+from atlas_desktop.gui.file_drop import install_file_drop
+from atlas_desktop.gui.runner import ThreadPoolRunner
+from atlas_desktop.services.exporting import ExportFormat
+
+REFS = Path(__file__).resolve().parents[1] / "data" / "references"
+MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
+
+
+@pytest.fixture
+def runner(qtbot):
+    pool = QThreadPool()
+    yield ThreadPoolRunner(pool)
+    pool.waitForDone(30_000)
+
+
+def drag_events(mime: QMimeData) -> tuple[QDragEnterEvent, QDropEvent]:
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(QPointF(5, 5).toPoint(), actions, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(QPointF(5, 5), actions, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    return enter, drop
+
+
+def test_dropped_files_reach_the_callback_and_other_drags_are_refused(qtbot, tmp_path):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    received: list[list[Path]] = []
+    install_file_drop(widget, received.append)
+    assert widget.acceptDrops()
+
+    files = QMimeData()
+    files.setUrls([QUrl.fromLocalFile(str(MENDELEY)), QUrl.fromLocalFile(str(tmp_path))])
+    enter, drop = drag_events(files)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(widget, drop)
+    assert received == [[MENDELEY]]  # the folder is left out
+
+    text = QMimeData()
+    text.setText("not a file")
+    web = QMimeData()
+    web.setUrls([QUrl("https://example.org/refs.bib")])
+    for mime in (text, web):
+        enter, drop = drag_events(mime)
+        QApplication.sendEvent(widget, enter)
+        assert not enter.isAccepted()
+        QApplication.sendEvent(widget, drop)
+    assert len(received) == 1
+
+
+def test_files_dropped_on_the_window_are_imported_through_the_dialog(qtbot, library, runner):
+    window = QWidget()
+    qtbot.addWidget(window)
+    install_import_drop(window, library, runner)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(MENDELEY))])
+    enter, drop = drag_events(mime)
+    QApplication.sendEvent(window, enter)
+    QApplication.sendEvent(window, drop)
+    (dialog,) = window.findChildren(ImportDialog)
+    assert dialog.isVisible() and dialog.paths == [MENDELEY]
+    qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
+    assert dialog.report is not None and dialog.report.committed
+    assert library.catalogue.count(text="is:mine") == 512
+
+
+def test_export_dialog_writes_the_selection_in_the_background(qtbot, library, runner,
+                                                              tmp_path):
+    library.importer.import_files(paths=[MENDELEY])
+    dialog = ExportDialog(library, runner, selected_ids=["my-black2020", "my-milazzo2017"],
+                          query="is:mine")
+    qtbot.addWidget(dialog)
+    assert dialog.scope_selected.isChecked()
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(ExportFormat.BIBTEX.value))
+    target = tmp_path / "chosen.bib"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(dialog.export_finished, timeout=30_000) as blocker:
+        dialog.export_button.click()
+    assert blocker.args[0].count == 2
+    assert [e.key for e in parse_bibtex(target.read_text()).entries] == ["Black2020",
+                                                                         "Milazzo2017"]
+    assert dialog.status.text() == f"Wrote 2 entries to {target}."
+
+    dialog.scope_search.setChecked(True)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(ExportFormat.RIS.value))
+    assert dialog.path_edit.text() == str(tmp_path / "chosen.ris")  # suffix follows format
+    with qtbot.waitSignal(dialog.export_finished, timeout=30_000) as blocker:
+        dialog.export_button.click()
+    assert blocker.args[0].count == 512
+
+
+def test_export_dialog_offers_collections_once_loaded(qtbot, library, runner, tmp_path):
+    library.importer.import_files(paths=[MENDELEY])
+    library.annotations.add_to_collection(name="Reading", entry_ids=["my-black2020"])
+    dialog = ExportDialog(library, runner)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.scope_collection.isEnabled, timeout=10_000)
+    assert not dialog.scope_selected.isEnabled()  # nothing selected
+    dialog.scope_collection.setChecked(True)
+    dialog.path_edit.setText(str(tmp_path / "reading.json"))
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(ExportFormat.CSL_JSON.value))
+    with qtbot.waitSignal(dialog.export_finished, timeout=30_000) as blocker:
+        dialog.export_button.click()
+    assert blocker.args[0].count == 1
+
+
+def test_export_dialog_without_a_file_says_so(qtbot, library, runner):
+    dialog = ExportDialog(library, runner)
+    qtbot.addWidget(dialog)
+    dialog.export_button.click()
+    assert dialog.status.text() == "Choose a file to write first."
+    assert not dialog.running
+
+
+def test_duplicate_review_for_the_whole_library(qtbot, library, runner):
+    library.importer.import_files(paths=[MENDELEY])
+    dialog = DuplicatesDialog(library, runner)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10_000)
+    assert dialog.panel.table.rowCount() == 6
+    assert dialog.status.text().startswith("6 pairs of your references look like the same")
+    titles = dialog.panel.table.item(0, 0).text()
+    assert titles and not titles.startswith("my-")  # people see titles, not ids
+    with qtbot.waitSignal(dialog.decisions_applied, timeout=30_000) as blocker:
+        dialog.apply_button.click()  # every row still says "Keep both"
+    assert blocker.args[0].merged == [] and blocker.args[0].kept_apart == 6
+    assert library.catalogue.count(text="is:mine") == 512
