@@ -81,6 +81,7 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
 
     runner.submit(library.verify, on_error=on_check_failed)
     window.show()
+    window.sync.start()
     if os.environ.get("ATLAS_DESKTOP_EXIT_WHEN_READY"):
         # Used by `make bench`: say when the first page of the list has been painted, quit.
         def ready(*_: object) -> None:

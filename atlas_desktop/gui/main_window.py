@@ -37,8 +37,14 @@ from atlas_desktop.services import Library
 from atlas_desktop.services.annotations import AnnotationError
 
 from .delegates.badge_delegate import BadgeDelegate, StateDelegate
+from .dialogs.catalogue_changes import CatalogueChangesDialog
+from .dialogs.duplicates_dialog import DuplicatesDialog
+from .dialogs.export_dialog import ExportDialog
+from .dialogs.import_dialog import ImportDialog
 from .dialogs.outbox_dialog import OutboxDialog
 from .dialogs.report_dialog import ReportDialog
+from .dialogs.sync_settings import SyncSettingsDialog
+from .file_drop import install_file_drop
 from .icons import app_icon, icon
 from .models.entry_table import HEADERS, Column, EntryTableModel
 from .panes.detail_pane import DetailPane
@@ -46,6 +52,7 @@ from .panes.evidence_chart import EvidenceChart
 from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .runner import Runner
 from .search_controller import SearchController
+from .sync_controller import SyncController
 from .window_actions import SHORTCUTS_HELP, build_menus, create_actions
 
 SEARCH_DEBOUNCE_MS = 120
@@ -74,6 +81,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._total = 0
         self._deleted_collection: tuple[int, str] | None = None
+        self._select_after_search: str | None = None
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(0)
@@ -81,6 +89,7 @@ class MainWindow(QMainWindow):
 
         self.actions = create_actions(self)
         self.search = SearchController(library, runner, self)
+        self.sync = SyncController(library.sync, runner, parent=self)
         self._build_search_bar()
         self._build_central()
         self.labels_menu = QMenu("&Labels", self)
@@ -136,6 +145,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.actions.report)
         toolbar.addAction(self.actions.outbox)
+        toolbar.addAction(self.actions.sync_now)
         self.toolbar = toolbar
         self.addToolBar(toolbar)
 
@@ -219,6 +229,17 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("CountLabel")
         self.count_label.setAccessibleName("Entries shown")
+        self.sync_label = QLabel(self)
+        self.sync_label.setObjectName("SyncStatus")
+        self.sync_label.setAccessibleName("Sync status")
+        self.sync_label.setTextFormat(Qt.TextFormat.PlainText)  # may quote a server
+        self.changes_button = QPushButton(self)
+        self.changes_button.setObjectName("CatalogueUpdates")
+        self.changes_button.setFlat(True)
+        self.changes_button.setVisible(False)
+        self.changes_button.clicked.connect(self.show_catalogue_changes)
+        bar.addWidget(self.sync_label, 1)
+        bar.addPermanentWidget(self.changes_button)
         bar.addPermanentWidget(self.undo_button)
         bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.reports_label)
@@ -264,6 +285,13 @@ class MainWindow(QMainWindow):
         a.undo_delete.triggered.connect(self._undo_delete_collection)
         a.undo_delete.setEnabled(False)
         a.new_label.triggered.connect(self.new_label)
+        a.sync_now.triggered.connect(self.sync.sync_now)
+        a.sync_settings.triggered.connect(self.open_sync_settings)
+        a.catalogue_changes.triggered.connect(self.show_catalogue_changes)
+        a.duplicates.triggered.connect(self.find_duplicates)
+        self.sync.status_changed.connect(self._on_sync_status_changed)
+        self.sync.catalogue_updated.connect(self._on_sync_catalogue_updated)
+        install_file_drop(self, self.open_import)
         a.show_facets.toggled.connect(self.sidebar.setVisible)
         a.show_chart.toggled.connect(self.chart.setVisible)
         a.shortcuts.triggered.connect(self.show_shortcuts)
@@ -294,7 +322,9 @@ class MainWindow(QMainWindow):
                 "No entries match this search." if self.search_box.text().strip() else
                 "The library is empty. Use File → Import… to add atlas pages or a bundle.")
             return
-        row = self.model.row_of_pk(self._pk_of(selected)) if selected else None
+        wanted = self._select_after_search or selected
+        self._select_after_search = None
+        row = self.model.row_of_pk(self._pk_of(wanted)) if wanted else None
         self.table.selectRow(row if row is not None else 0)
         self.table.scrollTo(self.model.index(row or 0, 0))
 
@@ -415,10 +445,58 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.report is not None:
             self.statusBar().showMessage(
                 "Report saved to the outbox; it will be sent at the next sync.", 6000)
+            self.sync.sync_soon()
 
     def open_outbox(self) -> None:
-        dialog = OutboxDialog(self.library, self)
+        dialog = OutboxDialog(self.library, self, overview=self.sync.overview)
+        dialog.sync_requested.connect(self.sync.sync_now)
+        self.sync.status_changed.connect(dialog.set_overview)
         dialog.exec()
+        self.sync.status_changed.disconnect(dialog.set_overview)
+
+    # ================================================================= sync
+
+    def open_sync_settings(self) -> None:
+        dialog = SyncSettingsDialog(self.library.sync, self.runner, parent=self)
+        dialog.settings_saved.connect(self.sync.refresh_status)
+        dialog.settings_saved.connect(self.sync.sync_now)
+        dialog.exec()
+
+    def _on_sync_status_changed(self, overview: object) -> None:
+        self.sync_label.setText(overview.status_line())  # type: ignore[attr-defined]
+        self.sync_label.setToolTip(getattr(overview, "message", "") or "")
+        self.actions.sync_now.setEnabled(not getattr(overview, "running", False))
+        unseen = int(getattr(overview, "unseen_changes", 0) or 0)
+        self.changes_button.setVisible(unseen > 0)
+        self.changes_button.setText(f"{unseen} catalogue update{'s' if unseen != 1 else ''}")
+        self._refresh_status_counts()
+
+    def _on_sync_catalogue_updated(self, update: object) -> None:
+        self.statusBar().showMessage(getattr(update, "summary", lambda: "Catalogue updated")(),
+                                     10000)
+
+    def show_catalogue_changes(self) -> None:
+        dialog = CatalogueChangesDialog(self.library.sync.unseen_changes(), self)
+        dialog.entry_activated.connect(self.select_entry)
+        dialog.exec()
+        self.library.sync.mark_changes_seen()
+        self.sync.refresh_status()
+
+    def select_entry(self, entry_id: str) -> None:
+        """Show ``entry_id`` in the list, clearing the search if it is not in the result."""
+        pk = self._pk_of(entry_id)
+        if pk is None:
+            return
+        row = self.model.row_of_pk(pk)
+        if row is None:
+            self.search_box.blockSignals(True)
+            self.search_box.setText("")
+            self.search_box.blockSignals(False)
+            self._select_after_search = entry_id
+            self.run_search()
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
 
     def new_collection(self, entry_ids: list[str] | None = None) -> None:
         name, ok = QInputDialog.getText(self, "New collection", "Name of the collection:")
@@ -483,10 +561,11 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(10000, lambda: self.undo_button.setVisible(False))
                 if f'collection:"{collection.name}"' in self.search_box.text():
                     self.toggle_token(f'collection:"{collection.name}"', "collections")
-        elif action in {"copy", "export"}:
+        elif action == "export":
+            self.export_bundle(query=f'collection:"{collection.name}"')
+        elif action == "copy":
             self.statusBar().showMessage(
-                "Copying and exporting collections come with the citation and export "
-                "features.", 5000)
+                "Copying a collection as a bibliography comes with the citation styles.", 5000)
 
     def _undo_delete_collection(self) -> None:
         if self._deleted_collection is None:
@@ -542,53 +621,30 @@ class MainWindow(QMainWindow):
     # ================================================================= files
 
     def import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import atlas pages or bundles", "",
-            "Atlas pages and bundles (*.txt *.json);;All files (*)")
-        if paths:
-            self.import_paths([Path(p) for p in paths])
+        dialog = ImportDialog.choose_and_start(self.library, self.runner, self)
+        if dialog is not None:
+            self._watch_import(dialog)
 
-    def import_paths(self, paths: list[Path]) -> None:
-        self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
-        self.busy.setVisible(True)
+    def open_import(self, paths: list[Path]) -> None:
+        """Import files chosen or dropped onto the window (a dialog with progress)."""
+        self._watch_import(ImportDialog.open_for(self.library, self.runner, paths, self))
 
-        def done(report: object) -> None:
-            self.busy.setVisible(False)
-            errors = getattr(report, "errors", [])
-            if errors:
-                listing = "\n".join(f"• {Path(e['file']).name}: {e['message']}"
-                                    for e in errors[:12])
-                QMessageBox.warning(self, "Nothing was imported",
-                                    f"These files could not be imported, so the library was "
-                                    f"left as it was:\n\n{listing}")
-                self.statusBar().clearMessage()
-                return
-            imported, updated = len(report.imported), len(report.updated)  # type: ignore[attr-defined]
-            self.statusBar().showMessage(f"Imported {imported} new and updated {updated} "
-                                         "entries.", 8000)
+    def _watch_import(self, dialog: ImportDialog) -> None:
+        dialog.import_finished.connect(lambda _r: self.run_search())
+        dialog.duplicates_resolved.connect(lambda _o: self.run_search())
 
-        def failed(exc: BaseException) -> None:
-            self.busy.setVisible(False)
-            QMessageBox.critical(self, "Import failed", f"The import stopped: {exc}. The "
-                                 "library was left as it was.")
+    def export_bundle(self, query: str | None = None) -> None:
+        dialog = ExportDialog(self.library, self.runner,
+                              selected_ids=self.selected_entry_ids(),
+                              query=self.search_box.text() if query is None else query,
+                              parent=self)
+        dialog.show()
 
-        self.runner.submit(lambda: self.library.importer.import_files(paths=paths), done, failed)
-
-    def export_bundle(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the shown entries",
-                                              "atlas-bundle.json", "Atlas bundle (*.json)")
-        if not path:
-            return
-        query = self.search_box.text()
-
-        def done(count: int) -> None:
-            self.statusBar().showMessage(f"Exported {count} entries to {path}.", 8000)
-
-        def failed(exc: BaseException) -> None:
-            QMessageBox.warning(self, "Not exported", f"The file could not be written: {exc}")
-
-        self.runner.submit(lambda: self.library.catalogue.export_bundle(
-            path=Path(path), query=query), done, failed)
+    def find_duplicates(self) -> None:
+        dialog = DuplicatesDialog(self.library, self.runner, self)
+        dialog.decisions_applied.connect(lambda _o: self.run_search())
+        dialog.show()
+        dialog.start()
 
     # ================================================================= changes
 
@@ -771,6 +827,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_settings()
+        self.sync.shutdown()
         self._unsubscribe()
         super().closeEvent(event)
 

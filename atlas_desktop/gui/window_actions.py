@@ -25,6 +25,10 @@ class WindowActions:
     new_collection: QAction
     undo_delete: QAction
     new_label: QAction
+    sync_now: QAction
+    sync_settings: QAction
+    catalogue_changes: QAction
+    duplicates: QAction
     show_facets: QAction
     show_chart: QAction
     focus_list: QAction
@@ -74,6 +78,15 @@ def create_actions(window: QMainWindow) -> WindowActions:
         undo_delete=_action(window, "&Undo delete collection",
                             shortcut=QKeySequence.StandardKey.Undo),
         new_label=_action(window, "New &label…", icon_name="tag"),
+        sync_now=_action(window, "&Sync now", icon_name="sync", shortcut="F5",
+                         tip="Send queued reports and fetch catalogue updates now (F5)"),
+        sync_settings=_action(window, "Sync &settings…", icon_name="settings",
+                              tip="The atlas server and your access token"),
+        catalogue_changes=_action(window, "What the last &updates changed…",
+                                  tip="New, changed and withdrawn entries from catalogue "
+                                      "updates"),
+        duplicates=_action(window, "Find &duplicates in my library…",
+                           tip="References in your library that look like the same paper"),
         show_facets=_action(window, "&Filters sidebar", shortcut="Ctrl+Shift+F",
                             checkable=True),
         show_chart=_action(window, "Evidence &chart", icon_name="chart", shortcut="Ctrl+Shift+G",
@@ -89,6 +102,8 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a.import_files, a.export])
+    file_menu.addSeparator()
+    file_menu.addAction(a.duplicates)
     file_menu.addSeparator()
     file_menu.addAction(a.open_folder)
     file_menu.addSeparator()
@@ -106,8 +121,10 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
     entry_menu.addMenu(labels_menu)
     entry_menu.addSeparator()
     entry_menu.addAction(a.report)
-    reports_menu = bar.addMenu("&Reports")
-    reports_menu.addAction(a.outbox)
+    reports_menu = bar.addMenu("&Sync")
+    reports_menu.addActions([a.sync_now, a.outbox, a.catalogue_changes])
+    reports_menu.addSeparator()
+    reports_menu.addAction(a.sync_settings)
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a.shortcuts, a.about])
     return {"file": file_menu, "edit": edit_menu, "view": view_menu, "columns": columns_menu,
@@ -124,8 +141,9 @@ SHORTCUTS_HELP = [
     ("Ctrl+R", "Mark as read or unread"),
     ("Ctrl+E", "Report an error in the entry"),
     ("Ctrl+Shift+O", "Outbox of correction reports"),
+    ("F5", "Sync now: send reports, fetch catalogue updates"),
     ("Ctrl+Shift+N", "New collection"),
-    ("Ctrl+I", "Import atlas pages or bundles"),
+    ("Ctrl+I", "Import atlas pages, bundles, BibTeX, RIS or CSL-JSON (or drop files)"),
     ("Ctrl+Shift+E", "Export"),
     ("Ctrl+Shift+F", "Show or hide the filters"),
     ("Ctrl+Shift+G", "Show or hide the evidence chart"),

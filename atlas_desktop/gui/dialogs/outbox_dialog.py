@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from atlas_desktop.domain.reports import FIELD_LABELS, CorrectionReport, ReportStatus
+from atlas_desktop.domain.sync import REVIEW_LABELS, SyncOverview, SyncState
 from atlas_desktop.services import Library
 from atlas_desktop.services.reports import ReportError
+from atlas_desktop.services.sync import SyncSettingsError
 
 from .report_dialog import ReportDialog
 
@@ -34,12 +36,7 @@ STATUS_WORDS = {
     ReportStatus.NEEDS_ATTENTION: "Needs attention",
     ReportStatus.WITHDRAWN: "Withdrawn",
 }
-SERVER_STATUS_WORDS = {
-    "received": "received by the atlas team",
-    "in_review": "being reviewed",
-    "accepted": "accepted",
-    "declined": "declined",
-}
+SERVER_STATUS_WORDS = {key: value.lower() for key, value in REVIEW_LABELS.items()}
 
 
 def local_time(stamp: str | None) -> str:
@@ -71,9 +68,11 @@ class OutboxDialog(QDialog):
     sync_requested = Signal()
     reports_changed = Signal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None, *,
+                 overview: SyncOverview | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("OutboxDialog")
+        self._overview = overview
         self.setWindowTitle("Outbox — correction reports")
         self.resize(900, 460)
         self._library = library
@@ -95,6 +94,7 @@ class OutboxDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.edit_button = QPushButton("Edit and queue again…", self)
         self.withdraw_button = QPushButton("Withdraw", self)
+        self.retry_button = QPushButton("Try again", self)
         self.save_button = QPushButton("Save unsent reports to a file…", self)
         self.sync_button = QPushButton("Sync now", self)
         close = QPushButton("Close", self)
@@ -102,6 +102,8 @@ class OutboxDialog(QDialog):
             (self.edit_button, "The server refused this report as invalid; correct it and "
                                "it will be sent again with the same report number."),
             (self.withdraw_button, "This report will never be sent."),
+            (self.retry_button, "The server turned this report away for a reason that was "
+                                "not its content; queue it again unchanged."),
             (self.save_button, "Save every report that has not been sent yet to a file, to "
                                "hand over another way (for a computer that is never online)."),
             (self.sync_button, "Try to send the queued reports now."),
@@ -109,11 +111,13 @@ class OutboxDialog(QDialog):
             button.setToolTip(tip)
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.withdraw_button.clicked.connect(self._on_withdraw_clicked)
+        self.retry_button.clicked.connect(self._on_retry_clicked)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.sync_button.clicked.connect(self.sync_requested.emit)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
-        for button in (self.edit_button, self.withdraw_button, self.save_button):
+        for button in (self.edit_button, self.retry_button, self.withdraw_button,
+                       self.save_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.sync_button)
@@ -124,10 +128,16 @@ class OutboxDialog(QDialog):
         layout.addLayout(buttons)
         self.refresh()
 
+    def set_overview(self, overview: SyncOverview) -> None:
+        """The sync status changed (a run finished): show the reports as they are now."""
+        self._overview = overview
+        self.refresh()
+
     def refresh(self) -> None:
         self._reports = self._library.reports.list()
         self._reports.reverse()  # newest first for reading
         server = self._library.get_setting("sync.server_url")
+        overview = self._overview
         unsent = sum(1 for r in self._reports if r.status in
                      (ReportStatus.QUEUED, ReportStatus.SENDING, ReportStatus.NEEDS_ATTENTION))
         if not self._reports:
@@ -137,6 +147,8 @@ class OutboxDialog(QDialog):
             self.banner.setText(
                 f"{unsent} report(s) wait here because no atlas server is set. Set one under "
                 "Sync settings, or save the reports to a file to hand them over another way.")
+        elif overview is not None and overview.state is not SyncState.OK and unsent:
+            self.banner.setText(f"{unsent} report(s) not sent yet. {overview.status_line()}")
         else:
             self.banner.setText(f"{unsent} report(s) not sent yet. Reports are sent at each "
                                 "sync; a report is never sent twice.")
@@ -169,6 +181,11 @@ class OutboxDialog(QDialog):
         self.edit_button.setEnabled(editable)
         self.withdraw_button.setEnabled(report is not None and report.status in (
             ReportStatus.QUEUED, ReportStatus.NEEDS_ATTENTION))
+        status = (self._library.reports.last_http_status(report_id=report.report_id)
+                  if report is not None else None)
+        self.retry_button.setEnabled(
+            report is not None and report.status is ReportStatus.NEEDS_ATTENTION
+            and status not in (None, 400, 409, 413, 422))
         self.save_button.setEnabled(any(r.status in (
             ReportStatus.QUEUED, ReportStatus.SENDING, ReportStatus.NEEDS_ATTENTION)
             for r in self._reports))
@@ -203,6 +220,18 @@ class OutboxDialog(QDialog):
             QMessageBox.warning(self, "Cannot withdraw", str(exc))
         self.refresh()
         self.reports_changed.emit()
+
+    def _on_retry_clicked(self) -> None:
+        report = self.selected()
+        if report is None:
+            return
+        try:
+            self._library.sync.retry_report(report_id=report.report_id)
+        except SyncSettingsError as exc:
+            QMessageBox.information(self, "Not queued again", str(exc))
+        self.refresh()
+        self.reports_changed.emit()
+        self.sync_requested.emit()
 
     def _on_save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
