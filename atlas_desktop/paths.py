@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +14,46 @@ APP_AUTHOR = "AtlasDesktop"
 ENV_DATA_DIR = "ATLAS_DESKTOP_DATA_DIR"
 
 
-def default_data_dir() -> Path:
+def platform_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def config_file() -> Path:
+    """Preferences that must be known before a library is open (which library to open)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)) / "config.json"
+
+
+def _read_config() -> dict[str, object]:
+    try:
+        data = json.loads(config_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def chosen_data_dir() -> Path | None:
+    """The library folder the user chose in Preferences, if any."""
+    value = _read_config().get("data_dir")
+    return Path(value).expanduser() if isinstance(value, str) and value else None
+
+
+def choose_data_dir(path: Path | None) -> None:
+    """Remember ``path`` as the default library folder (None: the platform's folder)."""
+    data = _read_config()
+    if path is None:
+        data.pop("data_dir", None)
+    else:
+        data["data_dir"] = str(Path(path).expanduser().resolve())
+    target = config_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2), "utf-8")
+    os.replace(tmp, target)
+
+
+def default_data_dir() -> Path:
+    """The default library: the folder chosen in Preferences, else the platform's."""
+    return chosen_data_dir() or platform_data_dir()
 
 
 @dataclass(frozen=True)
@@ -43,7 +82,8 @@ class LibraryPaths:
 
 
 def resolve_library(cli_value: str | os.PathLike[str] | None = None) -> LibraryPaths:
-    """``--data-dir`` wins, then ``ATLAS_DESKTOP_DATA_DIR``, then the platform default."""
+    """``--data-dir`` wins, then ``ATLAS_DESKTOP_DATA_DIR``, then the folder chosen in
+    Preferences, then the platform's data folder."""
     if cli_value:
         return LibraryPaths(Path(cli_value).expanduser().resolve())
     env = os.environ.get(ENV_DATA_DIR)

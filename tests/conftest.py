@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("ATLAS_DESKTOP_DATA_DIR", None)
+# Never touch the developer's own settings, library or keyring: everything per-user lives in
+# a throw-away home for the test run.
+_HOME = tempfile.mkdtemp(prefix="atlas-test-home-")
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+    os.environ[_name] = os.path.join(_HOME, _name.lower())
+    os.makedirs(os.environ[_name], mode=0o700, exist_ok=True)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ATLAS_SHARED_DIR", REPO.parent / "shared"))

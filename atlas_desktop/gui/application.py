@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -17,6 +17,7 @@ from atlas_desktop.services import Library, StoreError, open_library
 from .icons import app_icon
 from .main_window import MainWindow
 from .runner import ThreadPoolRunner
+from .single_instance import SingleInstance
 from .theme import apply_theme
 
 #: Opening a library that needs an upgrade can take seconds; say so after this long.
@@ -60,6 +61,12 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
     app.setDesktopFileName("atlas-desktop")
     app.setWindowIcon(app_icon())
     paths = resolve_library(data_dir)
+    instance = SingleInstance(paths.data_dir)
+    if not self_test and not instance.claim():
+        # Another window has this library open: it was asked to come forward.
+        print(f"Atlas Desktop is already open on {paths.data_dir}; that window was brought "
+              "to the front.", file=sys.stderr)
+        return 0
     runner = ThreadPoolRunner()
     try:
         library = open_in_background(paths, runner)
@@ -70,11 +77,12 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
         QMessageBox.critical(None, "Atlas Desktop cannot open the library",
                              f"The library folder {paths.data_dir} cannot be used: {exc}")
         return 1
-    theme = library.get_setting("ui.theme", "system")
-    apply_theme(app, theme)
-    window = MainWindow(library, runner)
+    settings = QSettings()
+    apply_theme(app, settings.value("ui/theme", "system", type=str))
+    window = MainWindow(library, runner, settings=settings)
     QGuiApplication.styleHints().colorSchemeChanged.connect(
-        lambda _scheme: apply_theme(app, library.get_setting("ui.theme", "system")))
+        lambda _scheme: apply_theme(app, settings.value("ui/theme", "system", type=str)))
+    instance.activation_requested.connect(lambda: bring_forward(window))
 
     def on_check_failed(exc: BaseException) -> None:
         QMessageBox.critical(window, "The library is damaged", str(exc))
@@ -95,4 +103,11 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
     code = app.exec()
     runner.wait()
     library.close()
+    instance.release()
     return int(code)
+
+
+def bring_forward(window: MainWindow) -> None:
+    window.showNormal() if window.isMinimized() else window.show()
+    window.raise_()
+    window.activateWindow()

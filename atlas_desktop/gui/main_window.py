@@ -37,11 +37,14 @@ from atlas_desktop.services import Library
 from atlas_desktop.services.annotations import AnnotationError
 
 from .delegates.badge_delegate import BadgeDelegate, StateDelegate
+from .dialogs.about_dialog import AboutDialog
 from .dialogs.catalogue_changes import CatalogueChangesDialog
 from .dialogs.duplicates_dialog import DuplicatesDialog
 from .dialogs.export_dialog import ExportDialog
+from .dialogs.help_dialog import HelpDialog
 from .dialogs.import_dialog import ImportDialog
 from .dialogs.outbox_dialog import OutboxDialog
+from .dialogs.preferences_dialog import PreferencesDialog
 from .dialogs.report_dialog import ReportDialog
 from .dialogs.sync_settings import SyncSettingsDialog
 from .file_drop import install_file_drop
@@ -50,8 +53,10 @@ from .models.entry_table import HEADERS, Column, EntryTableModel
 from .panes.detail_pane import DetailPane
 from .panes.evidence_chart import EvidenceChart
 from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
+from .panes.welcome_panel import WelcomePanel
 from .runner import Runner
 from .search_controller import SearchController
+from .theme import apply_theme
 from .sync_controller import SyncController
 from .window_actions import SHORTCUTS_HELP, build_menus, create_actions
 
@@ -185,10 +190,16 @@ class MainWindow(QMainWindow):
         header.customContextMenuRequested.connect(self._on_header_menu)
 
         self.chart = EvidenceChart(self)
+        self.welcome = WelcomePanel(self)
+        self.welcome.setVisible(not self.settings.value("ui/welcome_dismissed", False, type=bool))
+        self.welcome.search_requested.connect(self.focus_search)
+        self.welcome.dismissed_for_good.connect(
+            lambda: self.settings.setValue("ui/welcome_dismissed", True))
         middle = QWidget(self)
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.setSpacing(0)
+        middle_layout.addWidget(self.welcome)
         middle_layout.addWidget(self.chart)
         middle_layout.addWidget(self.table)
 
@@ -295,6 +306,8 @@ class MainWindow(QMainWindow):
         a.show_facets.toggled.connect(self.sidebar.setVisible)
         a.show_chart.toggled.connect(self.chart.setVisible)
         a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.user_guide.triggered.connect(lambda: HelpDialog(self).exec())
+        a.preferences.triggered.connect(self.open_preferences)
         a.about.triggered.connect(self.show_about)
 
     # ================================================================= searching
@@ -751,13 +764,21 @@ class MainWindow(QMainWindow):
                                 f"<table cellspacing='6'>{rows}</table>")
 
     def show_about(self) -> None:
-        from atlas_desktop import __version__
+        AboutDialog(self.library.paths.data_dir, self).exec()
 
-        QMessageBox.about(
-            self, "About Atlas Desktop",
-            f"<h3>Atlas Desktop {__version__}</h3><p>An offline-first reader for the ME/CFS "
-            "evidence atlas.</p><p>Library folder:<br>"
-            f"{html.escape(str(self.library.paths.data_dir))}</p>")
+    def open_preferences(self) -> None:
+        dialog = PreferencesDialog(self.library, self.runner, self.settings, self)
+        dialog.theme_changed.connect(self._on_theme_changed)
+        dialog.sync_settings_saved.connect(self.sync.refresh_status)
+        dialog.sync_settings_saved.connect(self.sync.sync_now)
+        dialog.exec()
+
+    def _on_theme_changed(self, theme: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)  # type: ignore[arg-type]
 
     def _restore_settings(self) -> None:
         s = self.settings

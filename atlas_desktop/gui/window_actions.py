@@ -33,6 +33,8 @@ class WindowActions:
     show_chart: QAction
     focus_list: QAction
     shortcuts: QAction
+    user_guide: QAction
+    preferences: QAction
     about: QAction
 
 
@@ -93,6 +95,9 @@ def create_actions(window: QMainWindow) -> WindowActions:
                            checkable=True),
         focus_list=_action(window, "Go to the list", shortcut="Ctrl+L"),
         shortcuts=_action(window, "&Keyboard shortcuts", icon_name="help", shortcut="F1"),
+        user_guide=_action(window, "&User guide", icon_name="book"),
+        preferences=_action(window, "&Preferences…", icon_name="settings",
+                            shortcut=QKeySequence.StandardKey.Preferences),
         about=_action(window, "&About Atlas Desktop"),
     )
 
@@ -112,6 +117,8 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
     edit_menu.addAction(a.undo_delete)
     edit_menu.addSeparator()
     edit_menu.addActions([a.find, a.clear_search])
+    edit_menu.addSeparator()
+    edit_menu.addAction(a.preferences)
     view_menu = bar.addMenu("&View")
     view_menu.addActions([a.show_facets, a.show_chart, a.focus_list])
     columns_menu = view_menu.addMenu("&Columns")
@@ -126,7 +133,7 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
     reports_menu.addSeparator()
     reports_menu.addAction(a.sync_settings)
     help_menu = bar.addMenu("&Help")
-    help_menu.addActions([a.shortcuts, a.about])
+    help_menu.addActions([a.user_guide, a.shortcuts, a.about])
     return {"file": file_menu, "edit": edit_menu, "view": view_menu, "columns": columns_menu,
             "entry": entry_menu, "reports": reports_menu, "help": help_menu}
 
@@ -148,5 +155,6 @@ SHORTCUTS_HELP = [
     ("Ctrl+Shift+F", "Show or hide the filters"),
     ("Ctrl+Shift+G", "Show or hide the evidence chart"),
     ("Ctrl+Z", "Undo deleting a collection"),
+    ("Ctrl+,", "Preferences"),
     ("F1", "This list"),
 ]

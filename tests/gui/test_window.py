@@ -138,3 +138,69 @@ def test_status_bar_counts_entries_and_queued_reports(qtbot, window):
     qtbot.waitUntil(lambda: window.reports_label.text() == "1 report queued")
     qtbot.waitUntil(lambda: any(window.model.list_row(r).reported
                                 for r in range(window.model.rowCount())))
+
+
+def test_welcome_panel_can_be_dismissed_for_good(qtbot, seeded_library, settings):
+    from PySide6.QtWidgets import QPushButton
+
+    from atlas_desktop.gui.main_window import MainWindow
+    from atlas_desktop.gui.runner import ImmediateRunner
+
+    first = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    assert first.welcome.isVisible()
+    first.welcome.findChild(QPushButton, "DismissWelcome").click()
+    assert not first.welcome.isVisible()
+    first.close()
+    second = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert not second.welcome.isVisible()
+
+
+def test_about_shows_the_folder_and_the_licences(qtbot, seeded_library):
+    from atlas_desktop.gui.dialogs.about_dialog import AboutDialog
+
+    about = AboutDialog(seeded_library.paths.data_dir)
+    qtbot.addWidget(about)
+    assert about.folder_label.text() == str(seeded_library.paths.data_dir)
+    credits = about.credits_view.toPlainText()
+    for name in ("citeproc-js", "Citation Style Language styles", "Qt and PySide6"):
+        assert name in credits
+    licences = about.licences_view.toPlainText()
+    assert "SQLAlchemy — MIT" in licences and "Permission is hereby granted" in licences
+
+
+def test_preferences_store_style_theme_and_library_folder(qtbot, seeded_library, settings,
+                                                          tmp_path, monkeypatch):
+    from atlas_desktop.gui.dialogs.preferences_dialog import PreferencesDialog
+    from atlas_desktop.gui.runner import ImmediateRunner
+    from atlas_desktop.paths import chosen_data_dir
+
+    dialog = PreferencesDialog(seeded_library, ImmediateRunner(), settings)
+    qtbot.addWidget(dialog)
+    dialog.style_box.setCurrentIndex(dialog.style_box.findData("vancouver"))
+    dialog.theme_box.setCurrentIndex(dialog.theme_box.findData("dark"))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getExistingDirectory",
+                        lambda *a, **k: str(tmp_path / "elsewhere"))
+    dialog._on_choose_folder_clicked()
+    assert "next time you start" in dialog.folder_note.text()
+    with qtbot.waitSignal(dialog.theme_changed):
+        dialog.accept()
+    assert seeded_library.get_setting("citation.default_style") == "vancouver"
+    assert settings.value("ui/theme") == "dark"
+    assert chosen_data_dir() == (tmp_path / "elsewhere").resolve()
+    dialog._on_reset_folder_clicked()
+    assert chosen_data_dir() is None
+
+
+def test_help_opens_the_user_guide(qtbot):
+    from atlas_desktop.gui.dialogs.help_dialog import HelpDialog, guide_path
+
+    dialog = HelpDialog()
+    qtbot.addWidget(dialog)
+    if guide_path() is None:
+        assert "not installed" in dialog.browser.toPlainText()
+    else:
+        assert "Atlas Desktop" in dialog.browser.toPlainText()

@@ -1,0 +1,172 @@
+"""Preferences: the default citation style, appearance, the sync server, the library folder.
+
+Everything has a sensible default; nothing here is needed to start working.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from atlas_desktop.paths import choose_data_dir, chosen_data_dir, platform_data_dir
+from atlas_desktop.services import Library
+
+from ..runner import Runner
+from ..theme import THEMES, Theme
+from .sync_settings import SyncSettingsDialog
+
+DEFAULT_STYLE_KEY = "citation.default_style"
+THEME_KEY = "ui/theme"
+FALLBACK_STYLES = (
+    ("apa", "APA 7th edition"),
+    ("vancouver", "Vancouver"),
+    ("ama", "AMA (American Medical Association)"),
+    ("harvard", "Harvard (Cite Them Right)"),
+    ("chicago", "Chicago author-date"),
+)
+
+
+def citation_style_choices(library: Library) -> list[tuple[str, str]]:
+    """(style id, name) pairs offered as the default style."""
+    citations = getattr(library, "citations", None)
+    offered = getattr(citations, "default_styles", None)
+    if callable(offered):
+        try:
+            return [(s.key, s.title) for s in offered()]
+        except Exception:  # the engine's style list is optional here
+            pass
+    return list(FALLBACK_STYLES)
+
+
+class PreferencesDialog(QDialog):
+    theme_changed = Signal(str)
+    sync_settings_saved = Signal()
+
+    def __init__(self, library: Library, runner: Runner, settings: QSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PreferencesDialog")
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(520)
+        self._library, self._runner, self._settings = library, runner, settings
+
+        self.style_box = QComboBox(self)
+        self.style_box.setAccessibleName("Default citation style")
+        current_style = library.get_setting(DEFAULT_STYLE_KEY, "apa")
+        for key, title in citation_style_choices(library):
+            self.style_box.addItem(title, key)
+            if key == current_style:
+                self.style_box.setCurrentIndex(self.style_box.count() - 1)
+        citing = QGroupBox("Citations", self)
+        form = QFormLayout(citing)
+        form.addRow("Default style (Ctrl+Shift+C):", self.style_box)
+
+        self.theme_box = QComboBox(self)
+        self.theme_box.setAccessibleName("Appearance")
+        theme = settings.value(THEME_KEY, "system", type=str)
+        for key, title in THEMES:
+            self.theme_box.addItem(title, key)
+            if key == theme:
+                self.theme_box.setCurrentIndex(self.theme_box.count() - 1)
+        look = QGroupBox("Appearance", self)
+        QFormLayout(look).addRow("Theme:", self.theme_box)
+
+        self.server_label = QLabel(self)
+        self.server_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.server_label.setWordWrap(True)
+        sync_button = QPushButton("Server and token…", self)
+        sync_button.clicked.connect(self._on_sync_clicked)
+        sync = QGroupBox("Sync", self)
+        sync_row = QHBoxLayout(sync)
+        sync_row.addWidget(self.server_label, 1)
+        sync_row.addWidget(sync_button)
+        self._show_server()
+
+        self.folder_label = QLabel(self)
+        self.folder_label.setObjectName("LibraryFolder")
+        self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.folder_label.setWordWrap(True)
+        choose = QPushButton("Choose another folder…", self)
+        choose.clicked.connect(self._on_choose_folder_clicked)
+        reset = QPushButton("Use the standard folder", self)
+        reset.clicked.connect(self._on_reset_folder_clicked)
+        self.folder_note = QLabel(self)
+        self.folder_note.setWordWrap(True)
+        folder = QGroupBox("Library folder", self)
+        folder_layout = QVBoxLayout(folder)
+        folder_layout.addWidget(self.folder_label)
+        folder_buttons = QHBoxLayout()
+        folder_buttons.addWidget(choose)
+        folder_buttons.addWidget(reset)
+        folder_buttons.addStretch(1)
+        folder_layout.addLayout(folder_buttons)
+        folder_layout.addWidget(self.folder_note)
+        self._show_folder()
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for box in (citing, look, sync, folder):
+            layout.addWidget(box)
+        layout.addWidget(buttons)
+
+    # ----------------------------------------------------------------- pieces
+
+    def _show_server(self) -> None:
+        url = self._library.get_setting("sync.server_url")
+        self.server_label.setText(
+            f"Atlas server: {url}" if url else
+            "No atlas server is set: reports wait in the outbox, nothing leaves this computer.")
+
+    def _show_folder(self) -> None:
+        current = self._library.paths.data_dir
+        chosen = chosen_data_dir()
+        self.folder_label.setText(f"This library: {current}")
+        default = chosen or platform_data_dir()
+        note = f"Atlas Desktop opens {default} when started without a folder."
+        if chosen is not None and Path(chosen).resolve() != current.resolve():
+            note += " The change takes effect the next time you start Atlas Desktop."
+        self.folder_note.setText(note)
+
+    def _on_sync_clicked(self) -> None:
+        dialog = SyncSettingsDialog(self._library.sync, self._runner, parent=self)
+        dialog.settings_saved.connect(self._show_server)
+        dialog.settings_saved.connect(self.sync_settings_saved.emit)
+        dialog.exec()
+
+    def _on_choose_folder_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for your library", str(self._library.paths.data_dir.parent))
+        if folder:
+            choose_data_dir(Path(folder))
+            self._show_folder()
+
+    def _on_reset_folder_clicked(self) -> None:
+        choose_data_dir(None)
+        self._show_folder()
+
+    def accept(self) -> None:
+        style = self.style_box.currentData()
+        if style and style != self._library.get_setting(DEFAULT_STYLE_KEY, "apa"):
+            self._library.set_setting(DEFAULT_STYLE_KEY, style)
+        theme: Theme = self.theme_box.currentData()
+        if theme != self._settings.value(THEME_KEY, "system", type=str):
+            self._settings.setValue(THEME_KEY, theme)
+            self.theme_changed.emit(theme)
+        super().accept()

@@ -1,0 +1,98 @@
+"""A short welcome on first run: what the badges mean and where to start."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..badges import badge_tooltip, pill_colours
+
+EXAMPLE_BADGES = (
+    ("pem", "PEM required"),
+    ("pem", "PEM not required"),
+    ("evidence_tier", "E0"),
+    ("confidence", "Moderate"),
+    ("study_type", "Review-Narrative"),
+)
+
+
+class WelcomePanel(QFrame):
+    """Invariant: ``dismissed_for_good`` is emitted only by the explicit "don't show again"
+    choice; closing it otherwise shows it again on the next start."""
+
+    search_requested = Signal()
+    dismissed_for_good = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("WelcomePanel")
+        self.setAccessibleName("Welcome")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        tint = palette.color(QPalette.ColorRole.Highlight)
+        base = palette.color(QPalette.ColorRole.Base)
+        palette.setColor(QPalette.ColorRole.Window, QColor(
+            (base.red() * 9 + tint.red()) // 10, (base.green() * 9 + tint.green()) // 10,
+            (base.blue() * 9 + tint.blue()) // 10))
+        self.setPalette(palette)
+
+        title = QLabel("<b>Welcome to Atlas Desktop.</b> Everything here works offline. "
+                       "These are a few papers of the atlas to start with.", self)
+        title.setWordWrap(True)
+        # Example badges as rich text, so the row wraps on a narrow window.
+        pills = QLabel(self)
+        pills.setObjectName("WelcomeBadges")
+        pills.setWordWrap(True)
+        pills.setTextFormat(Qt.TextFormat.RichText)
+        pills.setText("Badges: " + " ".join(
+            f"<span style='background-color:{c.fill}; color:{c.text};'>&nbsp;{text}&nbsp;</span>"
+            for c, text in ((pill_colours(kind, text, self.palette()), text)
+                            for kind, text in EXAMPLE_BADGES)))
+        pills.setToolTip("\n\n".join(badge_tooltip(k, t) for k, t in EXAMPLE_BADGES))
+        pills.setAccessibleName("Example badges: " + ", ".join(t for _, t in EXAMPLE_BADGES))
+        explain = QLabel(
+            "“PEM required” means post-exertional malaise was needed to <i>include</i> "
+            "participants, not that the study measured it. The evidence tier (E0 is the "
+            "highest) describes the kind of study, not its quality. Hover any badge for its "
+            "meaning.", self)
+        explain.setWordWrap(True)
+        steps = QLabel(
+            "<b>1.</b> Search with Ctrl+F (try <i>pem:required</i> or <i>author:heins</i>). "
+            "&nbsp; <b>2.</b> Copy a citation: select a paper and press Ctrl+Shift+C, or "
+            "right-click it. &nbsp; <b>3.</b> Spot a mistake? “Report an error…” queues a "
+            "private report for the atlas team. &nbsp; Press F1 for all shortcuts.", self)
+        steps.setWordWrap(True)
+        steps.setTextFormat(Qt.TextFormat.RichText)
+        search = QPushButton("Start searching", self)
+        search.clicked.connect(self.search_requested.emit)
+        later = QPushButton("Close", self)
+        later.setToolTip("Hide the welcome until the next start")
+        later.clicked.connect(self.hide)
+        never = QPushButton("Don't show again", self)
+        never.setObjectName("DismissWelcome")
+        never.clicked.connect(self._on_never_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(search)
+        buttons.addStretch(1)
+        buttons.addWidget(later)
+        buttons.addWidget(never)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(title)
+        layout.addWidget(pills)
+        layout.addWidget(explain)
+        layout.addWidget(steps)
+        layout.addLayout(buttons)
+
+    def _on_never_clicked(self) -> None:
+        self.hide()
+        self.dismissed_for_good.emit()
