@@ -70,7 +70,7 @@ bench: install
 
 lint: install-test
 	$(PIP) install -q "ruff>=0.6" "mypy>=1.11"
-	$(BIN)/ruff check atlas_desktop tests benchmarks
+	$(BIN)/ruff check atlas_desktop tests benchmarks packaging packaging/atlas-desktop.spec
 	$(BIN)/mypy
 
 system-deps:

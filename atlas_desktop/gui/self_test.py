@@ -281,8 +281,9 @@ class SelfTest:
             if stored is None or stored.text != text:
                 raise SelfTestFailed(f"the note read back is {stored and stored.text!r}, "
                                      f"not {text!r}")
-            list_row = window.model.list_row(window.model.row_of_pk(
-                self.library.catalogue.pk_for_id(entry_id=entry_id)) or 0)
+            pk = self.library.catalogue.pk_for_id(entry_id=entry_id)
+            row = window.model.row_of_pk(pk) if pk is not None else None
+            list_row = window.model.list_row(row) if row is not None else None
             if list_row is None or list_row.id != entry_id or not list_row.noted:
                 raise SelfTestFailed("the list does not mark the entry as having a note")
         finally:
