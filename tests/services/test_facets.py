@@ -49,10 +49,9 @@ def test_user_data_moves_counts_and_the_cache_follows(seeded_library):
 @pytest.fixture(scope="module")
 def synthetic_library(tmp_path_factory):
     """800 generated entries (the benchmark generator), some starred, noted, collected."""
-    from benchmarks.synth import write_bundle
-
     from atlas_desktop.paths import LibraryPaths
     from atlas_desktop.services import open_library
+    from benchmarks.synth import write_bundle
 
     root = tmp_path_factory.mktemp("facets")
     bundle = write_bundle(root / "bundle.json", 800, seed=7)
