@@ -253,7 +253,7 @@ class _Decoder:
 def _known_symbol(name: str) -> str:
     """What pylatexenc prints for ``\\name`` alone (Greek letters, arrows…), or ''."""
     # Loaded on first use only: most files never need it, and the CLI starts faster.
-    from pylatexenc.latex2text import LatexNodes2Text  # noqa: PLC0415
+    from pylatexenc.latex2text import LatexNodes2Text
 
     try:
         text = LatexNodes2Text(math_mode="text").latex_to_text("\\" + name)

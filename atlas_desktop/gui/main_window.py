@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -56,8 +55,8 @@ from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .panes.welcome_panel import WelcomePanel
 from .runner import Runner
 from .search_controller import SearchController
-from .theme import apply_theme
 from .sync_controller import SyncController
+from .theme import apply_theme
 from .window_actions import SHORTCUTS_HELP, build_menus, create_actions
 
 SEARCH_DEBOUNCE_MS = 120
@@ -281,7 +280,7 @@ class MainWindow(QMainWindow):
         self.detail.tag_clicked.connect(self._on_detail_tag_clicked)
         self.detail.report_requested.connect(self.report_error)
         self.detail.star_toggled.connect(self._on_detail_star_toggled)
-        self.detail.notes.note_saved.connect(lambda _id: self.model.refresh_rows())
+        self.detail.notes.note_saved.connect(lambda _id: self._refresh_rows())
         a.find.triggered.connect(self.focus_search)
         a.clear_search.triggered.connect(self.search_box.clear)
         a.focus_list.triggered.connect(self.table.setFocus)
@@ -328,7 +327,7 @@ class MainWindow(QMainWindow):
     def _on_search_page_ready(self, result: SearchResult, total: int) -> None:
         self._total = total
         selected = self.current_entry_id()
-        self.model.set_result(result)
+        self.model.set_result(result, self.search.prefetched_rows)
         self._update_count(result)
         self._show_hints(result.hints)
         self.sidebar.set_active_tokens(active_tokens(self.search_box.text()))
@@ -414,6 +413,10 @@ class MainWindow(QMainWindow):
         if not ids and (current := self.current_entry_id()):
             ids = [current]
         return ids
+
+    def _refresh_rows(self) -> None:
+        self.search.invalidate_rows()
+        self.model.refresh_rows()
 
     def _pk_of(self, entry_id: str | None) -> int | None:
         return self.library.catalogue.pk_for_id(entry_id=entry_id) if entry_id else None
@@ -666,10 +669,11 @@ class MainWindow(QMainWindow):
 
     def _on_changes_arrived(self, changes: Changes) -> None:
         if changes & Changes.CATALOGUE:
+            self._refresh_rows()
             self.run_search()
         if changes & (Changes.NOTES | Changes.STATE | Changes.REPORTS | Changes.LABELS
                       | Changes.COLLECTIONS):
-            self.model.refresh_rows()
+            self._refresh_rows()
             self.search.refresh_facets()
             if self.detail.entry is not None and not self.detail.notes.dirty:
                 user = self.library.annotations.user_data(entry_id=self.detail.entry.id)

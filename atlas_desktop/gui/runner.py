@@ -6,6 +6,7 @@ tests of async code are deterministic (JabRef's ``TaskExecutor`` idea).
 
 from __future__ import annotations
 
+import itertools
 import traceback
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -22,40 +23,90 @@ class Runner(Protocol):
     ) -> None: ...
 
 
+class _Job:
+    """One submitted task: the work, its callbacks and, once run, its outcome."""
+
+    __slots__ = ("error", "fn", "on_done", "on_error", "value")
+
+    def __init__(self, fn: Callable[[], Any], on_done: Any, on_error: Any) -> None:
+        self.fn: Callable[[], Any] | None = fn
+        self.on_done = on_done
+        self.on_error = on_error
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
 class _Relay(QObject):
-    """Lives on the UI thread; its signals carry results back across threads."""
+    """Lives on the UI thread and owns every job until its outcome is delivered there.
 
-    finished = Signal(object, object)
-    failed = Signal(object, object)
+    The worker thread never holds the last reference to a job's callables: they are often
+    bound methods of widgets or lambdas over them, and a widget whose last Python reference
+    went away on a worker thread would be destroyed there (Qt forbids it; it crashes).
+    So the job stays in ``jobs`` (owned here), the worker only gets its key, and the callables
+    are released on the UI thread when the outcome is delivered."""
 
-    @Slot(object, object)
-    def _deliver(self, callback: Any, value: Any) -> None:
+    finished = Signal(int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.jobs: dict[int, _Job] = {}
+        self._keys = itertools.count(1)
+        self.finished.connect(self._deliver)
+
+    def add(self, job: _Job) -> int:
+        key = next(self._keys)
+        self.jobs[key] = job
+        return key
+
+    @Slot(int)
+    def _deliver(self, key: int) -> None:
+        job = self.jobs.pop(key)
+        if job.error is not None:
+            callback, outcome = job.on_error, job.error
+        else:
+            callback, outcome = job.on_done, job.value
+        job = None  # type: ignore[assignment]
         if callback is not None:
-            callback(value)
+            callback(outcome)
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay, on_done: Any, on_error: Any) -> None:
+    def __init__(self, key: int, relay: _Relay) -> None:
         super().__init__()
-        self._fn, self._relay, self._on_done, self._on_error = fn, relay, on_done, on_error
+        self._key, self._relay = key, relay
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        job = self._relay.jobs[self._key]
+        fn = job.fn
         try:
-            value = self._fn()
+            assert fn is not None
+            job.value = fn()
         except BaseException as exc:  # reported to the UI, never swallowed
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._relay.failed.emit(self._on_error, exc)
-            return
-        self._relay.finished.emit(self._on_done, value)
+            _drop_frames(exc)
+            job.error = exc
+        # Only borrowed references are dropped here; the registry owns the job (see _Relay).
+        fn = None
+        job = None  # type: ignore[assignment]
+        self._relay.finished.emit(self._key)
+
+
+def _drop_frames(exc: BaseException) -> None:
+    """Tracebacks hold the frames of the failed work, and so whatever they referred to
+    (widgets among them); the text is kept, the frames are let go with the exception."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
 
 
 class ThreadPoolRunner:
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         self._pool = pool or QThreadPool.globalInstance()
         self._relay = _Relay(parent)
-        self._relay.finished.connect(self._relay._deliver)
-        self._relay.failed.connect(self._relay._deliver)
 
     def submit(
         self,
@@ -63,7 +114,8 @@ class ThreadPoolRunner:
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        self._pool.start(_Task(fn, self._relay, on_done, on_error))
+        key = self._relay.add(_Job(fn, on_done, on_error))
+        self._pool.start(_Task(key, self._relay))
 
     def wait(self, msecs: int = 30_000) -> bool:
         return bool(self._pool.waitForDone(msecs))

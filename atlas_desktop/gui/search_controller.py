@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from atlas_desktop.domain.listing import Facets, SearchResult, SortKey
+from atlas_desktop.domain.listing import Facets, ListRow, SearchResult, SortKey
 from atlas_desktop.services import Library
 
 from .runner import Runner
 
 FIRST_PAGE = 300
+#: Display rows read with the first page, on the worker: a screenful and some.
+PREFETCH_ROWS = 64
 #: Facets wait this long after the list is shown, so fast typing does not count in vain.
 FACETS_DELAY_MS = 180
 
@@ -38,6 +40,9 @@ class SearchController(QObject):
         self._facets_timer.setSingleShot(True)
         self._facets_timer.setInterval(FACETS_DELAY_MS)
         self._facets_timer.timeout.connect(self._start_facets)
+        #: Display rows read with the last first page (pk -> ListRow), for the model.
+        self.prefetched_rows: dict[int, ListRow] = {}
+        self._rows_generation = 0
 
     @property
     def text(self) -> str:
@@ -53,24 +58,34 @@ class SearchController(QObject):
         if sort is not None:
             self._sort = sort
         seq, sort_key, catalogue = self._seq, self._sort, self._library.catalogue
+        generation = self._rows_generation
 
-        def first_page() -> tuple[SearchResult, int]:
-            return (catalogue.search(text=text, sort=sort_key, limit=FIRST_PAGE,
-                                     exact_total=False), catalogue.count_all())
+        def first_page() -> tuple[SearchResult, int, dict[int, ListRow], int]:
+            result = catalogue.search(text=text, sort=sort_key, limit=FIRST_PAGE,
+                                      exact_total=False)
+            rows = catalogue.list_rows(pks=list(result.pks[:PREFETCH_ROWS]))
+            return result, catalogue.count_all(), rows, generation
 
         self._begin()
         self._runner.submit(first_page, lambda value: self._on_page(seq, value),
                             self._on_error)
 
+    def invalidate_rows(self) -> None:
+        """The user's data or the catalogue changed: rows read before now are stale."""
+        self._rows_generation += 1
+        self.prefetched_rows = {}
+
     def refresh_facets(self) -> None:
         """Count again for the current search (after the user's data changed)."""
         self._facets_timer.start(0)
 
-    def _on_page(self, seq: int, value: tuple[SearchResult, int]) -> None:
+    def _on_page(self, seq: int, value: tuple[SearchResult, int, dict[int, ListRow], int]
+                 ) -> None:
         self._end()
         if seq != self._seq:
             return
-        result, total = value
+        result, total, rows, generation = value
+        self.prefetched_rows = rows if generation == self._rows_generation else {}
         self.page_ready.emit(result, total)
         if not result.complete:
             text, sort, catalogue = self._text, self._sort, self._library.catalogue

@@ -46,15 +46,64 @@ def test_user_data_moves_counts_and_the_cache_follows(seeded_library):
     assert facet(lib.catalogue.facets(text="therap"), "state")["is:starred"] == 1
 
 
-@pytest.mark.parametrize("query", ["therap", "-heins", "is:unread", "the"])
-def test_broad_results_counted_by_complement_match_a_direct_count(seeded_library, query):
-    """The complement path (result > half the library) must equal counting directly."""
-    from atlas_desktop.domain.query import parse_query
-    from atlas_desktop.store import facets as store_facets
+@pytest.fixture(scope="module")
+def synthetic_library(tmp_path_factory):
+    """800 generated entries (the benchmark generator), some starred, noted, collected."""
+    from atlas_desktop.paths import LibraryPaths
+    from atlas_desktop.services import open_library
+    from benchmarks.synth import write_bundle
 
-    db = seeded_library.ctx.db
-    with db.read() as conn:
-        library = store_facets.library_counts(conn)
-        via_complement = store_facets.raw_counts(conn, parse_query(query), library=library)
-        direct = store_facets.raw_counts(conn, parse_query(query), library=None)
-    assert via_complement == direct
+    root = tmp_path_factory.mktemp("facets")
+    bundle = write_bundle(root / "bundle.json", 800, seed=7)
+    lib = open_library(LibraryPaths(root / "lib"))
+    assert lib.importer.import_files(paths=[bundle]).committed
+    ids = lib.catalogue.ids_for_pks(pks=list(lib.catalogue.search(text="").pks[:60]))
+    for entry_id in ids[:25]:
+        lib.annotations.set_starred(entry_id=entry_id, starred=True)
+    for entry_id in ids[20:40]:
+        lib.annotations.set_note(entry_id=entry_id, text="seen in clinic")
+    lib.annotations.add_to_collection(name="Reading", entry_ids=ids[30:60])
+    yield lib
+    lib.close()
+
+
+@pytest.mark.parametrize("query", [
+    "", "fatigue", "mitochondrial", "-fatigue", "pem:required", "year:2000-2015",
+    "is:starred", "is:unread", '"white matter"', "nosuchwordatall",
+])
+def test_every_count_equals_the_search_it_stands_for(synthetic_library, query):
+    """Narrow and broad results alike: each value's count is what searching the query plus
+    that value's token finds (two independent paths: bitsets and SQL)."""
+    lib = synthetic_library
+    facets = lib.catalogue.facets(text=query)
+    total = facets.groups["state"][0].count
+    assert total == lib.catalogue.search(text=query).total
+    checked = 0
+    for group, values in facets.groups.items():
+        if group == "chart":
+            continue
+        for value in values:
+            if value.value:
+                found = lib.catalogue.search(text=f"{query} {value.value}").total
+                assert found == value.count, (group, value)
+                checked += 1
+    assert checked > 5 if total else checked == 0
+    if query in ("fatigue", "-fatigue", ""):
+        assert total > 100
+
+
+def test_the_chart_adds_up_to_the_result(synthetic_library):
+    facets = synthetic_library.catalogue.facets(text="fatigue")
+    assert sum(v.count for v in facets.groups["chart"]) == facets.groups["state"][0].count
+
+
+def test_a_catalogue_change_rebuilds_the_counts(seeded_library, tmp_path):
+    lib = seeded_library
+    assert facet(lib.catalogue.facets(text=""), "state")[""] == 5  # indexed and cached
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{k1, title={Orthostatic intolerance in adolescents}, "
+                   "author={Rowe, Peter}, journal={J Pediatr}, year={2017}}\n", "utf-8")
+    assert lib.importer.import_files(paths=[bib]).committed
+    state = facet(lib.catalogue.facets(text=""), "state")
+    assert state[""] == 6 and state["is:mine"] == 1
+    assert facet(lib.catalogue.facets(text="orthostatic"), "decade") == {"year:2010-2019": 1}

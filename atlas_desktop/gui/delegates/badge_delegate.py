@@ -4,6 +4,7 @@ the user's own marks as icons."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -69,23 +70,42 @@ def _text_width(font: QFont, text: str) -> int:
     return width
 
 
+#: (badges, width, height, font) -> pills placed in a rect at the origin; a screen of rows
+#: has only a few distinct badge sets, so each paint is a lookup and a translation.
+_LAYOUTS: dict[tuple[Any, ...], list[tuple[str, str, int, int, int]]] = {}
+
+
 def layout_pills(badges: tuple[tuple[str, str], ...], rect: QRect, font: QFont) -> list[Pill]:
     """Place pills left to right; the last slot becomes "+N" when they do not all fit."""
-    pills: list[Pill] = []
-    x = rect.left() + 2
-    top = rect.top() + max(0, (rect.height() - PILL_HEIGHT) // 2)
+    key = (badges, rect.width(), rect.height(), font.key())
+    placed = _LAYOUTS.get(key)
+    if placed is None:
+        placed = _place(badges, rect.width(), rect.height(), font)
+        if len(_LAYOUTS) > 4096:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = placed
+    left, top = rect.left(), rect.top()
+    return [Pill(kind, text, QRect(left + x, top + y, w, PILL_HEIGHT))
+            for kind, text, x, y, w in placed]
+
+
+def _place(badges: tuple[tuple[str, str], ...], width: int, height: int,
+           font: QFont) -> list[tuple[str, str, int, int, int]]:
+    placed: list[tuple[str, str, int, int, int]] = []
+    x = 2
+    right = width - 1
+    top = max(0, (height - PILL_HEIGHT) // 2)
     for i, (kind, text) in enumerate(badges):
-        width = _text_width(font, text) + 2 * PILL_PAD_X
+        pill_width = _text_width(font, text) + 2 * PILL_PAD_X
         remaining = len(badges) - i
         more_width = _text_width(font, f"+{remaining}") + 2 * PILL_PAD_X
-        fits = x + width <= rect.right() - (more_width + PILL_GAP if remaining > 1 else 0)
+        fits = x + pill_width <= right - (more_width + PILL_GAP if remaining > 1 else 0)
         if not fits:
-            label = f"+{remaining}"
-            pills.append(Pill("more", label, QRect(x, top, more_width, PILL_HEIGHT)))
+            placed.append(("more", f"+{remaining}", x, top, more_width))
             break
-        pills.append(Pill(kind, text, QRect(x, top, width, PILL_HEIGHT)))
-        x += width + PILL_GAP
-    return pills
+        placed.append((kind, text, x, top, pill_width))
+        x += pill_width + PILL_GAP
+    return placed
 
 
 class BadgeDelegate(QStyledItemDelegate):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -95,11 +95,17 @@ class EntryTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- result
 
-    def set_result(self, result: SearchResult) -> None:
+    def set_result(self, result: SearchResult, rows: Mapping[int, ListRow] | None = None) -> None:
+        """Show ``result``. ``rows``: display rows already read for its first page (on a
+        worker thread), so painting it needs no query. Rows cached for earlier results stay
+        (successive searches share most of them) until :meth:`refresh_rows`."""
         self.beginResetModel()
         self._pks = result.pks
-        self._cache.clear()
         self._sort = result.sort
+        for pk, row in (rows or {}).items():
+            self._cache[pk] = row
+            self._cache.move_to_end(pk)
+        self._trim()
         self.endResetModel()
 
     def complete_result(self, result: SearchResult) -> bool:
@@ -161,9 +167,12 @@ class EntryTableModel(QAbstractTableModel):
             found = fetched.get(pk)
             if found is not None:
                 self._cache[pk] = found
+        self._trim()
+        self.rows_fetched.emit(len(fetched))
+
+    def _trim(self) -> None:
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
-        self.rows_fetched.emit(len(fetched))
 
     # ----------------------------------------------------------------- Qt model API
 
