@@ -16,6 +16,7 @@ from atlas_desktop.store.database import CheckMode
 
 from .annotations import AnnotationService
 from .catalogue import CatalogueService
+from .citations import CitationService
 from .context import LibraryContext
 from .importing import ImportService
 from .reports import ReportService
@@ -35,6 +36,7 @@ class Library:
         self.importer = ImportService(ctx)
         self.annotations = AnnotationService(ctx)
         self.reports = ReportService(ctx)
+        self.citations = CitationService(ctx)
 
     @property
     def paths(self) -> LibraryPaths:

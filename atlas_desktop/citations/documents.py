@@ -1,0 +1,155 @@
+"""Rendered entries -> the three clipboard documents: plain text, HTML and RTF.
+
+HTML is written for what word processors keep on paste: inline styles only, one <p> per entry,
+a hanging indent as ``margin-left`` + negative ``text-indent`` (never floats or classes), line
+spacing as a percentage, and a charset declaration (LibreOffice misreads UTF-8 without it).
+RTF paragraphs carry the same layout as ``\\li``/``\\fi``/``\\sl``/``\\sa`` control words, with a
+tab stop for numbered styles (citeproc-js writes ``1.\\tab`` before the entry).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Final
+
+from atlas_desktop.domain.citation import RichText
+from atlas_desktop.domain.csl import clean_title
+from atlas_desktop.domain.entry import Entry, author_short
+
+from .engine import Layout
+
+HTML_HEAD: Final = '<meta http-equiv="content-type" content="text/html; charset=utf-8">'
+#: The hanging indent Word and APA use: half an inch.
+HANGING_PT: Final = 36
+#: Space a numbered label takes per character, at a 12 pt body font.
+LABEL_PT_PER_CHAR: Final = 7
+RTF_OPEN: Final = "{\\rtf1\\ansi\\deff0\\uc0 "
+
+
+def bibliography(entries: Sequence[RichText], layout: Layout) -> RichText:
+    """Several rendered entries as one bibliography in the order given."""
+    text = "\n".join(e.text for e in entries)
+    style = _html_paragraph_style(layout)
+    body = "".join(f'<p style="{style}">{e.html or html_escape(e.text)}</p>' for e in entries)
+    pard = _rtf_paragraph(layout)
+    paragraphs = "".join(f"{pard}{e.rtf or rtf_escape(e.text)}\\par\n" for e in entries)
+    return RichText(
+        text=text,
+        html=f'{HTML_HEAD}<div class="csl-bib-body">{body}</div>',
+        rtf=f"{RTF_OPEN}\n{paragraphs}}}",
+    )
+
+
+def inline(content: RichText) -> RichText:
+    """A run of text inside a sentence (an in-text citation): no paragraph of its own."""
+    return RichText(
+        text=content.text,
+        html=f"{HTML_HEAD}<span>{content.html or html_escape(content.text)}</span>",
+        rtf=f"{RTF_OPEN}{content.rtf or rtf_escape(content.text)}}}",
+    )
+
+
+def blocks(groups: Sequence[Sequence[RichText]], layout: Layout | None = None) -> RichText:
+    """Groups of paragraphs (e.g. one group per entry for "copy with evidence"); the first
+    paragraph of each group is laid out as a bibliography entry, a blank line between groups."""
+    first_style = _html_paragraph_style(layout or Layout())
+    plain_style = "margin:0;"
+    first_pard = _rtf_paragraph(layout or Layout())
+    texts: list[str] = []
+    html_parts: list[str] = []
+    rtf_parts: list[str] = []
+    for group in groups:
+        texts.append("\n".join(p.text for p in group))
+        paragraphs = []
+        rtf_paragraphs = []
+        for i, para in enumerate(group):
+            style = first_style if i == 0 else plain_style
+            paragraphs.append(f'<p style="{style}">{para.html or html_escape(para.text)}</p>')
+            pard = first_pard if i == 0 else "\\pard\\plain "
+            rtf_paragraphs.append(f"{pard}{para.rtf or rtf_escape(para.text)}\\par\n")
+        html_parts.append('<div style="margin:0 0 12pt 0;">' + "".join(paragraphs) + "</div>")
+        rtf_parts.append("".join(rtf_paragraphs))
+    return RichText(
+        text="\n\n".join(texts),
+        html=HTML_HEAD + "".join(html_parts),
+        rtf=RTF_OPEN + "\n" + "\\pard\\plain\\par\n".join(rtf_parts) + "}",
+    )
+
+
+def _html_paragraph_style(layout: Layout) -> str:
+    parts = ["margin-top:0", "margin-right:0"]
+    indent = _indent_pt(layout)
+    parts.append(f"margin-left:{indent}pt")
+    if indent:
+        parts.append(f"text-indent:-{indent}pt")
+    parts.append(f"margin-bottom:{_fmt(12 * layout.entry_spacing)}pt")
+    if layout.line_spacing != 1:
+        parts.append(f"line-height:{_fmt(100 * layout.line_spacing)}%")
+    return ";".join(parts) + ";"
+
+
+def _rtf_paragraph(layout: Layout) -> str:
+    words = ["\\pard\\plain"]
+    indent = _indent_pt(layout) * 20  # twips
+    if indent:
+        words.append(f"\\li{indent}\\fi-{indent}")
+        if layout.second_field_align:
+            words.append(f"\\tx{indent}")
+    if layout.line_spacing != 1:
+        words.append(f"\\sl{round(240 * layout.line_spacing)}\\slmult1")
+    words.append(f"\\sa{round(240 * layout.entry_spacing)}")
+    return "".join(words) + " "
+
+
+def _indent_pt(layout: Layout) -> int:
+    if layout.second_field_align:
+        return max(21, LABEL_PT_PER_CHAR * (layout.max_offset + 1))
+    return HANGING_PT if layout.hanging_indent else 0
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def html_escape(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def rtf_escape(text: str) -> str:
+    """Plain text as RTF: control characters escaped, non-ASCII as signed ``\\uN`` words."""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char in "\\{}":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\line ")
+        elif char == "\t":
+            out.append("\\tab ")
+        elif code < 0x20:
+            continue
+        elif code < 0x80:
+            out.append(char)
+        elif code < 0x10000:
+            out.append(f"\\u{code - 65536 if code > 32767 else code}{{}}")
+        else:  # outside the BMP: a UTF-16 surrogate pair
+            code -= 0x10000
+            for unit in (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)):
+                out.append(f"\\u{unit - 65536}{{}}")
+    return "".join(out)
+
+
+def plain_reference(entry: Entry) -> str:
+    """``Heins et al. (2013). Title. Journal. https://doi.org/…`` without any style: the
+    stand-in when no engine is ready. Never empty."""
+    who = author_short(entry.authors, entry.authors_truncated) or "Unknown authors"
+    year = str(entry.year) if entry.year else "n.d."
+    parts = [f"{who} ({year}).", f"{clean_title(entry.title) or 'Untitled'}."]
+    if entry.journal:
+        parts.append(f"{entry.journal}.")
+    if entry.doi:
+        parts.append(f"https://doi.org/{entry.doi}")
+    elif entry.pmid:
+        parts.append(f"PMID: {entry.pmid}")
+    return " ".join(parts)
