@@ -3,6 +3,8 @@
 HTML is written for what word processors keep on paste: inline styles only, one <p> per entry,
 a hanging indent as ``margin-left`` + negative ``text-indent`` (never floats or classes), line
 spacing as a percentage, and a charset declaration (LibreOffice misreads UTF-8 without it).
+Lengths are in CSS pixels (96 per inch): Word and LibreOffice read them, and Qt's own rich
+text, which ignores ``pt`` in margins, does too.
 RTF paragraphs carry the same layout as ``\\li``/``\\fi``/``\\sl``/``\\sa`` control words, with a
 tab stop for numbered styles (citeproc-js writes ``1.\\tab`` before the entry).
 """
@@ -20,10 +22,13 @@ from atlas_desktop.domain.entry import Entry, author_short
 from .engine import Layout
 
 HTML_HEAD: Final = '<meta http-equiv="content-type" content="text/html; charset=utf-8">'
-#: The hanging indent Word and APA use: half an inch.
-HANGING_PT: Final = 36
-#: Space a numbered label takes per character, at a 12 pt body font.
-LABEL_PT_PER_CHAR: Final = 7
+#: The hanging indent Word and APA use: half an inch (48 CSS px = 36 pt = 720 twips).
+HANGING_PX: Final = 48
+#: Space a numbered label takes per character at a 12 pt (16 px) body font.
+LABEL_PX_PER_CHAR: Final = 9
+#: One line of a 12 pt body font, for entry spacing.
+LINE_PX: Final = 16
+TWIPS_PER_PX: Final = 15
 RTF_OPEN: Final = "{\\rtf1\\ansi\\deff0\\uc0 "
 
 
@@ -68,7 +73,8 @@ def blocks(groups: Sequence[Sequence[RichText]], layout: Layout | None = None) -
             paragraphs.append(f'<p style="{style}">{para.html or html_escape(para.text)}</p>')
             pard = first_pard if i == 0 else "\\pard\\plain "
             rtf_paragraphs.append(f"{pard}{para.rtf or rtf_escape(para.text)}\\par\n")
-        html_parts.append('<div style="margin:0 0 12pt 0;">' + "".join(paragraphs) + "</div>")
+        html_parts.append(f'<div style="margin:0 0 {LINE_PX}px 0;">' + "".join(paragraphs)
+                          + "</div>")
         rtf_parts.append("".join(rtf_paragraphs))
     return RichText(
         text="\n\n".join(texts),
@@ -79,11 +85,11 @@ def blocks(groups: Sequence[Sequence[RichText]], layout: Layout | None = None) -
 
 def _html_paragraph_style(layout: Layout) -> str:
     parts = ["margin-top:0", "margin-right:0"]
-    indent = _indent_pt(layout)
-    parts.append(f"margin-left:{indent}pt")
+    indent = _indent_px(layout)
+    parts.append(f"margin-left:{indent}px")
     if indent:
-        parts.append(f"text-indent:-{indent}pt")
-    parts.append(f"margin-bottom:{_fmt(12 * layout.entry_spacing)}pt")
+        parts.append(f"text-indent:-{indent}px")
+    parts.append(f"margin-bottom:{_fmt(LINE_PX * layout.entry_spacing)}px")
     if layout.line_spacing != 1:
         parts.append(f"line-height:{_fmt(100 * layout.line_spacing)}%")
     return ";".join(parts) + ";"
@@ -91,7 +97,7 @@ def _html_paragraph_style(layout: Layout) -> str:
 
 def _rtf_paragraph(layout: Layout) -> str:
     words = ["\\pard\\plain"]
-    indent = _indent_pt(layout) * 20  # twips
+    indent = _indent_px(layout) * TWIPS_PER_PX
     if indent:
         words.append(f"\\li{indent}\\fi-{indent}")
         if layout.second_field_align:
@@ -102,10 +108,10 @@ def _rtf_paragraph(layout: Layout) -> str:
     return "".join(words) + " "
 
 
-def _indent_pt(layout: Layout) -> int:
+def _indent_px(layout: Layout) -> int:
     if layout.second_field_align:
-        return max(21, LABEL_PT_PER_CHAR * (layout.max_offset + 1))
-    return HANGING_PT if layout.hanging_indent else 0
+        return max(28, LABEL_PX_PER_CHAR * (layout.max_offset + 1))
+    return HANGING_PX if layout.hanging_indent else 0
 
 
 def _fmt(value: float) -> str:

@@ -110,16 +110,17 @@ class StylePickerDialog(QDialog):
         item = self.list.currentItem()
         if item is None:
             return
-        self._try_accept(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.choose(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a CSL style file", "",
                                               "CSL styles (*.csl);;All files (*)")
         if path:
-            self._try_accept(path)
+            self.choose(path)
 
-    def _try_accept(self, spec: str) -> None:
-        """Build the style's engine in the background; accept only if it loads."""
+    def choose(self, spec: str) -> None:
+        """Try ``spec`` (a style id or a .csl path): its engine is built in the background and
+        the dialog accepts only if it loads; otherwise the reason is shown."""
         service = self._library.citations
         self.status.setText("Loading the style…")
 
