@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Final
 
 from atlas_desktop.domain.citation import RichText
@@ -57,45 +58,45 @@ def inline(content: RichText) -> RichText:
 
 def blocks(groups: Sequence[Sequence[RichText]], layout: Layout | None = None) -> RichText:
     """Groups of paragraphs (e.g. one group per entry for "copy with evidence"); the first
-    paragraph of each group is laid out as a bibliography entry, a blank line between groups."""
-    first_style = _html_paragraph_style(layout or Layout())
-    plain_style = "margin:0;"
-    first_pard = _rtf_paragraph(layout or Layout())
+    paragraph of each group is laid out as a bibliography entry, with a blank line between
+    groups. Single-spaced whatever the style says: these go into letters, not manuscripts."""
+    first = replace(layout or Layout(), line_spacing=1.0, entry_spacing=0.0)
+    plain = Layout()
     texts: list[str] = []
     html_parts: list[str] = []
     rtf_parts: list[str] = []
     for group in groups:
         texts.append("\n".join(p.text for p in group))
-        paragraphs = []
-        rtf_paragraphs = []
         for i, para in enumerate(group):
-            style = first_style if i == 0 else plain_style
-            paragraphs.append(f'<p style="{style}">{para.html or html_escape(para.text)}</p>')
-            pard = first_pard if i == 0 else "\\pard\\plain "
-            rtf_paragraphs.append(f"{pard}{para.rtf or rtf_escape(para.text)}\\par\n")
-        html_parts.append(f'<div style="margin:0 0 {LINE_PX}px 0;">' + "".join(paragraphs)
-                          + "</div>")
-        rtf_parts.append("".join(rtf_paragraphs))
+            para_layout = first if i == 0 else plain
+            # The gap after a group is its last paragraph's own spacing: Qt ignores the
+            # margin of a wrapping <div>.
+            after = 1.0 if i == len(group) - 1 else None
+            style = _html_paragraph_style(para_layout, lines_after=after)
+            html_parts.append(f'<p style="{style}">{para.html or html_escape(para.text)}</p>')
+            pard = _rtf_paragraph(para_layout, lines_after=after)
+            rtf_parts.append(f"{pard}{para.rtf or rtf_escape(para.text)}\\par\n")
     return RichText(
         text="\n\n".join(texts),
         html=HTML_HEAD + "".join(html_parts),
-        rtf=RTF_OPEN + "\n" + "\\pard\\plain\\par\n".join(rtf_parts) + "}",
+        rtf=RTF_OPEN + "\n" + "".join(rtf_parts) + "}",
     )
 
 
-def _html_paragraph_style(layout: Layout) -> str:
+def _html_paragraph_style(layout: Layout, *, lines_after: float | None = None) -> str:
     parts = ["margin-top:0", "margin-right:0"]
     indent = _indent_px(layout)
     parts.append(f"margin-left:{indent}px")
     if indent:
         parts.append(f"text-indent:-{indent}px")
-    parts.append(f"margin-bottom:{_fmt(LINE_PX * layout.entry_spacing)}px")
+    after = layout.entry_spacing if lines_after is None else lines_after
+    parts.append(f"margin-bottom:{_fmt(LINE_PX * after)}px")
     if layout.line_spacing != 1:
         parts.append(f"line-height:{_fmt(100 * layout.line_spacing)}%")
     return ";".join(parts) + ";"
 
 
-def _rtf_paragraph(layout: Layout) -> str:
+def _rtf_paragraph(layout: Layout, *, lines_after: float | None = None) -> str:
     words = ["\\pard\\plain"]
     indent = _indent_px(layout) * TWIPS_PER_PX
     if indent:
@@ -104,7 +105,8 @@ def _rtf_paragraph(layout: Layout) -> str:
             words.append(f"\\tx{indent}")
     if layout.line_spacing != 1:
         words.append(f"\\sl{round(240 * layout.line_spacing)}\\slmult1")
-    words.append(f"\\sa{round(240 * layout.entry_spacing)}")
+    after = layout.entry_spacing if lines_after is None else lines_after
+    words.append(f"\\sa{round(240 * after)}")
     return "".join(words) + " "
 
 

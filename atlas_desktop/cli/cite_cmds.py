@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from atlas_desktop.citations import ALIASES, CitationError
 from atlas_desktop.domain.citation import CitationCopy, CopyKind
+from atlas_desktop.services.citations import CitationError
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, CliError, error, open_for, print_json
 
@@ -169,7 +169,7 @@ def cmd_styles(args: argparse.Namespace) -> int:
     print(f"Default style: {shown}")
     print(f"Citation language: {locale or 'each style’s own (else en-US)'}")
     for style in offered:
-        mark = "*" if style.spec == default or ALIASES.get(default) == style.style_id else " "
+        mark = "*" if default_info and default_info.style_id == style.style_id else " "
         print(f"{mark} {style.spec:<10} {style.title}  [{style.style_id}]")
     print("Any installed style id or a .csl file path also works; "
           "`atlas-desktop styles WORD` searches them.", file=sys.stderr)

@@ -53,6 +53,8 @@ class CitationController(QObject):
     style_ready = Signal(str)
     #: The default style preference changed (the new spec).
     default_style_changed = Signal(str)
+    #: The citation language changed (the new tag, or "" for each style's own).
+    locale_changed = Signal(str)
 
     def __init__(self, library: Library, runner: Runner, *, clipboard: QClipboard | None = None,
                  parent: QObject | None = None) -> None:
@@ -106,6 +108,23 @@ class CitationController(QObject):
 
         self.runner.submit(store, done, lambda exc: self.copy_failed.emit(
             f"The default style was not changed: {exc}"))
+
+    def locale(self) -> str | None:
+        return self.library.citations.locale()
+
+    def set_locale(self, tag: str | None) -> None:
+        """Store the citation language (None: each style's own) and rebuild the default
+        style's engine for it in the background."""
+        service = self.library.citations
+
+        def store() -> str | None:
+            stored = service.set_locale(locale=tag)
+            service.prepare()
+            return stored
+
+        self.runner.submit(store, lambda stored: self.locale_changed.emit(stored or ""),
+                           lambda exc: self.copy_failed.emit(
+                               f"The citation language was not changed: {exc}"))
 
     # --- copying ------------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ from .dialogs.style_picker import StylePickerDialog
 
 SelectionProvider = Callable[[], EntrySelection]
 COPY_DEFAULT_SHORTCUT = QKeySequence("Ctrl+Shift+C")
+#: Citation languages offered in the menu (all installed ones work from the command line).
+MENU_LOCALES = ("en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL", "nb-NO",
+                "sv-SE", "da-DK", "pt-BR")
 
 
 def make_copy_default_action(parent: QWidget, controller: CitationController,
@@ -91,6 +94,7 @@ class CopyMenu(QMenu):
 
         self.addSeparator()
         self._add_default_style_menu(info.spec if info else None)
+        self._add_locale_menu()
         for action in self.actions():
             if action.menu() is None and not action.isSeparator():
                 action.setEnabled(count > 0)
@@ -153,6 +157,26 @@ class CopyMenu(QMenu):
         choose = menu.addAction("Choose another style…")
         choose.setObjectName("DefaultStyleChoose")
         choose.triggered.connect(self._choose_default_style)
+
+    def _add_locale_menu(self) -> None:
+        menu = self.addMenu("Citation language")
+        menu.setObjectName("LocaleMenu")
+        group = QActionGroup(menu)
+        group.setExclusive(True)
+        current = self._controller.locale()
+        names = self._controller.library.citations.locales()
+        tags: list[str | None] = [None, *[t for t in MENU_LOCALES if t in names]]
+        if current and current not in tags:
+            tags.append(current)
+        for tag in tags:
+            label = "Each style's own (else English, US)" if tag is None else \
+                f"{names.get(tag, tag)} ({tag})"
+            action = menu.addAction(label)
+            action.setObjectName(f"Locale-{tag or 'style'}")
+            action.setCheckable(True)
+            action.setChecked(tag == current)
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, t=tag: self._controller.set_locale(t))
 
     def _choose_default_style(self) -> None:
         dialog = StylePickerDialog(self._controller.library, self._controller.runner,

@@ -18,8 +18,8 @@ from typing import Final
 
 from PySide6.QtCore import QMimeData, QModelIndex, QObject, QPersistentModelIndex
 
-from atlas_desktop.citations import CitationError
 from atlas_desktop.domain.citation import CopyKind
+from atlas_desktop.services.citations import CitationError
 
 from .citation_controller import CitationController, EntrySelection
 from .clipboard import ENTRY_IDS_MIME, RTF_MIME, mime_data_for

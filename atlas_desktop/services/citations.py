@@ -33,6 +33,9 @@ from atlas_desktop.store import user as user_store
 
 from .context import LibraryContext
 
+__all__ = ["DEFAULT_STYLE_SETTING", "LOCALE_SETTING", "CitationError", "CitationService",
+           "UnknownEntries"]
+
 DEFAULT_STYLE_SETTING = "citation.default_style"
 #: The citation language (e.g. en-GB); unset means each style's own, else en-US.
 LOCALE_SETTING = "citation.locale"

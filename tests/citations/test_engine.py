@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from atlas_desktop.citations import CiteprocEngine, EngineUnavailable, resolve_style
+from atlas_desktop.citations import CiteprocEngine, EngineUnavailable, StyleInvalid, resolve_style
 from atlas_desktop.citations.assets import CITEPROC_JS_ENV, citeproc_js_path
 from atlas_desktop.citations.engine import engine_reason
+from atlas_desktop.domain.csl import entry_to_csl
+from tests.citations.conftest import render_one
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "csljson"
 
@@ -59,8 +61,6 @@ def test_an_item_that_breaks_the_engine_leaves_the_others_rendered(engine_for):
 
 
 def test_the_engine_still_works_after_an_item_failed(engine_for, sample_entries):
-    from atlas_desktop.domain.csl import entry_to_csl
-
     engine = engine_for("apa")
     engine.render(load_items("bbt-dates-360-811.csl.json")[:2], formats=("text",))
     after = engine.render([entry_to_csl(sample_entries["heins-2013-role-therapeutic"])],
@@ -118,8 +118,6 @@ def test_hostile_markup_in_data_is_escaped_in_html_and_kept_as_text(engine_for):
 
 
 def test_one_engine_serves_several_threads(engine_for, sample_entries):
-    from atlas_desktop.domain.csl import entry_to_csl
-
     engine = engine_for("apa")
     items = [entry_to_csl(e) for e in sample_entries.values()]
     expected = engine.render(items, formats=("text",)).entries["text"]
@@ -144,11 +142,9 @@ def test_one_engine_serves_several_threads(engine_for, sample_entries):
 
 
 def test_a_dependent_style_renders_with_its_parent(engine_for, sample_entries):
-    from tests.citations.conftest import render_one
-
-    dependent = render_one(engine_for("vancouver-nlm"), sample_entries["twisk-2009-review-cognitive"])
-    parent = render_one(engine_for("nlm-citation-sequence"),
-                        sample_entries["twisk-2009-review-cognitive"])
+    twisk = sample_entries["twisk-2009-review-cognitive"]
+    dependent = render_one(engine_for("vancouver-nlm"), twisk)
+    parent = render_one(engine_for("nlm-citation-sequence"), twisk)
     assert dependent == parent
 
 
@@ -183,7 +179,5 @@ def test_a_style_the_engine_rejects_is_reported_with_the_reason(tmp_path):
         '<citation><layout><bogus/></layout></citation></style>',
         "utf-8",
     )
-    from atlas_desktop.citations import StyleInvalid
-
-    with pytest.raises(StyleInvalid, match="Broken.*could not be loaded.*bogus"):
+    with pytest.raises(StyleInvalid, match=r"Broken.*could not be loaded.*bogus"):
         CiteprocEngine(resolve_style(str(path)))

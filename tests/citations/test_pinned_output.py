@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from atlas_desktop.domain.csl import entry_to_csl
 from tests.citations.conftest import render_one
 
 HEINS = "heins-2013-role-therapeutic"
@@ -167,8 +168,6 @@ def test_harvard_in_british_english_uses_single_quotes_outside_punctuation(
 
 
 def test_several_entries_form_one_bibliography_in_the_style_order(engine_for, sample_entries):
-    from atlas_desktop.domain.csl import entry_to_csl
-
     items = [entry_to_csl(sample_entries[i]) for i in (VAART, HEINS, DANIELS)]
     apa = engine_for("apa").render(items, formats=("text",))
     assert apa.order == (DANIELS, HEINS, VAART)  # alphabetical by first author

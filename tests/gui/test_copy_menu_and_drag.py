@@ -97,6 +97,21 @@ def test_choosing_a_default_style_in_the_menu_stores_it(qtbot, controller, seede
     assert action(menu, "CopyReference").text().startswith("Copy reference (Vancouver)")
 
 
+def test_choosing_a_citation_language_changes_the_quotes(qtbot, controller, clipboard,
+                                                        seeded_library):
+    menu = make_menu(qtbot, controller, [HEINS])
+    assert action(menu, "Locale-style").isChecked()
+    with qtbot.waitSignal(controller.locale_changed) as signal:
+        action(menu, "Locale-en-GB").trigger()
+    assert signal.args == ["en-GB"]
+    with qtbot.waitSignal(controller.copied):
+        action(menu, "Copy-harvard-bibliography").trigger()
+    assert "(2013) ‘The role of" in clipboard.text()
+    menu.rebuild()
+    assert action(menu, "Locale-en-GB").isChecked()
+    assert action(menu, "Locale-en-GB").text() == "English (UK) (en-GB)"
+
+
 def test_copy_actions_are_disabled_without_a_selection(qtbot, controller):
     menu = make_menu(qtbot, controller, [])
     assert not action(menu, "CopyReference").isEnabled()
@@ -162,7 +177,7 @@ def test_a_drag_before_the_engine_is_built_carries_plain_references(qtbot, seede
             "https://doi.org/10.1016/j.brat.2013.02.001")
         assert not mime.hasHtml()
         # ... and the build has started, so the next drag is formatted.
-        qtbot.waitUntil(lambda: seeded_library.citations.is_ready(), timeout=30_000)
+        qtbot.waitUntil(seeded_library.citations.is_ready, timeout=30_000)
     finally:
         cold.close()
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from atlas_desktop.citations import resolve_style
 from tests.citations.readers import read_html, read_rtf
 from tests.conftest import run_cli_process, seed_files
 
@@ -76,8 +77,6 @@ def test_unknown_id_or_style_exits_1_with_a_sentence(seeded_cli):
 
 
 def test_a_users_csl_file_is_accepted_by_path(seeded_cli, tmp_path):
-    from atlas_desktop.citations import resolve_style
-
     path = tmp_path / "mine.csl"
     path.write_text(resolve_style("harvard").xml, "utf-8")
     code, out, _ = seeded_cli("cite", HEINS, "--style", str(path))

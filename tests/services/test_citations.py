@@ -10,6 +10,8 @@ from atlas_desktop.citations import EngineCache, StyleNotFound
 from atlas_desktop.citations.locales import LocaleNotFound
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.citation import CopyKind
+from atlas_desktop.paths import LibraryPaths
+from atlas_desktop.services import open_library
 from atlas_desktop.services.citations import (
     DEFAULT_STYLE_SETTING,
     CitationService,
@@ -51,9 +53,6 @@ def test_unknown_ids_are_named_and_nothing_is_rendered(seeded_library):
 
 def test_the_imported_seed_pages_cite_exactly_like_the_sample_library(seeded_library, tmp_path):
     """The atlas pages and the bundled sample are the same papers: same citations."""
-    from atlas_desktop.paths import LibraryPaths
-    from atlas_desktop.services import open_library
-
     sample = open_library(LibraryPaths(tmp_path / "sample"))
     try:
         sample.add_sample_library()
