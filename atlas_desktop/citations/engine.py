@@ -103,6 +103,7 @@ class CiteprocEngine:
         self._lock = threading.Lock()
         self._closed = False
         started = time.perf_counter()
+        self.render_timeout_s = RENDER_TIMEOUT_S
         # Imported here: mini-racer brings asyncio (~20 ms), which no other CLI command needs.
         from py_mini_racer import JSEvalException, JSTimeoutException, MiniRacer  # noqa: PLC0415
 
@@ -137,6 +138,12 @@ class CiteprocEngine:
                 self._closed = True
                 self._ctx.close()
 
+    def _discard(self) -> None:
+        """Close this engine from inside a call (lock held). V8 stopped the script midway, so
+        citeproc-js's registry may be half updated; the cache builds a fresh engine."""
+        self._closed = True
+        self._ctx.close()
+
     @property
     def closed(self) -> bool:
         return self._closed
@@ -169,17 +176,34 @@ class CiteprocEngine:
 
     def _call_render(self, items: list[dict[str, Any]],
                      request: dict[str, Any]) -> dict[str, Any]:
-        from py_mini_racer import JSTimeoutException  # noqa: PLC0415 (see __init__)
+        """One call into the engine. A JavaScript exception (a bad item) propagates as
+        JSEvalException; the engine running out of time or memory, or anything else going
+        wrong in V8, becomes RenderFailed, because no item is to blame."""
+        from py_mini_racer import (  # noqa: PLC0415 (see __init__)
+            JSEvalException,
+            JSOOMException,
+            JSTimeoutException,
+        )
 
         with self._lock:
             if self._closed:
                 raise EngineClosed("The citation engine was closed.")
             try:
                 result = self._ctx.call("ATLAS.render", {**request, "items": items},
-                                        timeout_sec=RENDER_TIMEOUT_S)
+                                        timeout_sec=self.render_timeout_s)
             except JSTimeoutException:
+                self._discard()
                 raise RenderFailed("The citation engine took too long and was stopped.") from None
-        assert isinstance(result, dict)
+            except JSOOMException:
+                self._discard()
+                raise RenderFailed("The citation engine ran out of memory; copy fewer entries "
+                                   "at a time.") from None
+            except JSEvalException:
+                raise
+            except Exception as exc:  # V8 or the bridge failing, not an item
+                raise RenderFailed(f"The citation engine failed: {exc}") from None
+        if not isinstance(result, dict):
+            raise RenderFailed("The citation engine returned something unexpected.")
         return result
 
     def _find_failures(self, items: list[dict[str, Any]],

@@ -39,6 +39,13 @@ def all_locales() -> dict[str, str]:
 
 
 @cache
+def locale_tags() -> frozenset[str]:
+    """Installed locale tags, from the file names alone (cheap enough for the UI thread)."""
+    return frozenset(m.group(1) for p in locales_dir().iterdir()
+                     if (m := _LOCALE_FILE_RE.match(p.name)))
+
+
+@cache
 def _index() -> tuple[dict[str, str], dict[str, str]]:
     """(tag -> English name, base language -> primary dialect) from locales.json."""
     path = locales_dir() / "locales.json"
@@ -51,7 +58,7 @@ def _index() -> tuple[dict[str, str], dict[str, str]]:
 def normalise_locale(tag: str) -> str:
     """``en_gb`` / ``en-GB`` -> ``en-GB``; ``de`` -> ``de-DE``. Raises LocaleNotFound."""
     text = tag.strip().replace("_", "-")
-    available = all_locales()
+    available = locale_tags()
     by_lower = {t.lower(): t for t in available}
     if text.lower() in by_lower:
         return by_lower[text.lower()]
@@ -66,4 +73,4 @@ def normalise_locale(tag: str) -> str:
 def locale_names() -> dict[str, str]:
     """Installed tags with their English names, e.g. ``en-GB`` -> ``English (UK)``."""
     names = _index()[0]
-    return {tag: names.get(tag, tag) for tag in sorted(all_locales())}
+    return {tag: names.get(tag, tag) for tag in sorted(locale_tags())}

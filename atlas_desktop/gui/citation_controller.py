@@ -89,9 +89,12 @@ class CitationController(QObject):
         def done(info: StyleInfo) -> None:
             self.style_ready.emit(info.spec)
 
-        self.runner.submit(lambda: service.prepare(style=style), done,
-                           lambda exc: self.copy_failed.emit(
-                               f"The citation style could not be prepared: {exc}"))
+        def prepare() -> StyleInfo:
+            service.offered_styles()  # parses the five menu styles here, not on first open
+            return service.prepare(style=style)
+
+        self.runner.submit(prepare, done, lambda exc: self.copy_failed.emit(
+            f"The citation style could not be prepared: {exc}"))
 
     def set_default_style(self, spec: str) -> None:
         """Store ``spec`` as the default (checked first) and build its engine."""

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from atlas_desktop.citations import CiteprocEngine, EngineUnavailable, StyleInvalid, resolve_style
+from atlas_desktop.citations import (
+    CiteprocEngine,
+    EngineCache,
+    EngineUnavailable,
+    RenderFailed,
+    StyleInvalid,
+    resolve_style,
+)
 from atlas_desktop.citations.assets import CITEPROC_JS_ENV, citeproc_js_path
 from atlas_desktop.citations.engine import engine_reason
 from atlas_desktop.domain.csl import entry_to_csl
@@ -146,6 +153,22 @@ def test_a_dependent_style_renders_with_its_parent(engine_for, sample_entries):
     dependent = render_one(engine_for("vancouver-nlm"), twisk)
     parent = render_one(engine_for("nlm-citation-sequence"), twisk)
     assert dependent == parent
+
+
+def test_a_runaway_render_is_stopped_and_the_engine_replaced():
+    cache = EngineCache()
+    try:
+        engine = cache.engine(resolve_style("apa"))
+        engine.render_timeout_s = 0.000_001
+        items = load_items("bbt-zotero-library-1179.csl.json")
+        with pytest.raises(RenderFailed, match="took too long"):
+            engine.render(items, formats=("text", "html", "rtf"))
+        assert engine.closed
+        fresh = cache.engine(resolve_style("apa"))
+        assert fresh is not engine
+        assert fresh.render(items[:2], formats=("text",)).failures == ()
+    finally:
+        cache.close()
 
 
 def test_engine_errors_are_reduced_to_their_reason():
