@@ -82,12 +82,17 @@ def _citeproc_js() -> str:
 
 
 _live_engines: weakref.WeakSet[CiteprocEngine] = weakref.WeakSet()
+#: Contexts of engines stopped midway (timeout, out of memory), closed only at exit: V8 still
+#: reports the termination to the context's event loop for a moment after the call returns.
+_retired: list[MiniRacer] = []
 
 
 @atexit.register
 def _close_live_engines() -> None:
     for engine in list(_live_engines):
         engine.close()
+    while _retired:
+        _retired.pop().close()
 
 
 class CiteprocEngine:
@@ -139,10 +144,10 @@ class CiteprocEngine:
                 self._ctx.close()
 
     def _discard(self) -> None:
-        """Close this engine from inside a call (lock held). V8 stopped the script midway, so
+        """Retire this engine from inside a call (lock held). V8 stopped the script midway, so
         citeproc-js's registry may be half updated; the cache builds a fresh engine."""
         self._closed = True
-        self._ctx.close()
+        _retired.append(self._ctx)
 
     @property
     def closed(self) -> bool:
@@ -165,14 +170,28 @@ class CiteprocEngine:
             failures = self._find_failures(good, request)
             bad = {f.entry_id for f in failures}
             good = [item for item in good if item["id"] not in bad]
-            raw = self._call_render(good, request) if good else None
+            raw = self._render_rest(good, request)
         empty = _unprintable(raw) if raw is not None else set()
         if empty:
             # Rendered again without them, so numbering and year suffixes ignore them.
             failures.extend(ItemFailure(i, NOTHING_PRINTED) for i in sorted(empty))
             good = [item for item in good if item["id"] not in empty]
-            raw = self._call_render(good, request) if good else None
+            raw = self._render_rest(good, request)
         return self._rendering(raw, good, failures, each=each)
+
+    def _render_rest(self, good: list[dict[str, Any]],
+                     request: dict[str, Any]) -> dict[str, Any] | None:
+        """The items left after the failing ones were taken out. If they still fail together
+        (each rendered alone), no single item is to blame: the whole copy fails."""
+        from py_mini_racer import JSEvalException  # noqa: PLC0415 (see __init__)
+
+        if not good:
+            return None
+        try:
+            return self._call_render(good, request)
+        except JSEvalException as exc:
+            raise RenderFailed("The citation engine could not format these entries "
+                               f"together: {engine_reason(exc)}") from None
 
     def _call_render(self, items: list[dict[str, Any]],
                      request: dict[str, Any]) -> dict[str, Any]:
