@@ -42,11 +42,11 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
     ordered = [by_id[i] for i in rendering.order if i in by_id]
     label = source.info.label
     if kind is CopyKind.IN_TEXT:
-        content = _pick(rendering.cluster, "")
+        content = _pick(rendering.cluster)
         rich = documents.inline(content) if content.text else RichText(text="")
         noun = "in-text citation"
     else:
-        refs = [_pick(_entry_texts(rendering, e.id), "") for e in ordered]
+        refs = [_pick(_entry_texts(rendering, e.id)) for e in ordered]
         if kind is CopyKind.BIBLIOGRAPHY:
             rich = documents.bibliography(refs, rendering.layout) if refs else RichText(text="")
             noun = "bibliography" if len(refs) > 1 else "reference"
@@ -90,13 +90,12 @@ def _entry_texts(rendering: Rendering, entry_id: str) -> dict[str, str]:
     return {fmt: texts[entry_id] for fmt, texts in source.items() if entry_id in texts}
 
 
-def _pick(by_format: dict[str, str], fallback: str) -> RichText:
-    text = by_format.get("text")
-    html = by_format.get("html")
-    if text is None:
-        # The caller asked only for HTML or RTF: keep text/plain meaningful anyway.
-        text = by_format.get("rtf", html or fallback) or fallback
-    return RichText(text=text, html=html, rtf=by_format.get("rtf"))
+def _pick(by_format: dict[str, str]) -> RichText:
+    html, rtf = by_format.get("html"), by_format.get("rtf")
+    # When only HTML or RTF was asked for (the CLI), ``text`` holds that, so is_empty and
+    # the output still work.
+    text = by_format.get("text") or html or rtf or ""
+    return RichText(text=text, html=html, rtf=rtf)
 
 
 def _snapshots(entries: Sequence[Entry]) -> CitationCopy:

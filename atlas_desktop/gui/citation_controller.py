@@ -149,9 +149,7 @@ class CitationController(QObject):
         library = self.library
 
         def render() -> CitationCopy:
-            ids = list(selection.entry_ids)
-            if selection.pks:
-                ids = library.catalogue.ids_for_pks(pks=list(selection.pks)) + ids
+            ids = self.entry_ids_now(selection)  # on the worker thread: a DB read
             return library.citations.copy(entry_ids=ids, kind=kind, style=style)
 
         self.runner.submit(render, lambda result: self._on_rendered(seq, result),
