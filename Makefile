@@ -11,6 +11,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+NPM    ?= npm
+# citeproc-js (the citation engine, run on V8 through mini-racer) comes from the npm registry,
+# pinned exactly in js/package-lock.json, into the git-ignored js/node_modules.
+CITEPROC_JS := js/node_modules/citeproc/citeproc_commonjs.js
 
 .PHONY: run install install-test test test-sync-long bench lint clean system-deps crash-test \
 	package package-test icons
@@ -18,9 +22,9 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 run: install
 	$(BIN)/atlas-desktop
 
-install: $(VENV)/.stamp-app
+install: $(VENV)/.stamp-app $(CITEPROC_JS)
 
-install-test: $(VENV)/.stamp-test
+install-test: $(VENV)/.stamp-test $(CITEPROC_JS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +38,14 @@ $(VENV)/.stamp-app: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
 	$(PIP) install -e ".[test]"
+	@touch $@
+
+# Re-fetched only when the pin changes. --ignore-scripts: nothing of the package runs here.
+$(CITEPROC_JS): js/package.json js/package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { \
+	  echo "make: npm (Node.js 18 or later) is needed once, to fetch the citation engine" \
+	       "citeproc-js from the npm registry. Install Node.js and run make again." >&2; exit 1; }
+	cd js && $(NPM) ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 test: install-test
@@ -77,7 +89,7 @@ system-deps:
 	sh packaging/system-deps.sh
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache js/node_modules
 
 # A long run of the crash-safety test (200 kills instead of 14).
 crash-test: install-test

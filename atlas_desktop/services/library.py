@@ -16,6 +16,7 @@ from atlas_desktop.store.database import CheckMode
 
 from .annotations import AnnotationService
 from .catalogue import CatalogueService
+from .citations import CitationService
 from .context import LibraryContext
 from .exporting import ExportService
 from .importing import ImportService
@@ -41,6 +42,7 @@ class Library:
         self.annotations = AnnotationService(ctx)
         self.reports = ReportService(ctx)
         self.sync = SyncService(ctx)
+        self.citations = CitationService(ctx)
 
     @property
     def paths(self) -> LibraryPaths:

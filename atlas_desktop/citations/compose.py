@@ -1,0 +1,129 @@
+"""Entries + what to copy + a style -> one :class:`CitationCopy` (text, HTML and RTF).
+
+Invariants: the output holds every entry asked for except those in ``failures`` (each with
+its reason); several entries come out in the style's bibliography order; nothing here blocks
+on anything but the engine (callers run it off the UI thread unless the engine is warm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from atlas_desktop.domain.citation import CitationCopy, CopyKind, ItemFailure, RichText
+from atlas_desktop.domain.csl import describe_gaps, entry_to_csl, is_citable
+from atlas_desktop.domain.entry import Entry
+
+from . import documents, evidence, exports
+from .cache import EngineCache
+from .engine import FORMATS, Format, Layout, Rendering
+from .errors import EngineClosed
+from .styles import StyleSource
+
+
+def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | None,
+            engines: EngineCache, formats: Sequence[Format] = FORMATS,
+            locale: str | None = None) -> CitationCopy:
+    """Render ``entries`` (unique ids, in the user's order) as ``kind``.
+
+    ``source`` is needed for the kinds that use a style. ``formats`` limits the engine's work
+    (the CLI asks for one); the clipboard wants all three.
+    """
+    if kind is CopyKind.SNAPSHOT:
+        return _snapshots(entries)
+    if kind in (CopyKind.BIBTEX, CopyKind.RIS, CopyKind.CSL_JSON):
+        return _export(entries, kind)
+    if source is None:
+        raise ValueError(f"{kind.value} needs a citation style")
+    refused = [ItemFailure(e.id, NOTHING_TO_CITE) for e in entries if not is_citable(e)]
+    entries = [e for e in entries if is_citable(e)]
+    rendering = _render(entries, kind=kind, source=source, engines=engines, formats=formats,
+                        locale=locale) if entries else Rendering(order=(), layout=Layout())
+    by_id = {e.id: e for e in entries}
+    ordered = [by_id[i] for i in rendering.order if i in by_id]
+    label = source.info.label
+    if kind is CopyKind.IN_TEXT:
+        content = _pick(rendering.cluster)
+        rich = documents.inline(content) if content.text else RichText(text="")
+        noun = "in-text citation"
+    else:
+        refs = [_pick(_entry_texts(rendering, e.id)) for e in ordered]
+        if kind is CopyKind.BIBLIOGRAPHY:
+            rich = documents.bibliography(refs, rendering.layout) if refs else RichText(text="")
+            noun = "bibliography" if len(refs) > 1 else "reference"
+        else:
+            groups = [evidence.evidence_group(e, ref) for e, ref in zip(ordered, refs,
+                                                                        strict=True)]
+            rich = documents.blocks(groups, rendering.layout) if groups else RichText(text="")
+            noun = "reference with evidence" if len(groups) == 1 else "references with evidence"
+    count = f", {len(ordered)} entries" if len(ordered) > 1 else ""
+    return CitationCopy(
+        kind=kind,
+        content=rich,
+        description=f"{label} {noun}{count}",
+        entry_ids=tuple(e.id for e in ordered),
+        failures=(*refused, *rendering.failures),
+        warnings=tuple(describe_gaps(ordered) if kind is not CopyKind.IN_TEXT else ()),
+    )
+
+
+NOTHING_TO_CITE = "it has no title, authors or journal, so there is nothing to cite"
+
+
+def _render(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource,
+            engines: EngineCache, formats: Sequence[Format], locale: str | None) -> Rendering:
+    items = [entry_to_csl(e) for e in entries]
+    for attempt in (1, 2):
+        engine = engines.engine(source, locale)
+        # A note style without a bibliography: its full note is the reference.
+        each = not engine.has_bibliography and kind is not CopyKind.IN_TEXT
+        try:
+            return engine.render(items, formats=formats, each=each,
+                                 cluster=kind is CopyKind.IN_TEXT)
+        except EngineClosed:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _entry_texts(rendering: Rendering, entry_id: str) -> dict[str, str]:
+    source = rendering.entries if rendering.has_bibliography else rendering.each
+    return {fmt: texts[entry_id] for fmt, texts in source.items() if entry_id in texts}
+
+
+def _pick(by_format: dict[str, str]) -> RichText:
+    html, rtf = by_format.get("html"), by_format.get("rtf")
+    # When only HTML or RTF was asked for (the CLI), ``text`` holds that, so is_empty and
+    # the output still work.
+    text = by_format.get("text") or html or rtf or ""
+    return RichText(text=text, html=html, rtf=rtf)
+
+
+def _snapshots(entries: Sequence[Entry]) -> CitationCopy:
+    refs: list[RichText] = []
+    ids: list[str] = []
+    failures: list[ItemFailure] = []
+    for entry in entries:
+        ref = evidence.snapshot_reference(entry)
+        if ref is None:
+            failures.append(ItemFailure(entry.id, "the atlas records no date for its reading "
+                                                  "of this paper, so there is nothing to cite"))
+            continue
+        refs.append(ref)
+        ids.append(entry.id)
+    rich = documents.bibliography(refs, Layout()) if refs else RichText(text="")
+    noun = "atlas snapshot reference" + ("s" if len(refs) > 1 else "")
+    return CitationCopy(kind=CopyKind.SNAPSHOT, content=rich, description=noun,
+                        entry_ids=tuple(ids), failures=tuple(failures))
+
+
+def _export(entries: Sequence[Entry], kind: CopyKind) -> CitationCopy:
+    if kind is CopyKind.BIBTEX:
+        text, noun = exports.bibtex(entries), "BibTeX"
+    elif kind is CopyKind.RIS:
+        text, noun = exports.ris(entries), "RIS"
+    else:
+        text, noun = exports.csl_json(entries), "CSL-JSON"
+    count = f" of {len(entries)} entries" if len(entries) > 1 else ""
+    return CitationCopy(kind=kind, content=RichText(text=text), description=noun + count,
+                        entry_ids=tuple(e.id for e in entries),
+                        warnings=tuple(describe_gaps(entries, formatted=False)))

@@ -1,0 +1,163 @@
+"""Rendered entries -> the three clipboard documents: plain text, HTML and RTF.
+
+HTML is written for what word processors keep on paste: inline styles only, one <p> per entry,
+a hanging indent as ``margin-left`` + negative ``text-indent`` (never floats or classes), line
+spacing as a percentage, and a charset declaration (LibreOffice misreads UTF-8 without it).
+Lengths are in CSS pixels (96 per inch): Word and LibreOffice read them, and Qt's own rich
+text, which ignores ``pt`` in margins, does too.
+RTF paragraphs carry the same layout as ``\\li``/``\\fi``/``\\sl``/``\\sa`` control words, with a
+tab stop for numbered styles (citeproc-js writes ``1.\\tab`` before the entry).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Final
+
+from atlas_desktop.domain.citation import RichText
+from atlas_desktop.domain.csl import clean_title
+from atlas_desktop.domain.entry import Entry, author_short
+
+from .engine import Layout
+
+HTML_HEAD: Final = '<meta http-equiv="content-type" content="text/html; charset=utf-8">'
+#: The hanging indent Word and APA use: half an inch (48 CSS px = 36 pt = 720 twips).
+HANGING_PX: Final = 48
+#: Space a numbered label takes per character at a 12 pt (16 px) body font.
+LABEL_PX_PER_CHAR: Final = 9
+#: One line of a 12 pt body font, for entry spacing.
+LINE_PX: Final = 16
+TWIPS_PER_PX: Final = 15
+RTF_OPEN: Final = "{\\rtf1\\ansi\\deff0\\uc0 "
+
+
+def bibliography(entries: Sequence[RichText], layout: Layout) -> RichText:
+    """Several rendered entries as one bibliography in the order given."""
+    text = "\n".join(e.text for e in entries)
+    style = _html_paragraph_style(layout)
+    body = "".join(f'<p style="{style}">{e.html or html_escape(e.text)}</p>' for e in entries)
+    pard = _rtf_paragraph(layout)
+    paragraphs = "".join(f"{pard}{e.rtf or rtf_escape(e.text)}\\par\n" for e in entries)
+    return RichText(
+        text=text,
+        html=f'{HTML_HEAD}<div class="csl-bib-body">{body}</div>',
+        rtf=f"{RTF_OPEN}\n{paragraphs}}}",
+    )
+
+
+def inline(content: RichText) -> RichText:
+    """A run of text inside a sentence (an in-text citation): no paragraph of its own."""
+    return RichText(
+        text=content.text,
+        html=f"{HTML_HEAD}<span>{content.html or html_escape(content.text)}</span>",
+        rtf=f"{RTF_OPEN}{content.rtf or rtf_escape(content.text)}}}",
+    )
+
+
+def blocks(groups: Sequence[Sequence[RichText]], layout: Layout | None = None) -> RichText:
+    """Groups of paragraphs (e.g. one group per entry for "copy with evidence"); the first
+    paragraph of each group is laid out as a bibliography entry, with a blank line between
+    groups. Single-spaced whatever the style says: these go into letters, not manuscripts."""
+    first = replace(layout or Layout(), line_spacing=1.0, entry_spacing=0.0)
+    plain = Layout()
+    texts: list[str] = []
+    html_parts: list[str] = []
+    rtf_parts: list[str] = []
+    for group in groups:
+        texts.append("\n".join(p.text for p in group))
+        for i, para in enumerate(group):
+            para_layout = first if i == 0 else plain
+            # The gap after a group is its last paragraph's own spacing: Qt ignores the
+            # margin of a wrapping <div>.
+            after = 1.0 if i == len(group) - 1 else None
+            style = _html_paragraph_style(para_layout, lines_after=after)
+            html_parts.append(f'<p style="{style}">{para.html or html_escape(para.text)}</p>')
+            pard = _rtf_paragraph(para_layout, lines_after=after)
+            rtf_parts.append(f"{pard}{para.rtf or rtf_escape(para.text)}\\par\n")
+    return RichText(
+        text="\n\n".join(texts),
+        html=HTML_HEAD + "".join(html_parts),
+        rtf=RTF_OPEN + "\n" + "".join(rtf_parts) + "}",
+    )
+
+
+def _html_paragraph_style(layout: Layout, *, lines_after: float | None = None) -> str:
+    parts = ["margin-top:0", "margin-right:0"]
+    indent = _indent_px(layout)
+    parts.append(f"margin-left:{indent}px")
+    if indent:
+        parts.append(f"text-indent:-{indent}px")
+    after = layout.entry_spacing if lines_after is None else lines_after
+    parts.append(f"margin-bottom:{_fmt(LINE_PX * after)}px")
+    if layout.line_spacing != 1:
+        parts.append(f"line-height:{_fmt(100 * layout.line_spacing)}%")
+    return ";".join(parts) + ";"
+
+
+def _rtf_paragraph(layout: Layout, *, lines_after: float | None = None) -> str:
+    words = ["\\pard\\plain"]
+    indent = _indent_px(layout) * TWIPS_PER_PX
+    if indent:
+        words.append(f"\\li{indent}\\fi-{indent}")
+        if layout.second_field_align:
+            words.append(f"\\tx{indent}")
+    if layout.line_spacing != 1:
+        words.append(f"\\sl{round(240 * layout.line_spacing)}\\slmult1")
+    after = layout.entry_spacing if lines_after is None else lines_after
+    words.append(f"\\sa{round(240 * after)}")
+    return "".join(words) + " "
+
+
+def _indent_px(layout: Layout) -> int:
+    if layout.second_field_align:
+        return max(28, LABEL_PX_PER_CHAR * (layout.max_offset + 1))
+    return HANGING_PX if layout.hanging_indent else 0
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def html_escape(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def rtf_escape(text: str) -> str:
+    """Plain text as RTF: control characters escaped, non-ASCII as signed ``\\uN`` words."""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char in "\\{}":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\line ")
+        elif char == "\t":
+            out.append("\\tab ")
+        elif code < 0x20:
+            continue
+        elif code < 0x80:
+            out.append(char)
+        elif code < 0x10000:
+            out.append(f"\\u{code - 65536 if code > 32767 else code}{{}}")
+        else:  # outside the BMP: a UTF-16 surrogate pair
+            code -= 0x10000
+            for unit in (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)):
+                out.append(f"\\u{unit - 65536}{{}}")
+    return "".join(out)
+
+
+def plain_reference(entry: Entry) -> str:
+    """``Heins et al. (2013). Title. Journal. https://doi.org/…`` without any style: the
+    stand-in when no engine is ready. Never empty."""
+    who = author_short(entry.authors, entry.authors_truncated) or "Unknown authors"
+    year = str(entry.year) if entry.year else "n.d."
+    parts = [f"{who} ({year}).", f"{clean_title(entry.title) or 'Untitled'}."]
+    if entry.journal:
+        parts.append(f"{entry.journal}.")
+    if entry.doi:
+        parts.append(f"https://doi.org/{entry.doi}")
+    elif entry.pmid:
+        parts.append(f"PMID: {entry.pmid}")
+    return " ".join(parts)

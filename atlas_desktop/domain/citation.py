@@ -1,0 +1,101 @@
+"""What a "copy citation" produces, as plain values shared by the services, the CLI and the GUI.
+
+Invariants:
+- ``RichText.text`` is always present; ``html`` and ``rtf`` are complete documents (an HTML
+  fragment with inline styles only; an RTF document starting with ``{\\rtf1``) or None when the
+  kind of output has no formatting (BibTeX, RIS, CSL-JSON).
+- ``CitationCopy.failures`` names every entry that is *not* in the output, with the reason;
+  everything else asked for is in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class CopyKind(StrEnum):
+    """Everything the Copy menu offers for a selection."""
+
+    #: The style's bibliography entry (several entries: one bibliography in the style's order).
+    BIBLIOGRAPHY = "bibliography"
+    #: The style's in-text citation, e.g. "(Heins et al., 2013)".
+    IN_TEXT = "in-text"
+    #: Reference, badges, the "does not prove" caveat and the snapshot reference.
+    WITH_EVIDENCE = "evidence"
+    #: "Cite the atlas's reading of this paper on <date>".
+    SNAPSHOT = "snapshot"
+    BIBTEX = "bibtex"
+    RIS = "ris"
+    CSL_JSON = "csl-json"
+
+    @property
+    def uses_style(self) -> bool:
+        return self in (CopyKind.BIBLIOGRAPHY, CopyKind.IN_TEXT, CopyKind.WITH_EVIDENCE)
+
+
+@dataclass(frozen=True, slots=True)
+class RichText:
+    """The same content as plain text and, when it has formatting, as HTML and RTF."""
+
+    text: str
+    html: str | None = None
+    rtf: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFailure:
+    """An entry the citation engine could not render, and why (a sentence for the user)."""
+
+    entry_id: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.entry_id}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class StyleInfo:
+    """A citation style as the user picks it.
+
+    ``spec`` is what is stored as a preference and accepted by ``--style``: an alias such as
+    ``apa``, an installed style id, or the path of the user's own ``.csl`` file.
+    """
+
+    spec: str
+    style_id: str
+    title: str
+    #: For a dependent style (e.g. ``vancouver-nlm``): the independent style that renders it.
+    parent_id: str | None = None
+    path: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.style_id
+
+
+@dataclass(frozen=True, slots=True)
+class CitationCopy:
+    """One rendered copy: the payload, a short description, and what went wrong."""
+
+    kind: CopyKind
+    content: RichText
+    #: e.g. "APA Style 7th edition bibliography, 3 entries".
+    description: str
+    #: Entry ids in the order they appear in the output.
+    entry_ids: tuple[str, ...] = ()
+    failures: tuple[ItemFailure, ...] = ()
+    #: Things the user should check before publishing (incomplete data), one sentence each.
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.content.text.strip()
+
+    def summary(self) -> str:
+        """A status-bar sentence: what was copied and what was left out."""
+        parts = [f"Copied {self.description}."]
+        if self.failures:
+            left_out = "; ".join(f.describe() for f in self.failures)
+            parts.append(f"Left out {len(self.failures)}: {left_out}")
+        return " ".join(parts)
