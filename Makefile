@@ -57,7 +57,7 @@ test-sync-long: install-test
 		-q tests/integration/test_sync_chaos.py
 
 # The one-folder application: dist/atlas-desktop/atlas-desktop (see packaging/README.md).
-package: $(VENV)/.stamp-package
+package: $(VENV)/.stamp-package $(CITEPROC_JS)
 	rm -rf dist/atlas-desktop build/pyinstaller
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/atlas-desktop.spec

@@ -19,6 +19,7 @@ SOURCES = (
     "js/package-lock.json",
     "packaging/atlas-desktop.spec",
     "packaging/pyinstaller_entry.py",
+    "packaging/pyi_rth_atlas_desktop.py",
     "pyproject.toml",
 )
 SKIP_PARTS = {"__pycache__"}

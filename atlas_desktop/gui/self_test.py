@@ -2,15 +2,18 @@
 
 It answers "does this build work here?" (a packaged build on a new machine, CI after
 ``make package``): the Qt platform plugin loads, the library opens and fills with the sample
-entries, the window lists them, an entry can be read, the user's layer can be written and read
-back, and the window closes cleanly. Each step prints one line ``self-test: <step> ok (...)``;
-the first failure prints ``self-test: <step> FAILED: <why>`` on stderr and the exit code is 1.
+entries, the window lists them, an entry can be read, its reference is formatted by the
+citation engine (citeproc-js on V8) and put on the clipboard as text and HTML, the user's layer
+can be written and read back, and the window closes cleanly. Each step prints one line
+``self-test: <step> ok (...)``; the first failure prints ``self-test: <step> FAILED: <why>``
+on stderr and the exit code is 1.
 
 What it never touches: the user's library (a temporary folder is used unless ``--data-dir``
 is given; ``ATLAS_DESKTOP_DATA_DIR`` is ignored on purpose), the user's window settings (a
 temporary settings file), the single-instance lock of any library (it never claims one, so it
 also runs beside an open window), and the network (sync is not started). With ``--data-dir``
-the note it writes is put back as it was; an empty library there gets the sample entries.
+the note it writes is put back as it was; an empty library there gets the sample entries. The
+clipboard is put back as it was too (it matters on a real display, e.g. QT_QPA_PLATFORM=xcb).
 
 Waiting is always on a signal or a callback, with a deadline; never on a sleep.
 """
@@ -27,13 +30,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance
+from PySide6.QtCore import QByteArray, QEventLoop, QMimeData, QSettings, QTimer, SignalInstance
+from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from atlas_desktop.domain.citation import CitationCopy
 from atlas_desktop.paths import LibraryPaths, resolve_library
 from atlas_desktop.services import Library, StoreError
 
 from .application import open_in_background
+from .citation_controller import CitationController, selection_of
 from .main_window import MainWindow
 from .runner import ThreadPoolRunner
 
@@ -160,6 +166,7 @@ class SelfTest:
             ("library", self.step_library),
             ("window", self.step_window),
             ("entry", self.step_entry),
+            ("citation", self.step_citation),
             ("note", self.step_note),
             ("close", self.step_close),
         ]
@@ -268,6 +275,50 @@ class SelfTest:
             raise SelfTestFailed(f"the entry pane does not show the title {shown.title!r}")
         return f"{row.id} selected and shown"
 
+    def step_citation(self) -> str:
+        """The window's way of copying a reference (Ctrl+Shift+C): the citation controller
+        renders it off the UI thread with citeproc-js and fills the clipboard; read it back."""
+        window = self.window
+        assert window is not None and self.library is not None and self.entry_id is not None
+        entry = self.library.catalogue.get_entry(entry_id=self.entry_id)
+        assert entry is not None
+        style = self.library.citations.describe_style()
+        controller = CitationController(self.library, self.runner, parent=window)
+        clipboard = QGuiApplication.clipboard()
+        saved = _clipboard_snapshot(clipboard)
+
+        def start(done: Callable[..., None], failed: Callable[[BaseException], None]) -> None:
+            controller.copied.connect(done)
+            controller.copy_failed.connect(lambda message: failed(SelfTestFailed(message)))
+            controller.copy_default(selection_of(entry_ids=[entry.id]))
+
+        try:
+            (copy,) = self.watch.wait(f"the citation of {entry.id} on the clipboard", start)
+            assert isinstance(copy, CitationCopy)
+            if copy.failures:
+                raise SelfTestFailed("; ".join(f.describe() for f in copy.failures))
+            mime = clipboard.mimeData()
+            if mime is None:
+                raise SelfTestFailed("the clipboard is empty after the copy")
+            plain = mime.text() if mime.hasText() else ""
+            rich = mime.html() if mime.hasHtml() else ""
+            if plain != copy.content.text:
+                raise SelfTestFailed(f"the clipboard's text/plain is {plain!r}, not the "
+                                     f"citation {copy.content.text!r}")
+            if not copy.content.html or rich != copy.content.html:
+                raise SelfTestFailed("the clipboard's text/html is not the citation's HTML")
+        finally:
+            _clipboard_restore(clipboard, saved)
+        expected = [str(entry.year)] if entry.year else []
+        if entry.authors:
+            expected.append(entry.authors[0].family)
+        missing = [word for word in expected if word not in plain]
+        if missing:
+            raise SelfTestFailed(f"the citation {plain!r} lacks {', '.join(missing)}")
+        shown = plain if len(plain) <= 70 else plain[:67] + "..."
+        return (f"{style.label}: text/plain and text/html on the clipboard and read back "
+                f"({shown!r})")
+
     def step_note(self) -> str:
         window = self.window
         assert window is not None and self.library is not None and self.entry_id is not None
@@ -306,6 +357,26 @@ class SelfTest:
         self.library.close()
         self.library = None
         return "window closed, background work finished, library closed"
+
+
+def _clipboard_snapshot(clipboard: QClipboard) -> dict[str, QByteArray]:
+    """What the clipboard holds now, format by format (empty offscreen)."""
+    mime = clipboard.mimeData()
+    if mime is None:
+        return {}
+    return {fmt: QByteArray(mime.data(fmt)) for fmt in mime.formats()}
+
+
+def _clipboard_restore(clipboard: QClipboard, saved: dict[str, QByteArray]) -> None:
+    """Put back what :func:`_clipboard_snapshot` saw (on a real desktop the self-test must not
+    leave its citation in the user's clipboard)."""
+    if not saved:
+        clipboard.clear()
+        return
+    mime = QMimeData()
+    for fmt, data in saved.items():
+        mime.setData(fmt, data)
+    clipboard.setMimeData(mime)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import seed_files
 
-STEPS = ("library", "window", "entry", "note", "close")
+STEPS = ("library", "window", "entry", "citation", "note", "close")
 
 
 def self_test(*args: str, tmp_path: Path, env: dict[str, str] | None = None,
@@ -92,6 +92,18 @@ def test_a_damaged_library_fails_with_the_reason(tmp_path):
     assert "passed" not in result.stdout
 
 
+def test_the_citation_step_fails_without_styles(tmp_path):
+    """With no CSL styles to be found, the citation step fails and says why."""
+    empty = tmp_path / "no-styles"
+    empty.mkdir()
+    result = self_test(tmp_path=tmp_path, env={"ATLAS_DESKTOP_CSL_STYLES": str(empty)})
+    assert result.returncode == 1
+    assert "self-test: citation FAILED:" in result.stderr
+    assert "apa" in result.stderr.lower()
+    assert "self-test: entry ok" in result.stdout
+    assert "self-test: note" not in result.stdout
+
+
 def test_does_not_claim_the_library_of_an_open_window(qapp, tmp_path):
     """A window holding the library's single-instance lock neither stops the self-test nor
     loses the lock to it."""
@@ -110,18 +122,23 @@ def test_does_not_claim_the_library_of_an_open_window(qapp, tmp_path):
 
 
 def test_in_process_sets_the_application_id(qapp, tmp_path, capsys):
-    """run_gui's self-test path, in this process: the desktop file name is the app id."""
+    """run_gui's self-test path, in this process: the desktop file name is the app id, and
+the user's clipboard survives the citation step."""
     from PySide6.QtGui import QGuiApplication
 
     from atlas_desktop.gui.application import APP_ID, run_gui
 
     names = (qapp.applicationName(), qapp.organizationName(), qapp.desktopFileName())
+    QGuiApplication.clipboard().setText("what the user had copied")
     try:
         code = run_gui(data_dir=str(tmp_path / "library"), self_test=True)
         out = capsys.readouterr().out
         assert code == 0, out
         assert QGuiApplication.desktopFileName() == APP_ID
         assert out.strip().endswith(f"self-test: passed ({len(STEPS)} steps)")
+        assert "self-test: citation ok" in out
+        # The citation it copied is gone again: the clipboard is as it was.
+        assert QGuiApplication.clipboard().text() == "what the user had copied"
     finally:
         qapp.setApplicationName(names[0])
         qapp.setOrganizationName(names[1])

@@ -154,3 +154,17 @@ def test_flatpak_requirements_are_the_runtime_dependencies():
     listed = {name(line): line for line in lines}
     assert listed == {key: value.replace(" ", "") for key, value in wanted.items()}, (
         "packaging/flatpak/requirements.txt differs from pyproject.toml's dependencies")
+
+
+def test_flatpak_citeproc_is_the_locked_version():
+    import base64
+    import json
+
+    locked = json.loads((REPO / "js" / "package-lock.json").read_text("utf-8"))
+    package = locked["packages"]["node_modules/citeproc"]
+    algorithm, digest = package["integrity"].split("-", 1)
+    assert algorithm == "sha512"
+    text = (PACKAGING / "flatpak" / f"{APP_ID}.yml").read_text("utf-8")
+    url = f"https://registry.npmjs.org/citeproc/-/citeproc-{package['version']}.tgz"
+    assert f"url: {url}" in text, "the Flatpak fetches another citeproc-js than js/ locks"
+    assert f"sha512: {base64.b64decode(digest).hex()}" in text

@@ -25,7 +25,7 @@ from .conftest import DIST, REPO
 
 pytestmark = pytest.mark.packaging
 
-STEPS = ("library", "window", "entry", "note", "close")
+STEPS = ("library", "window", "entry", "citation", "note", "close")
 INTERNAL = DIST / "_internal"
 
 
@@ -85,6 +85,21 @@ def test_self_test_failure_is_reported(frozen_app, tmp_path):
     assert "self-test: library FAILED:" in result.stderr
 
 
+def test_citation_step_uses_the_bundled_engine(frozen_app, tmp_path):
+    """The citation is formatted by the build's own engine and styles (given an empty styles
+    folder instead, through the override the build's start-up hook respects, it fails)."""
+    lines = assert_self_test_passed(
+        run([str(frozen_app), "--self-test"], tmp_path, QT_QPA_PLATFORM="offscreen"))
+    citation = next(line for line in lines if line.startswith("self-test: citation ok"))
+    assert "APA" in citation
+    empty = tmp_path / "no-styles"
+    empty.mkdir()
+    result = run([str(frozen_app), "--self-test"], tmp_path, QT_QPA_PLATFORM="offscreen",
+                 ATLAS_DESKTOP_CSL_STYLES=str(empty))
+    assert result.returncode == 1
+    assert "self-test: citation FAILED:" in result.stderr
+
+
 def test_command_line(frozen_app, tmp_path):
     version = run([str(frozen_app), "--version"], tmp_path)
     assert version.stdout.strip() == f"atlas-desktop {__version__}"
@@ -135,6 +150,19 @@ def test_contents(frozen_app):
     libraries = {p.name for p in INTERNAL.rglob("libQt6*")}
     for unwanted in ("WebEngine", "Quick", "Qml", "Pdf", "3D", "Multimedia", "VirtualKeyboard"):
         assert not [name for name in libraries if unwanted in name], f"Qt {unwanted} is bundled"
+    # The citation engine and its data.
+    for engine_file in ("citeproc/citeproc_commonjs.js", "atlas_desktop/citations/glue.js",
+                        "atlas_desktop/licences/citeproc-js LICENSE",
+                        "py_mini_racer/libmini_racer.so", "py_mini_racer/icudtl.dat",
+                        "csl/styles/apa.csl", "csl/locales/locales-en-US.xml",
+                        "csl/locales/locales.json"):
+        assert (INTERNAL / engine_file).is_file(), f"{engine_file} is not in the build"
+    from atlas_desktop.citations.assets import styles_dir
+
+    installed = styles_dir()
+    for folder in (".", "dependent"):
+        bundled = len(list((INTERNAL / "csl" / "styles" / folder).glob("*.csl")))
+        assert bundled == len(list((installed / folder).glob("*.csl"))) > 1000
     dangling = [str(p.relative_to(DIST)) for p in DIST.rglob("*")
                 if p.is_symlink() and not p.exists()]
     assert dangling == [], "links to libraries that are not in the build"
