@@ -140,6 +140,7 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
 
 SHORTCUTS_HELP = [
     ("Ctrl+F", "Search (Esc clears the search)"),
+    ("Ctrl+Shift+C", "Copy the selected entries' citation in your default style"),
     ("Down / Up", "Move through the list; the detail follows"),
     ("Enter", "Read the selected entry (moves to the detail pane)"),
     ("Space", "Scroll the detail pane while the list keeps the focus"),

@@ -81,7 +81,9 @@ def test_settings_are_remembered(qtbot, seeded_library, settings):
     first = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
     qtbot.addWidget(first)
     first.show()
-    first.resize(701, 533)  # the offscreen screen is 800x600
+    width = first.minimumSizeHint().width() + 11
+    assert width < 800, "the window must fit a small screen"
+    first.resize(width, 533)  # the offscreen screen is 800x600
     first.set_query("therap")
     first.sort_combo.setCurrentIndex(3)  # Title
     first.table.horizontalHeader().setSectionHidden(Column.AUTHORS, True)
@@ -91,7 +93,7 @@ def test_settings_are_remembered(qtbot, seeded_library, settings):
     assert second.search_box.text() == "therap"
     assert second.current_sort() is SortKey.TITLE
     assert second.table.horizontalHeader().isSectionHidden(Column.AUTHORS)
-    assert second.size().width() == 701
+    assert second.size().width() == width
 
 
 def test_star_shows_in_the_list_and_in_facets(qtbot, window):
@@ -159,10 +161,8 @@ def test_welcome_panel_can_be_dismissed_for_good(qtbot, seeded_library, settings
     assert not second.welcome.isVisible()
 
 
-def test_about_shows_the_folder_and_the_licences(qtbot, seeded_library):
-    from atlas_desktop.gui.dialogs.about_dialog import AboutDialog
-
-    about = AboutDialog(seeded_library.paths.data_dir)
+def test_about_shows_the_folder_and_the_licences(qtbot, window, seeded_library):
+    about = window.about_dialog()
     qtbot.addWidget(about)
     assert about.folder_label.text() == str(seeded_library.paths.data_dir)
     credits = about.credits_view.toPlainText()
@@ -170,17 +170,24 @@ def test_about_shows_the_folder_and_the_licences(qtbot, seeded_library):
         assert name in credits
     licences = about.licences_view.toPlainText()
     assert "SQLAlchemy — MIT" in licences and "Permission is hereby granted" in licences
+    # The texts that must ship: citeproc-js's own licence file, the styles' licence
+    # statement, and the LGPL for Qt.
+    assert "Common Public Attribution License" in licences
+    assert "Creative Commons Attribution-ShareAlike 3.0" in licences
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in licences
 
 
-def test_preferences_store_style_theme_and_library_folder(qtbot, seeded_library, settings,
-                                                          tmp_path, monkeypatch):
-    from atlas_desktop.gui.dialogs.preferences_dialog import PreferencesDialog
-    from atlas_desktop.gui.runner import ImmediateRunner
+def test_preferences_store_style_language_theme_and_library_folder(
+        qtbot, window, seeded_library, settings, tmp_path, monkeypatch):
     from atlas_desktop.paths import chosen_data_dir
 
-    dialog = PreferencesDialog(seeded_library, ImmediateRunner(), settings)
+    dialog = window.preferences_dialog()
     qtbot.addWidget(dialog)
+    assert dialog.style_box.currentData() == "apa"
+    assert [dialog.style_box.itemData(i) for i in range(dialog.style_box.count())] == [
+        "apa", "vancouver", "ama", "harvard", "chicago"]
     dialog.style_box.setCurrentIndex(dialog.style_box.findData("vancouver"))
+    dialog.locale_box.setCurrentIndex(dialog.locale_box.findData("en-GB"))
     dialog.theme_box.setCurrentIndex(dialog.theme_box.findData("dark"))
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getExistingDirectory",
                         lambda *a, **k: str(tmp_path / "elsewhere"))
@@ -188,7 +195,9 @@ def test_preferences_store_style_theme_and_library_folder(qtbot, seeded_library,
     assert "next time you start" in dialog.folder_note.text()
     with qtbot.waitSignal(dialog.theme_changed):
         dialog.accept()
-    assert seeded_library.get_setting("citation.default_style") == "vancouver"
+    assert seeded_library.citations.default_style() == "vancouver"
+    assert seeded_library.citations.locale() == "en-GB"
+    assert "Vancouver" in window.detail.copy_button.toolTip()
     assert settings.value("ui/theme") == "dark"
     assert chosen_data_dir() == (tmp_path / "elsewhere").resolve()
     dialog._on_reset_folder_clicked()
