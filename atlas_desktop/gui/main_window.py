@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel(self)
         self.welcome.setVisible(not self.settings.value("ui/welcome_dismissed", False, type=bool))
         self.welcome.search_requested.connect(self.focus_search)
+        self.welcome.sample_requested.connect(self.add_sample_papers)
         self.welcome.dismissed_for_good.connect(
             lambda: self.settings.setValue("ui/welcome_dismissed", True))
         middle = QWidget(self)
@@ -387,6 +388,7 @@ class MainWindow(QMainWindow):
 
     def _on_search_page_ready(self, result: SearchResult, total: int) -> None:
         self._total = total
+        self.welcome.set_library_empty(total == 0)
         selected = self.current_entry_id()
         self.model.set_result(result, self.search.prefetched_rows)
         self._update_count(result)
@@ -718,6 +720,14 @@ class MainWindow(QMainWindow):
                               query=self.search_box.text() if query is None else query,
                               parent=self)
         dialog.show()
+
+    def add_sample_papers(self) -> None:
+        """The five bundled sample papers, for an empty library (the welcome panel)."""
+        def added(ids: object) -> None:
+            self.statusBar().showMessage(f"Added {len(ids)} sample papers.", 6000)  # type: ignore[arg-type]
+
+        self.runner.submit(self.library.add_sample_library, added, lambda exc: (
+            QMessageBox.warning(self, "Sample papers not added", str(exc))))
 
     def find_duplicates(self) -> None:
         dialog = DuplicatesDialog(self.library, self.runner, self)

@@ -152,6 +152,7 @@ def test_welcome_panel_can_be_dismissed_for_good(qtbot, seeded_library, settings
     qtbot.addWidget(first)
     first.show()
     assert first.welcome.isVisible()
+    assert not first.welcome.sample_button.isVisible()  # the library has entries
     first.welcome.findChild(QPushButton, "DismissWelcome").click()
     assert not first.welcome.isVisible()
     first.close()
@@ -159,6 +160,23 @@ def test_welcome_panel_can_be_dismissed_for_good(qtbot, seeded_library, settings
     qtbot.addWidget(second)
     second.show()
     assert not second.welcome.isVisible()
+
+
+def test_an_empty_library_offers_the_sample_papers(qtbot, library, settings):
+    from atlas_desktop.gui.main_window import MainWindow
+    from atlas_desktop.gui.runner import ImmediateRunner
+
+    window = MainWindow(library, ImmediateRunner(), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == 0
+    assert "This library is empty" in window.welcome.title.text()
+    assert window.welcome.sample_button.isVisible()
+    window.welcome.sample_button.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5)  # the change reaches the window
+    assert not window.welcome.sample_button.isVisible()
+    assert "This library is empty" not in window.welcome.title.text()
+    assert "Added 5 sample papers" in window.statusBar().currentMessage()
 
 
 def test_about_shows_the_folder_and_the_licences(qtbot, window, seeded_library):
