@@ -639,7 +639,9 @@ class MainWindow(QMainWindow):
                 self.actions.undo_delete.setEnabled(True)
                 self.undo_button.setVisible(True)
                 self.statusBar().showMessage(f"Collection “{collection.name}” deleted.", 10000)
-                QTimer.singleShot(10000, lambda: self.undo_button.setVisible(False))
+                # The button as context: a window closed meanwhile takes the timer with it.
+                QTimer.singleShot(10000, self.undo_button,
+                                  lambda: self.undo_button.setVisible(False))
                 if f'collection:"{collection.name}"' in self.search_box.text():
                     self.toggle_token(f'collection:"{collection.name}"', "collections")
         elif action == "export":
