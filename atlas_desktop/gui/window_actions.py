@@ -96,8 +96,9 @@ def create_actions(window: QMainWindow) -> WindowActions:
         focus_list=_action(window, "Go to the list", shortcut="Ctrl+L"),
         shortcuts=_action(window, "&Keyboard shortcuts", icon_name="help", shortcut="F1"),
         user_guide=_action(window, "&User guide", icon_name="book"),
-        preferences=_action(window, "&Preferences…", icon_name="settings",
-                            shortcut=QKeySequence.StandardKey.Preferences),
+        # Not StandardKey.Preferences: it has no key on Linux or Windows. Ctrl+, is Cmd+, on
+        # macOS, where it is the standard.
+        preferences=_action(window, "&Preferences…", icon_name="settings", shortcut="Ctrl+,"),
         about=_action(window, "&About Atlas Desktop"),
     )
 
