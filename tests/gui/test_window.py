@@ -3,6 +3,8 @@ settings, and the user's own layer (stars, collections with undo, labels)."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 
 from atlas_desktop.domain.listing import SortKey
@@ -222,15 +224,55 @@ def test_preferences_store_style_language_theme_and_library_folder(
     assert chosen_data_dir() is None
 
 
-def test_help_opens_the_user_guide(qtbot):
+def test_help_opens_the_user_guide_with_its_screenshots(qtbot):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
     from atlas_desktop.gui.dialogs.help_dialog import HelpDialog, guide_path
 
+    path = guide_path()
+    assert path is not None and path.name == "user-guide.md"
     dialog = HelpDialog()
     qtbot.addWidget(dialog)
-    if guide_path() is None:
-        assert "not installed" in dialog.browser.toPlainText()
-    else:
-        assert "Atlas Desktop" in dialog.browser.toPlainText()
+    text = dialog.browser.toPlainText()
+    assert text.startswith("Atlas Desktop user guide")
+    for heading in ("Copying citations", "Reporting an error", "Keyboard shortcuts"):
+        assert heading in text
+    images = re.findall(r"!\[[^\]]*\]\((images/[^)]+)\)", path.read_text("utf-8"))
+    assert len(images) >= 6
+    document = dialog.browser.document()
+    for name in images:
+        assert (path.parent / name).is_file(), name
+        image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+        assert image is not None and not image.isNull(), f"{name} is not shown"
+    # Screenshots fit the window; the contents' links lead to their sections.
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    widths = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                widths.append(fmt.toImageFormat().width())
+            it += 1
+        block = block.next()
+    assert len(widths) == len(images)
+    assert all(0 < w <= dialog.browser.viewport().width() for w in widths), widths
+    bar = dialog.browser.verticalScrollBar()
+    assert bar.value() == 0
+    dialog.browser.setSource(QUrl("#copying-citations"))
+    assert bar.value() > bar.maximum() // 4
+
+
+def test_the_guide_lists_every_shortcut_of_the_window():
+    from atlas_desktop.gui.dialogs.help_dialog import guide_path
+    from atlas_desktop.gui.window_actions import SHORTCUTS_HELP
+
+    guide = guide_path().read_text("utf-8")  # type: ignore[union-attr]
+    missing = [key for key, _ in SHORTCUTS_HELP if f"| {key} |" not in guide]
+    assert not missing, f"shortcuts missing from docs/user-guide.md: {missing}"
 
 
 def test_every_listed_shortcut_is_bound_to_an_action(window):
