@@ -42,7 +42,7 @@ class GuideBrowser(QTextBrowser):
         super().__init__(parent)
         self._sizes: dict[str, tuple[int, int]] = {}
 
-    def setSource(self, name: QUrl, type: QTextDocument.ResourceType = (  # noqa: A002, N802
+    def setSource(self, name: QUrl, type: QTextDocument.ResourceType = (  # noqa: N802
             QTextDocument.ResourceType.UnknownResource)) -> None:
         if name.hasFragment() and (not name.path() or name.path() == self.source().path()):
             self.scrollToAnchor(name.fragment())  # a link within the guide
