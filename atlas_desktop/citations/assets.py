@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Final
@@ -81,3 +82,26 @@ def _data_dir(env: str, package: str, sub: str, dist: str) -> Path:
             f"(it comes with the {dist} package) or set {env}."
         )
     return path
+
+
+def licence_notices() -> dict[str, str]:
+    """The licence texts that must ship with the citation engine and styles, by credit name:
+    citeproc-js's LICENSE (next to the engine file, in a checkout and in a packaged build)
+    and the licence statement the CSL styles carry (each style file states it)."""
+    notices: dict[str, str] = {}
+    try:
+        licence = citeproc_js_path().parent / "LICENSE"
+        notices["citeproc-js"] = licence.read_text("utf-8", errors="replace")
+    except (EngineUnavailable, OSError):
+        pass
+    try:
+        apa = (styles_dir() / "apa.csl").read_text("utf-8", errors="replace")
+    except (EngineUnavailable, OSError):
+        apa = ""
+    match = re.search(r'<rights(?: license="([^"]*)")?>([^<]*)</rights>', apa)
+    if match:
+        url, statement = match.group(1) or "", match.group(2).strip()
+        notices["Citation Style Language styles"] = (
+            f"{statement}.\nLegal code: {url}\n\nEach style file names its own authors and "
+            "contributors." if url else statement)
+    return notices

@@ -110,7 +110,7 @@ class CiteprocEngine:
         started = time.perf_counter()
         self.render_timeout_s = RENDER_TIMEOUT_S
         # Imported here: mini-racer brings asyncio (~20 ms), which no other CLI command needs.
-        from py_mini_racer import JSEvalException, JSTimeoutException, MiniRacer  # noqa: PLC0415
+        from py_mini_racer import JSEvalException, JSTimeoutException, MiniRacer
 
         citeproc, locales = _citeproc_js(), all_locales()  # may raise EngineUnavailable
         self._ctx: MiniRacer = MiniRacer()
@@ -157,7 +157,7 @@ class CiteprocEngine:
                each: bool = False, cluster: bool = False) -> Rendering:
         """Render CSL-JSON ``items`` (unique ids) in ``formats``. Never raises for bad items:
         they come back in ``failures``. Raises RenderFailed only if the engine itself broke."""
-        from py_mini_racer import JSEvalException  # noqa: PLC0415 (see __init__)
+        from py_mini_racer import JSEvalException
 
         # Per-item citations are how an item that prints nothing in a cluster is spotted.
         request = {"formats": list(formats), "each": each or cluster, "cluster": cluster}
@@ -183,7 +183,7 @@ class CiteprocEngine:
                      request: dict[str, Any]) -> dict[str, Any] | None:
         """The items left after the failing ones were taken out. If they still fail together
         (each rendered alone), no single item is to blame: the whole copy fails."""
-        from py_mini_racer import JSEvalException  # noqa: PLC0415 (see __init__)
+        from py_mini_racer import JSEvalException
 
         if not good:
             return None
@@ -198,7 +198,7 @@ class CiteprocEngine:
         """One call into the engine. A JavaScript exception (a bad item) propagates as
         JSEvalException; the engine running out of time or memory, or anything else going
         wrong in V8, becomes RenderFailed, because no item is to blame."""
-        from py_mini_racer import (  # noqa: PLC0415 (see __init__)
+        from py_mini_racer import (
             JSEvalException,
             JSOOMException,
             JSTimeoutException,
@@ -229,7 +229,7 @@ class CiteprocEngine:
                        request: dict[str, Any]) -> list[ItemFailure]:
         """Halve the batch until each failing item is alone: O(k log n) engine calls for k
         bad items, instead of one call per item."""
-        from py_mini_racer import JSEvalException  # noqa: PLC0415 (see __init__)
+        from py_mini_racer import JSEvalException
 
         probe = {**request, "formats": ["text"]}
         if len(items) == 1:

@@ -2,7 +2,6 @@
 
 Named for what happened (like the store's ``LibraryCorrupt``), not with an ``Error`` suffix.
 """
-# ruff: noqa: N818
 
 from __future__ import annotations
 

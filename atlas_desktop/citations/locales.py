@@ -18,7 +18,7 @@ from .errors import CitationError
 _LOCALE_FILE_RE: Final = re.compile(r"^locales-([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.xml$")
 
 
-class LocaleNotFound(CitationError):  # noqa: N818 (named like the package's other errors)
+class LocaleNotFound(CitationError):
     """No locale file for this language tag."""
 
 

@@ -104,6 +104,7 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
     runner.submit(library.verify, on_error=on_check_failed)
     window.show()
     window.sync.start()
+    window.citations.warm_up()  # the default style's engine, so the first copy never waits
     if os.environ.get("ATLAS_DESKTOP_EXIT_WHEN_READY"):
         # Used by `make bench`: say when the first page of the list has been painted, quit.
         def ready(*_: object) -> None:

@@ -24,17 +24,21 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from atlas_desktop.domain.annotations import LABEL_COLOURS
 from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.citation import CopyKind
 from atlas_desktop.domain.listing import Facets, SearchResult, SortKey
 from atlas_desktop.domain.query import QUERY_HELP
 from atlas_desktop.services import Library
 from atlas_desktop.services.annotations import AnnotationError
 
+from .citation_controller import CitationController, EntrySelection, status_message
+from .copy_menu import CopyMenu, make_copy_default_action
 from .delegates.badge_delegate import BadgeDelegate, StateDelegate
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.catalogue_changes import CatalogueChangesDialog
@@ -46,6 +50,7 @@ from .dialogs.outbox_dialog import OutboxDialog
 from .dialogs.preferences_dialog import PreferencesDialog
 from .dialogs.report_dialog import ReportDialog
 from .dialogs.sync_settings import SyncSettingsDialog
+from .drag import CitationDragSource
 from .file_drop import install_file_drop
 from .icons import app_icon, icon
 from .models.entry_table import HEADERS, Column, EntryTableModel
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self.actions = create_actions(self)
         self.search = SearchController(library, runner, self)
         self.sync = SyncController(library.sync, runner, parent=self)
+        self.citations = CitationController(library, runner, parent=self)
         self._build_search_bar()
         self._build_central()
         self.labels_menu = QMenu("&Labels", self)
@@ -104,6 +110,7 @@ class MainWindow(QMainWindow):
         self.collections_menu.aboutToShow.connect(self._fill_collections_menu)
         self.menus = build_menus(self, self.actions, labels_menu=self.labels_menu,
                                  collections_menu=self.collections_menu)
+        self._build_citing()
         self._build_status_bar()
         self._connect()
         self._restore_settings()
@@ -194,6 +201,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel(self)
         self.welcome.setVisible(not self.settings.value("ui/welcome_dismissed", False, type=bool))
         self.welcome.search_requested.connect(self.focus_search)
+        self.welcome.sample_requested.connect(self.add_sample_papers)
         self.welcome.dismissed_for_good.connect(
             lambda: self.settings.setValue("ui/welcome_dismissed", True))
         middle = QWidget(self)
@@ -219,6 +227,63 @@ class MainWindow(QMainWindow):
         splitter.setCollapsible(1, False)
         self.splitter = splitter
         self.setCentralWidget(splitter)
+
+    def _build_citing(self) -> None:
+        """Copying citations: Ctrl+Shift+C anywhere in the window, the Cite menu, the
+        toolbar's and the detail pane's Copy buttons, the list's context menu, and drags."""
+        self.copy_default_action = make_copy_default_action(
+            self, self.citations, self.citation_selection)
+        self.copy_default_action.setIcon(icon("copy"))
+        self.copy_default_action.setText("Copy citation")
+        self.copy_default_action.setToolTip(
+            "Copy the selected entries' references in your default style (Ctrl+Shift+C)")
+        self.addAction(self.copy_default_action)
+        self.copy_menu = CopyMenu(self.citations, self.citation_selection, self, title="&Cite")
+        self.menuBar().insertMenu(self.menus["reports"].menuAction(), self.copy_menu)
+        self.menus["cite"] = self.copy_menu
+
+        copy_button = QToolButton(self)
+        copy_button.setObjectName("ToolbarCopyButton")
+        copy_button.setDefaultAction(self.copy_default_action)
+        copy_button.setMenu(self.copy_menu)
+        copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        copy_button.setAccessibleName("Copy citation")
+        self.toolbar.insertWidget(self.actions.report, copy_button)
+
+        # The detail pane's button copies the entry it shows (whatever else is selected).
+        self.detail_copy_menu = CopyMenu(self.citations, self.detail_selection, self,
+                                         title="Copy")
+        button = self.detail.copy_button
+        button.setMenu(self.detail_copy_menu)
+        button.clicked.connect(
+            lambda: self.citations.copy(self.detail_selection(), CopyKind.BIBLIOGRAPHY))
+
+        self._drag_source = CitationDragSource(self.citations, parent=self)
+        self.model.drag_source = self._drag_source.mime_data
+        self.citations.copied.connect(
+            lambda copy: self.statusBar().showMessage(status_message(copy), 10000))
+        self.citations.copy_failed.connect(
+            lambda message: self.statusBar().showMessage(message, 10000))
+        self.citations.default_style_changed.connect(lambda _spec: self._show_default_style())
+        self._show_default_style()
+
+    def _show_default_style(self) -> None:
+        info = self.citations.default_style_info()
+        name = info.title if info else "your default style"
+        self.detail.copy_button.setToolTip(f"Copy this entry's reference in {name}; "
+                                           "the arrow offers every other format")
+
+    def citation_selection(self) -> EntrySelection:
+        """The list's selected rows in list order (the current row if none is selected)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return EntrySelection(pks=tuple(p for r in rows if (p := self.model.pk_at(r)) is not None))
+
+    def detail_selection(self) -> EntrySelection:
+        entry = self.detail.entry
+        return EntrySelection(entry_ids=(entry.id,)) if entry is not None else EntrySelection()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -263,7 +328,6 @@ class MainWindow(QMainWindow):
         self._debounce.timeout.connect(self.run_search)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
         self.model.sort_requested.connect(self._on_model_sort_requested)
-        self.model.mime_builder = self._mime_for_entries
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.doubleClicked.connect(lambda _i: self.detail.browser.setFocus())
@@ -326,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def _on_search_page_ready(self, result: SearchResult, total: int) -> None:
         self._total = total
+        self.welcome.set_library_empty(total == 0)
         selected = self.current_entry_id()
         self.model.set_result(result, self.search.prefetched_rows)
         self._update_count(result)
@@ -577,14 +642,16 @@ class MainWindow(QMainWindow):
                 self.actions.undo_delete.setEnabled(True)
                 self.undo_button.setVisible(True)
                 self.statusBar().showMessage(f"Collection “{collection.name}” deleted.", 10000)
-                QTimer.singleShot(10000, lambda: self.undo_button.setVisible(False))
+                # The button as context: a window closed meanwhile takes the timer with it.
+                QTimer.singleShot(10000, self.undo_button,
+                                  lambda: self.undo_button.setVisible(False))
                 if f'collection:"{collection.name}"' in self.search_box.text():
                     self.toggle_token(f'collection:"{collection.name}"', "collections")
         elif action == "export":
             self.export_bundle(query=f'collection:"{collection.name}"')
         elif action == "copy":
-            self.statusBar().showMessage(
-                "Copying a collection as a bibliography comes with the citation styles.", 5000)
+            pks = self.library.catalogue.search(text=f'collection:"{collection.name}"').pks
+            self.citations.copy(EntrySelection(pks=tuple(pks)), CopyKind.BIBLIOGRAPHY)
 
     def _undo_delete_collection(self) -> None:
         if self._deleted_collection is None:
@@ -658,6 +725,14 @@ class MainWindow(QMainWindow):
                               query=self.search_box.text() if query is None else query,
                               parent=self)
         dialog.show()
+
+    def add_sample_papers(self) -> None:
+        """The five bundled sample papers, for an empty library (the welcome panel)."""
+        def added(ids: object) -> None:
+            self.statusBar().showMessage(f"Added {len(ids)} sample papers.", 6000)  # type: ignore[arg-type]
+
+        self.runner.submit(self.library.add_sample_library, added, lambda exc: (
+            QMessageBox.warning(self, "Sample papers not added", str(exc))))
 
     def find_duplicates(self) -> None:
         dialog = DuplicatesDialog(self.library, self.runner, self)
@@ -734,16 +809,26 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def _on_table_context_menu(self, pos: object) -> None:
+        menu = self.table_context_menu()
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def table_context_menu(self) -> QMenu | None:
+        """The list's context menu for the selection (None when nothing is selected)."""
         if not self.selected_entry_ids():
-            return
+            return None
         menu = QMenu(self)
+        menu.addAction(self.copy_default_action)
+        copy_more = menu.addMenu(self.copy_menu)
+        copy_more.setText("Copy as…")
+        menu.addSeparator()
         menu.addAction(self.actions.star)
         menu.addAction(self.actions.mark_read)
         menu.addMenu(self.collections_menu)
         menu.addMenu(self.labels_menu)
         menu.addSeparator()
         menu.addAction(self.actions.report)
-        menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+        return menu
 
     def _on_header_menu(self, pos: object) -> None:
         header = self.table.horizontalHeader()
@@ -757,13 +842,6 @@ class MainWindow(QMainWindow):
             action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
         menu.exec(header.mapToGlobal(pos))  # type: ignore[arg-type]
 
-    def _mime_for_entries(self, entry_ids: list[str]) -> dict[str, bytes]:
-        from atlas_desktop.domain.reports import plain_citation
-
-        entries = self.library.catalogue.get_entries(entry_ids=entry_ids)
-        text = "\n".join(c for c in (plain_citation(e) for e in entries) if c)
-        return {"text/plain": text.encode("utf-8")}
-
     def show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
                        for k, v in SHORTCUTS_HELP)
@@ -771,14 +849,23 @@ class MainWindow(QMainWindow):
                                 f"<table cellspacing='6'>{rows}</table>")
 
     def show_about(self) -> None:
-        AboutDialog(self.library.paths.data_dir, self).exec()
+        self.about_dialog().exec()
+
+    def about_dialog(self) -> AboutDialog:
+        return AboutDialog(self.library.paths.data_dir, self,
+                           notices=self.library.citations.licence_notices())
 
     def open_preferences(self) -> None:
+        self.preferences_dialog().exec()
+
+    def preferences_dialog(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.library, self.runner, self.settings, self)
         dialog.theme_changed.connect(self._on_theme_changed)
         dialog.sync_settings_saved.connect(self.sync.refresh_status)
         dialog.sync_settings_saved.connect(self.sync.sync_now)
-        dialog.exec()
+        dialog.default_style_chosen.connect(self.citations.set_default_style)
+        dialog.locale_chosen.connect(lambda tag: self.citations.set_locale(tag or None))
+        return dialog
 
     def _on_theme_changed(self, theme: str) -> None:
         from PySide6.QtWidgets import QApplication

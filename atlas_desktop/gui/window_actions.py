@@ -96,8 +96,9 @@ def create_actions(window: QMainWindow) -> WindowActions:
         focus_list=_action(window, "Go to the list", shortcut="Ctrl+L"),
         shortcuts=_action(window, "&Keyboard shortcuts", icon_name="help", shortcut="F1"),
         user_guide=_action(window, "&User guide", icon_name="book"),
-        preferences=_action(window, "&Preferences…", icon_name="settings",
-                            shortcut=QKeySequence.StandardKey.Preferences),
+        # Not StandardKey.Preferences: it has no key on Linux or Windows. Ctrl+, is Cmd+, on
+        # macOS, where it is the standard.
+        preferences=_action(window, "&Preferences…", icon_name="settings", shortcut="Ctrl+,"),
         about=_action(window, "&About Atlas Desktop"),
     )
 
@@ -140,6 +141,7 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
 
 SHORTCUTS_HELP = [
     ("Ctrl+F", "Search (Esc clears the search)"),
+    ("Ctrl+Shift+C", "Copy the selected entries' citation in your default style"),
     ("Down / Up", "Move through the list; the detail follows"),
     ("Enter", "Read the selected entry (moves to the detail pane)"),
     ("Space", "Scroll the detail pane while the list keeps the focus"),

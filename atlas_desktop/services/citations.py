@@ -24,6 +24,7 @@ from atlas_desktop.citations import (
     shared_engines,
     snapshot_action_label,
 )
+from atlas_desktop.citations.assets import licence_notices
 from atlas_desktop.citations.documents import plain_reference
 from atlas_desktop.citations.locales import locale_names, normalise_locale
 from atlas_desktop.domain.changes import Changes
@@ -41,7 +42,7 @@ DEFAULT_STYLE_SETTING = "citation.default_style"
 LOCALE_SETTING = "citation.locale"
 
 
-class UnknownEntries(CitationError):  # noqa: N818 (named like the store's errors)
+class UnknownEntries(CitationError):
     """Some of the ids asked for are not in the library (nothing was rendered)."""
 
     def __init__(self, missing: Sequence[str]) -> None:
@@ -167,6 +168,10 @@ class CitationService:
         with self._ctx.db.read() as conn:
             entry = cat.get_entry(conn, entry_id)
         return snapshot_action_label(entry) if entry is not None else None
+
+    def licence_notices(self) -> dict[str, str]:
+        """Licence texts of the citation engine and the styles, by credit name (About)."""
+        return licence_notices()
 
     def _source(self, style: str | None) -> StyleSource:
         return resolve_style(style if style is not None else self.default_style())

@@ -3,6 +3,8 @@ settings, and the user's own layer (stars, collections with undo, labels)."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 
 from atlas_desktop.domain.listing import SortKey
@@ -81,7 +83,9 @@ def test_settings_are_remembered(qtbot, seeded_library, settings):
     first = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
     qtbot.addWidget(first)
     first.show()
-    first.resize(701, 533)  # the offscreen screen is 800x600
+    width = first.minimumSizeHint().width() + 11
+    assert width < 800, "the window must fit a small screen"
+    first.resize(width, 533)  # the offscreen screen is 800x600
     first.set_query("therap")
     first.sort_combo.setCurrentIndex(3)  # Title
     first.table.horizontalHeader().setSectionHidden(Column.AUTHORS, True)
@@ -91,7 +95,7 @@ def test_settings_are_remembered(qtbot, seeded_library, settings):
     assert second.search_box.text() == "therap"
     assert second.current_sort() is SortKey.TITLE
     assert second.table.horizontalHeader().isSectionHidden(Column.AUTHORS)
-    assert second.size().width() == 701
+    assert second.size().width() == width
 
 
 def test_star_shows_in_the_list_and_in_facets(qtbot, window):
@@ -150,6 +154,7 @@ def test_welcome_panel_can_be_dismissed_for_good(qtbot, seeded_library, settings
     qtbot.addWidget(first)
     first.show()
     assert first.welcome.isVisible()
+    assert not first.welcome.sample_button.isVisible()  # the library has entries
     first.welcome.findChild(QPushButton, "DismissWelcome").click()
     assert not first.welcome.isVisible()
     first.close()
@@ -159,10 +164,25 @@ def test_welcome_panel_can_be_dismissed_for_good(qtbot, seeded_library, settings
     assert not second.welcome.isVisible()
 
 
-def test_about_shows_the_folder_and_the_licences(qtbot, seeded_library):
-    from atlas_desktop.gui.dialogs.about_dialog import AboutDialog
+def test_an_empty_library_offers_the_sample_papers(qtbot, library, settings):
+    from atlas_desktop.gui.main_window import MainWindow
+    from atlas_desktop.gui.runner import ImmediateRunner
 
-    about = AboutDialog(seeded_library.paths.data_dir)
+    window = MainWindow(library, ImmediateRunner(), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == 0
+    assert "This library is empty" in window.welcome.title.text()
+    assert window.welcome.sample_button.isVisible()
+    window.welcome.sample_button.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5)  # the change reaches the window
+    assert not window.welcome.sample_button.isVisible()
+    assert "This library is empty" not in window.welcome.title.text()
+    assert "Added 5 sample papers" in window.statusBar().currentMessage()
+
+
+def test_about_shows_the_folder_and_the_licences(qtbot, window, seeded_library):
+    about = window.about_dialog()
     qtbot.addWidget(about)
     assert about.folder_label.text() == str(seeded_library.paths.data_dir)
     credits = about.credits_view.toPlainText()
@@ -170,17 +190,24 @@ def test_about_shows_the_folder_and_the_licences(qtbot, seeded_library):
         assert name in credits
     licences = about.licences_view.toPlainText()
     assert "SQLAlchemy — MIT" in licences and "Permission is hereby granted" in licences
+    # The texts that must ship: citeproc-js's own licence file, the styles' licence
+    # statement, and the LGPL for Qt.
+    assert "Common Public Attribution License" in licences
+    assert "Creative Commons Attribution-ShareAlike 3.0" in licences
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in licences
 
 
-def test_preferences_store_style_theme_and_library_folder(qtbot, seeded_library, settings,
-                                                          tmp_path, monkeypatch):
-    from atlas_desktop.gui.dialogs.preferences_dialog import PreferencesDialog
-    from atlas_desktop.gui.runner import ImmediateRunner
+def test_preferences_store_style_language_theme_and_library_folder(
+        qtbot, window, seeded_library, settings, tmp_path, monkeypatch):
     from atlas_desktop.paths import chosen_data_dir
 
-    dialog = PreferencesDialog(seeded_library, ImmediateRunner(), settings)
+    dialog = window.preferences_dialog()
     qtbot.addWidget(dialog)
+    assert dialog.style_box.currentData() == "apa"
+    assert [dialog.style_box.itemData(i) for i in range(dialog.style_box.count())] == [
+        "apa", "vancouver", "ama", "harvard", "chicago"]
     dialog.style_box.setCurrentIndex(dialog.style_box.findData("vancouver"))
+    dialog.locale_box.setCurrentIndex(dialog.locale_box.findData("en-GB"))
     dialog.theme_box.setCurrentIndex(dialog.theme_box.findData("dark"))
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getExistingDirectory",
                         lambda *a, **k: str(tmp_path / "elsewhere"))
@@ -188,19 +215,76 @@ def test_preferences_store_style_theme_and_library_folder(qtbot, seeded_library,
     assert "next time you start" in dialog.folder_note.text()
     with qtbot.waitSignal(dialog.theme_changed):
         dialog.accept()
-    assert seeded_library.get_setting("citation.default_style") == "vancouver"
+    assert seeded_library.citations.default_style() == "vancouver"
+    assert seeded_library.citations.locale() == "en-GB"
+    assert "Vancouver" in window.detail.copy_button.toolTip()
     assert settings.value("ui/theme") == "dark"
     assert chosen_data_dir() == (tmp_path / "elsewhere").resolve()
     dialog._on_reset_folder_clicked()
     assert chosen_data_dir() is None
 
 
-def test_help_opens_the_user_guide(qtbot):
+def test_help_opens_the_user_guide_with_its_screenshots(qtbot):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
     from atlas_desktop.gui.dialogs.help_dialog import HelpDialog, guide_path
 
+    path = guide_path()
+    assert path is not None and path.name == "user-guide.md"
     dialog = HelpDialog()
     qtbot.addWidget(dialog)
-    if guide_path() is None:
-        assert "not installed" in dialog.browser.toPlainText()
-    else:
-        assert "Atlas Desktop" in dialog.browser.toPlainText()
+    text = dialog.browser.toPlainText()
+    assert text.startswith("Atlas Desktop user guide")
+    for heading in ("Copying citations", "Reporting an error", "Keyboard shortcuts"):
+        assert heading in text
+    images = re.findall(r"!\[[^\]]*\]\((images/[^)]+)\)", path.read_text("utf-8"))
+    assert len(images) >= 6
+    document = dialog.browser.document()
+    for name in images:
+        assert (path.parent / name).is_file(), name
+        image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+        assert image is not None and not image.isNull(), f"{name} is not shown"
+    # Screenshots fit the window; the contents' links lead to their sections.
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    widths = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                widths.append(fmt.toImageFormat().width())
+            it += 1
+        block = block.next()
+    assert len(widths) == len(images)
+    assert all(0 < w <= dialog.browser.viewport().width() for w in widths), widths
+    bar = dialog.browser.verticalScrollBar()
+    assert bar.value() == 0
+    dialog.browser.setSource(QUrl("#copying-citations"))
+    assert bar.value() > bar.maximum() // 4
+
+
+def test_the_guide_lists_every_shortcut_of_the_window():
+    from atlas_desktop.gui.dialogs.help_dialog import guide_path
+    from atlas_desktop.gui.window_actions import SHORTCUTS_HELP
+
+    guide = guide_path().read_text("utf-8")  # type: ignore[union-attr]
+    missing = [key for key, _ in SHORTCUTS_HELP if f"| {key} |" not in guide]
+    assert not missing, f"shortcuts missing from docs/user-guide.md: {missing}"
+
+
+def test_every_listed_shortcut_is_bound_to_an_action(window):
+    """The F1 list and the user guide promise these keys; each must do something here."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from atlas_desktop.gui.window_actions import SHORTCUTS_HELP
+
+    bound = {seq.toString(QKeySequence.SequenceFormat.PortableText)
+             for action in window.findChildren(QAction) for seq in action.shortcuts()}
+    handled_by_views = {"Down / Up", "Enter", "Space"}  # the list's own keys
+    listed = [key for key, _ in SHORTCUTS_HELP if key not in handled_by_views]
+    assert "Ctrl+Shift+C" in listed and "Ctrl+," in listed
+    missing = [key for key in listed if key not in bound]
+    assert not missing, f"listed but not bound: {missing}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,12 @@ def licence_texts(distribution: str) -> list[tuple[str, str]]:
 
 
 class AboutDialog(QDialog):
-    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: Path, parent: QWidget | None = None, *,
+                 notices: Mapping[str, str] | None = None) -> None:
+        """``notices``: licence texts by credit name that come from elsewhere than Python
+        packages (the citation engine's, the styles')."""
         super().__init__(parent)
+        self._notices = dict(notices or {})
         self.setObjectName("AboutDialog")
         self.setWindowTitle("About Atlas Desktop")
         self.resize(640, 560)
@@ -117,29 +122,27 @@ class AboutDialog(QDialog):
                 "<th align='left'>Used for</th><th align='left'>Licence</th></tr>"
                 f"{rows}</table><p>The full licence texts are under Licences.</p>")
 
-    @staticmethod
-    def _licences_text() -> str:
+    def _licences_text(self) -> str:
         parts = []
         for credit in credits():
-            dist = credit.get("distribution")
-            texts = licence_texts(dist) if dist else []
-            header = f"{credit['name']} — {credit['licence']}"
+            name = credit["name"]
+            header = f"{name} — {credit['licence']}"
+            texts: list[tuple[str, str]] = []
+            if name in self._notices:
+                texts.append(("", self._notices[name]))
+            for file_name in credit.get("licence_files", ()):
+                texts.append((file_name, shipped_licence(file_name)))
+            if not texts and (dist := credit.get("distribution")):
+                texts = licence_texts(dist)
             if texts:
-                parts.extend(f"===== {header} ({name})\n\n{text.strip()}\n" for name, text in texts)
+                parts.extend(f"===== {header}{f' ({file})' if file else ''}\n\n{text.strip()}\n"
+                             for file, text in texts)
             else:
                 parts.append(f"===== {header}\n\nSee {credit['url']}\n")
-        bundled = bundled_licences()
-        parts.extend(f"===== {name}\n\n{text.strip()}\n" for name, text in bundled)
         return "\n".join(parts)
 
 
-def bundled_licences() -> list[tuple[str, str]]:
-    """Licence texts copied next to the application when it was packaged or installed
-    (citeproc-js from npm, for one)."""
-    here = Path(__file__).resolve().parents[2]  # the atlas_desktop package's parent
-    found = []
-    for folder in (here / "licences", here / "atlas_desktop" / "licences"):
-        if folder.is_dir():
-            found.extend((p.name, p.read_text("utf-8", errors="replace"))
-                         for p in sorted(folder.glob("*")) if p.is_file())
-    return found
+def shipped_licence(file_name: str) -> str:
+    """A licence text shipped as package data (atlas_desktop/data/licences)."""
+    folder = resources.files("atlas_desktop.data").joinpath("licences")
+    return folder.joinpath(file_name).read_text("utf-8")

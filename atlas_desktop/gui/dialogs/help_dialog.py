@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+#: Screenshots are shown at most this wide (they are taken at 1440 px).
+IMAGE_MAX_WIDTH = 900
 
 
 def guide_path() -> Path | None:
@@ -23,14 +28,91 @@ def guide_path() -> Path | None:
     return None
 
 
+def heading_anchor(title: str) -> str:
+    """The anchor a Markdown heading gets on GitHub (``#copying-citations``), so the guide's
+    table of contents works in both places."""
+    slug = re.sub(r"[^\w\- ]", "", title.strip().lower())
+    return slug.replace(" ", "-")
+
+
+class GuideBrowser(QTextBrowser):
+    """Markdown with its screenshots scaled to the window and headings as link targets."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sizes: dict[str, tuple[int, int]] = {}
+
+    def setSource(self, name: QUrl, type: QTextDocument.ResourceType = (  # noqa: N802
+            QTextDocument.ResourceType.UnknownResource)) -> None:
+        if name.hasFragment() and (not name.path() or name.path() == self.source().path()):
+            self.scrollToAnchor(name.fragment())  # a link within the guide
+            return
+        super().setSource(name, type)
+        self._name_headings()
+        self._fit_images()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_images()
+
+    def _name_headings(self) -> None:
+        block = self.document().begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() > 0:
+                cursor = QTextCursor(block)
+                cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+                fmt = QTextCharFormat()
+                fmt.setAnchor(True)
+                fmt.setAnchorNames([heading_anchor(block.text())])
+                cursor.mergeCharFormat(fmt)
+            block = block.next()
+
+    def _fit_images(self) -> None:
+        width = min(IMAGE_MAX_WIDTH, self.viewport().width() - 40)
+        if width <= 0:
+            return
+        document = self.document()
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image = fmt.toImageFormat()
+                    natural = self._natural_size(image.name())
+                    if natural is not None and natural[0] > 0:
+                        scale = min(1.0, width / natural[0])
+                        if abs(image.width() - natural[0] * scale) >= 1:
+                            image.setWidth(natural[0] * scale)
+                            image.setHeight(natural[1] * scale)
+                            cursor = QTextCursor(document)
+                            cursor.setPosition(fragment.position())
+                            cursor.setPosition(fragment.position() + fragment.length(),
+                                               QTextCursor.MoveMode.KeepAnchor)
+                            cursor.setCharFormat(image)
+                it += 1
+            block = block.next()
+
+    def _natural_size(self, name: str) -> tuple[int, int] | None:
+        if name not in self._sizes:
+            resource = self.document().resource(QTextDocument.ResourceType.ImageResource,
+                                                QUrl(name))
+            if resource is None or getattr(resource, "isNull", lambda: True)():
+                return None
+            self._sizes[name] = (resource.width(), resource.height())
+        return self._sizes[name]
+
+
 class HelpDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("HelpDialog")
         self.setWindowTitle("Atlas Desktop — User guide")
-        self.resize(860, 720)
-        self.browser = QTextBrowser(self)
+        self.resize(980, 760)
+        self.browser = GuideBrowser(self)
         self.browser.setObjectName("GuideText")
+        self.browser.setAccessibleName("User guide")
         self.browser.setOpenExternalLinks(True)
         path = guide_path()
         if path is None:

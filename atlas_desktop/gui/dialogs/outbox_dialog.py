@@ -64,6 +64,14 @@ def message_text(report: CorrectionReport) -> str:
     return report.last_error or ""
 
 
+#: The Entry column shows this much of a title; the tooltip has all of it.
+ENTRY_COLUMN_MAX = 340
+
+
+def _reports(n: int) -> str:
+    return f"{n} report" if n == 1 else f"{n} reports"
+
+
 class OutboxDialog(QDialog):
     sync_requested = Signal()
     reports_changed = Signal()
@@ -145,13 +153,17 @@ class OutboxDialog(QDialog):
                                 "tell the atlas team about a mistake.")
         elif not server and unsent:
             self.banner.setText(
-                f"{unsent} report(s) wait here because no atlas server is set. Set one under "
-                "Sync settings, or save the reports to a file to hand them over another way.")
+                f"{_reports(unsent)} {'waits' if unsent == 1 else 'wait'} here because no "
+                "atlas server is set. Set one under Sync settings, or save the reports to a "
+                "file to hand them over another way.")
         elif overview is not None and overview.state is not SyncState.OK and unsent:
-            self.banner.setText(f"{unsent} report(s) not sent yet. {overview.status_line()}")
-        else:
-            self.banner.setText(f"{unsent} report(s) not sent yet. Reports are sent at each "
+            self.banner.setText(f"{_reports(unsent)} not sent yet. {overview.status_line()}")
+        elif unsent:
+            self.banner.setText(f"{_reports(unsent)} not sent yet. Reports are sent at each "
                                 "sync; a report is never sent twice.")
+        else:
+            self.banner.setText("Every report has been sent or withdrawn. A report is never "
+                                "sent twice.")
         self.table.setRowCount(len(self._reports))
         for row, report in enumerate(self._reports):
             entry = self._library.catalogue.get_entry(entry_id=report.entry_id)
@@ -167,7 +179,10 @@ class OutboxDialog(QDialog):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        # A long title is elided (the tooltip has it whole); status and message stay in view.
+        header.resizeSection(1, min(header.sectionSize(1), ENTRY_COLUMN_MAX))
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self._update_buttons()
 
     def selected(self) -> CorrectionReport | None:
@@ -243,4 +258,4 @@ class OutboxDialog(QDialog):
         except OSError as exc:
             QMessageBox.warning(self, "Not saved", f"The file could not be written: {exc}")
             return
-        QMessageBox.information(self, "Saved", f"{count} report(s) saved to {path}.")
+        QMessageBox.information(self, "Saved", f"{_reports(count)} saved to {path}.")

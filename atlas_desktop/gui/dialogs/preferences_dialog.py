@@ -27,34 +27,37 @@ from atlas_desktop.services import Library
 
 from ..runner import Runner
 from ..theme import THEMES, Theme
+from .style_picker import StylePickerDialog
 from .sync_settings import SyncSettingsDialog
 
-DEFAULT_STYLE_KEY = "citation.default_style"
 THEME_KEY = "ui/theme"
-FALLBACK_STYLES = (
-    ("apa", "APA 7th edition"),
-    ("vancouver", "Vancouver"),
-    ("ama", "AMA (American Medical Association)"),
-    ("harvard", "Harvard (Cite Them Right)"),
-    ("chicago", "Chicago author-date"),
-)
+#: Citation languages offered here (every installed one works from the command line).
+OFFERED_LOCALES = ("en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL", "nb-NO",
+                   "sv-SE", "da-DK", "pt-BR")
 
 
 def citation_style_choices(library: Library) -> list[tuple[str, str]]:
-    """(style id, name) pairs offered as the default style."""
-    citations = getattr(library, "citations", None)
-    offered = getattr(citations, "default_styles", None)
-    if callable(offered):
+    """(style spec, name) pairs offered as the default style: the five common ones, and the
+    current default if it is another (an installed style or the user's own .csl file)."""
+    service = library.citations
+    choices = [(s.spec, s.title) for s in service.offered_styles()]
+    current = service.default_style()
+    if current not in {spec for spec, _ in choices}:
         try:
-            return [(s.key, s.title) for s in offered()]
-        except Exception:  # the engine's style list is optional here
+            choices.append((current, service.describe_style(style=current).label))
+        except Exception:  # a stale preference (a .csl file since deleted): not offered
             pass
-    return list(FALLBACK_STYLES)
+    return choices
 
 
 class PreferencesDialog(QDialog):
     theme_changed = Signal(str)
     sync_settings_saved = Signal()
+    #: The default citation style was changed (its spec); the window stores it and builds
+    #: its engine in the background.
+    default_style_chosen = Signal(str)
+    #: The citation language was changed ("" for each style's own).
+    locale_chosen = Signal(str)
 
     def __init__(self, library: Library, runner: Runner, settings: QSettings,
                  parent: QWidget | None = None) -> None:
@@ -66,14 +69,32 @@ class PreferencesDialog(QDialog):
 
         self.style_box = QComboBox(self)
         self.style_box.setAccessibleName("Default citation style")
-        current_style = library.get_setting(DEFAULT_STYLE_KEY, "apa")
+        self._initial_style = library.citations.default_style()
         for key, title in citation_style_choices(library):
             self.style_box.addItem(title, key)
-            if key == current_style:
+            if key == self._initial_style:
                 self.style_box.setCurrentIndex(self.style_box.count() - 1)
+        other_style = QPushButton("Other style…", self)
+        other_style.setToolTip("Any of the ~10,000 CSL styles, or your own .csl file")
+        other_style.clicked.connect(self._on_other_style_clicked)
+        style_row = QHBoxLayout()
+        style_row.addWidget(self.style_box, 1)
+        style_row.addWidget(other_style)
+        self.locale_box = QComboBox(self)
+        self.locale_box.setAccessibleName("Citation language")
+        self._initial_locale = library.citations.locale() or ""
+        names = library.citations.locales()
+        self.locale_box.addItem("Each style's own (else English, US)", "")
+        tags = [t for t in OFFERED_LOCALES if t in names]
+        if self._initial_locale and self._initial_locale not in tags:
+            tags.append(self._initial_locale)
+        for tag in tags:
+            self.locale_box.addItem(f"{names.get(tag, tag)} ({tag})", tag)
+        self.locale_box.setCurrentIndex(max(0, self.locale_box.findData(self._initial_locale)))
         citing = QGroupBox("Citations", self)
         form = QFormLayout(citing)
-        form.addRow("Default style (Ctrl+Shift+C):", self.style_box)
+        form.addRow("Default style (Ctrl+Shift+C):", style_row)
+        form.addRow("Language of citations:", self.locale_box)
 
         self.theme_box = QComboBox(self)
         self.theme_box.setAccessibleName("Appearance")
@@ -161,10 +182,24 @@ class PreferencesDialog(QDialog):
         choose_data_dir(None)
         self._show_folder()
 
+    def _on_other_style_clicked(self) -> None:
+        picker = StylePickerDialog(self._library, self._runner, self)
+        chosen = picker.chosen() if picker.exec() else None
+        if chosen is None:
+            return
+        index = self.style_box.findData(chosen.spec)
+        if index < 0:
+            self.style_box.addItem(chosen.label, chosen.spec)
+            index = self.style_box.count() - 1
+        self.style_box.setCurrentIndex(index)
+
     def accept(self) -> None:
         style = self.style_box.currentData()
-        if style and style != self._library.get_setting(DEFAULT_STYLE_KEY, "apa"):
-            self._library.set_setting(DEFAULT_STYLE_KEY, style)
+        if style and style != self._initial_style:
+            self.default_style_chosen.emit(style)
+        locale = self.locale_box.currentData()
+        if locale != self._initial_locale:
+            self.locale_chosen.emit(locale)
         theme: Theme = self.theme_box.currentData()
         if theme != self._settings.value(THEME_KEY, "system", type=str):
             self._settings.setValue(THEME_KEY, theme)

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import QApplication
 
 from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
 
+from ..clipboard import ENTRY_IDS_MIME, RTF_MIME
+
 RowFetcher = Callable[[Sequence[int]], dict[int, ListRow]]
 #: Builds the payload dragged out of the list: MIME type -> bytes, for entry ids.
-MimeBuilder = Callable[[list[str]], dict[str, bytes]]
-ENTRY_IDS_MIME = "application/x-atlas-entry-ids"
+#: Builds a drag's data for the dragged cells (the window's: ids plus the citation).
+DragSource = Callable[[Sequence[QModelIndex]], QMimeData]
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -91,7 +93,7 @@ class EntryTableModel(QAbstractTableModel):
         self._pks: Sequence[int] = ()
         self._cache: OrderedDict[int, ListRow] = OrderedDict()
         self._sort = SortKey.RELEVANCE
-        self.mime_builder: MimeBuilder | None = None
+        self.drag_source: DragSource | None = None
 
     # ----------------------------------------------------------------- result
 
@@ -232,17 +234,17 @@ class EntryTableModel(QAbstractTableModel):
         return None
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
-        return [ENTRY_IDS_MIME, "text/plain", "text/html"]
+        return [ENTRY_IDS_MIME, "text/plain", "text/html", RTF_MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
-        """Dragged entries carry their ids (for collections) and their citation."""
+        """Dragged entries carry their ids (for collections) and, through the window's
+        ``drag_source``, their citation."""
+        if self.drag_source is not None:
+            return self.drag_source(indexes)
         rows = sorted({i.row() for i in indexes})
         ids = [r.id for r in (self.list_row(row) for row in rows) if r is not None]
         mime = QMimeData()
         mime.setData(ENTRY_IDS_MIME, json.dumps(ids).encode("utf-8"))
-        if self.mime_builder is not None:
-            for kind, payload in self.mime_builder(ids).items():
-                mime.setData(kind, payload)
         return mime
 
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802

@@ -81,8 +81,17 @@ class DetailPane(QWidget):
         self.report_button.setToolTip("Tell the atlas team about a mistake in this entry. "
                                       "Reports are private and read by a person.")
         self.report_button.clicked.connect(lambda: self.report_requested.emit(""))
+        # The window gives it its menu (every copy format) and what a click copies.
+        self.copy_button = QToolButton(self)
+        self.copy_button.setObjectName("DetailCopyButton")
+        self.copy_button.setIcon(icon("copy"))
+        self.copy_button.setText("Copy citation")
+        self.copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.copy_button.setAccessibleName("Copy this entry's citation")
         self.actions_row = QHBoxLayout()
         self.actions_row.setContentsMargins(10, 6, 10, 0)
+        self.actions_row.addWidget(self.copy_button)
         self.actions_row.addWidget(self.star_button)
         self.actions_row.addStretch(1)
         self.actions_row.addWidget(self.report_button)
@@ -120,12 +129,14 @@ class DetailPane(QWidget):
         self.notes.set_entry(None)
         self.star_button.setEnabled(False)
         self.report_button.setEnabled(False)
+        self.copy_button.setEnabled(False)
         self.browser.setHtml(
             f"<p style='color:gray; margin:30px; font-size:large;'>{message}</p>")
 
     def show_entry(self, entry: Entry, user: UserData | None = None) -> None:
         self.entry = entry
         self.star_button.setEnabled(True)
+        self.copy_button.setEnabled(True)
         self.report_button.setEnabled(self.can_report)
         self.star_button.blockSignals(True)
         self.star_button.setChecked(bool(user and user.starred))

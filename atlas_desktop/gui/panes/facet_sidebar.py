@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from atlas_desktop.domain.annotations import Collection
 from atlas_desktop.domain.listing import Facets, FacetValue
 
+from ..clipboard import ENTRY_IDS_MIME
 from ..icons import icon
-from ..models.entry_table import ENTRY_IDS_MIME
 
 TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2

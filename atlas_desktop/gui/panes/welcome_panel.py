@@ -30,6 +30,8 @@ class WelcomePanel(QFrame):
 
     search_requested = Signal()
     dismissed_for_good = Signal()
+    #: The library is empty and the user asked for the sample papers.
+    sample_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,9 +47,9 @@ class WelcomePanel(QFrame):
             (base.blue() * 9 + tint.blue()) // 10))
         self.setPalette(palette)
 
-        title = QLabel("<b>Welcome to Atlas Desktop.</b> Everything here works offline. "
-                       "These are a few papers of the atlas to start with.", self)
-        title.setWordWrap(True)
+        self.title = QLabel(self)
+        self.title.setObjectName("WelcomeTitle")
+        self.title.setWordWrap(True)
         # Example badges as rich text, so the row wraps on a narrow window.
         pills = QLabel(self)
         pills.setObjectName("WelcomeBadges")
@@ -72,8 +74,12 @@ class WelcomePanel(QFrame):
             "private report for the atlas team. &nbsp; Press F1 for all shortcuts.", self)
         steps.setWordWrap(True)
         steps.setTextFormat(Qt.TextFormat.RichText)
-        search = QPushButton("Start searching", self)
+        self.search_button = search = QPushButton("Start searching", self)
         search.clicked.connect(self.search_requested.emit)
+        self.sample_button = QPushButton("Add the sample papers", self)
+        self.sample_button.setObjectName("AddSamplePapers")
+        self.sample_button.setToolTip("Five papers of the atlas, to try searching and citing")
+        self.sample_button.clicked.connect(self.sample_requested.emit)
         later = QPushButton("Close", self)
         later.setToolTip("Hide the welcome until the next start")
         later.clicked.connect(self.hide)
@@ -82,16 +88,30 @@ class WelcomePanel(QFrame):
         never.clicked.connect(self._on_never_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(search)
+        buttons.addWidget(self.sample_button)
         buttons.addStretch(1)
         buttons.addWidget(later)
         buttons.addWidget(never)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(pills)
         layout.addWidget(explain)
         layout.addWidget(steps)
         layout.addLayout(buttons)
+
+        self.set_library_empty(False)
+
+    def set_library_empty(self, empty: bool) -> None:
+        """An empty library gets a different first line and the offer of the sample papers."""
+        self.title.setText(
+            "<b>Welcome to Atlas Desktop.</b> Everything here works offline. "
+            + ("This library is empty: add the five sample papers to try it, import atlas "
+               "pages or a bundle (File → Import…), or sync with the atlas server." if empty
+               else "Search the papers of your library, read what each does and does not "
+               "show, and cite them."))
+        self.sample_button.setVisible(empty)
+        self.search_button.setVisible(not empty)
 
     def _on_never_clicked(self) -> None:
         self.hide()

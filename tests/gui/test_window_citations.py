@@ -1,0 +1,150 @@
+"""Citing from the main window: Ctrl+Shift+C, the Cite menu, the toolbar and detail buttons,
+the list's context menu, drags out of the list and a collection as a bibliography. Real
+window, real engine, real clipboard."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from atlas_desktop.gui.clipboard import ENTRY_IDS_MIME, RTF_MIME
+
+HEINS = "heins-2013-role-therapeutic"
+TWISK = "twisk-2009-review-cognitive"
+
+
+@pytest.fixture
+def clipboard(qapp):
+    board = QGuiApplication.clipboard()
+    board.clear()
+    return board
+
+
+def select(window, *entry_ids):
+    """Select these entries in the list (the first becomes the current row). Through the
+    selection model, not selectRow: that one reads the keyboard modifiers, which a previous
+    test's Ctrl+Shift key click can leave behind on the offscreen platform."""
+    window.set_query("")
+    rows = [r for r in range(window.model.rowCount())
+            if window.model.list_row(r).id in entry_ids]
+    assert len(rows) == len(entry_ids)
+    model = window.table.selectionModel()
+    flags = model.SelectionFlag
+    model.setCurrentIndex(window.model.index(rows[0], 0), flags.ClearAndSelect | flags.Rows)
+    for row in rows[1:]:
+        model.select(window.model.index(row, 0), flags.Select | flags.Rows)
+    return rows
+
+
+def test_ctrl_shift_c_copies_the_selection_in_the_default_style(qtbot, window, clipboard):
+    select(window, HEINS)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.table.setFocus()
+    with qtbot.waitSignal(window.citations.copied):
+        qtbot.keyClick(window.table, Qt.Key.Key_C,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    text = clipboard.text()
+    assert text.startswith("Heins, M. J., Knoop, H., & Bleijenberg, G. (2013).")  # APA
+    mime = clipboard.mimeData()
+    assert "<i>" in mime.html() and mime.hasFormat(RTF_MIME)
+    assert json.loads(bytes(mime.data(ENTRY_IDS_MIME).data())) == [HEINS]
+    assert "Copied" in window.statusBar().currentMessage()
+
+
+def test_the_search_box_keeps_ctrl_shift_c_for_the_citation(qtbot, window, clipboard):
+    select(window, TWISK)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.search_box.setFocus()
+    with qtbot.waitSignal(window.citations.copied):
+        qtbot.keyClick(window.search_box, Qt.Key.Key_C,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert clipboard.text().startswith("Twisk")
+
+
+def test_several_selected_entries_make_one_bibliography_in_style_order(qtbot, window,
+                                                                       clipboard):
+    select(window, TWISK, HEINS)
+    with qtbot.waitSignal(window.citations.copied):
+        window.copy_default_action.trigger()
+    paragraphs = [p for p in clipboard.text().splitlines() if p.strip()]
+    assert len(paragraphs) == 2
+    assert paragraphs[0].startswith("Heins") and paragraphs[1].startswith("Twisk")  # APA
+
+
+def test_the_cite_menu_is_in_the_menu_bar_and_copies_in_another_style(qtbot, window,
+                                                                      clipboard):
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Cite" in titles
+    assert titles.index("&Cite") < titles.index("&Sync")
+    select(window, HEINS)
+    window.copy_menu.rebuild()
+    vancouver = next(a for a in _all_actions(window.copy_menu)
+                     if a.objectName() == "Copy-vancouver-bibliography")
+    with qtbot.waitSignal(window.citations.copied):
+        vancouver.trigger()
+    assert clipboard.text().startswith("1. Heins MJ, Knoop H, Bleijenberg G.")
+
+
+def test_the_list_context_menu_offers_the_copies(qtbot, window):
+    select(window, HEINS)
+    menu = window.table_context_menu()
+    qtbot.addWidget(menu)
+    actions = menu.actions()
+    assert actions[0] is window.copy_default_action
+    assert actions[1].menu() is window.copy_menu and actions[1].text() == "Copy as…"
+    assert window.actions.report in actions
+
+
+def test_the_detail_button_copies_the_shown_entry_only(qtbot, window, clipboard):
+    select(window, HEINS, TWISK)
+    window.table.setCurrentIndex(window.model.index(select(window, TWISK)[0], 0))
+    qtbot.waitUntil(lambda: window.detail.entry is not None and window.detail.entry.id == TWISK)
+    button = window.detail.copy_button
+    assert button.isEnabled() and button.menu() is window.detail_copy_menu
+    with qtbot.waitSignal(window.citations.copied):
+        button.click()
+    assert [p for p in clipboard.text().splitlines() if p.strip()][0].startswith("Twisk")
+    assert len([p for p in clipboard.text().splitlines() if p.strip()]) == 1
+
+
+def test_a_drag_out_of_the_list_carries_the_formatted_citation(qtbot, window, clipboard):
+    rows = select(window, HEINS)
+    with qtbot.waitSignal(window.citations.copied):
+        window.copy_default_action.trigger()  # builds the engine, as the start-up warm-up does
+    mime = window.model.mimeData([window.model.index(rows[0], 0),
+                                  window.model.index(rows[0], 2)])
+    assert mime.text().startswith("Heins, M. J., Knoop, H., & Bleijenberg, G. (2013).")
+    assert "<i>" in mime.html()
+    assert json.loads(bytes(mime.data(ENTRY_IDS_MIME).data())) == [HEINS]
+
+
+def test_a_collection_copies_as_one_bibliography(qtbot, window, seeded_library, clipboard):
+    seeded_library.annotations.add_to_collection(name="Letter to GP", entry_ids=[TWISK, HEINS])
+    collection = next(c for c in seeded_library.annotations.collections()
+                      if c.name == "Letter to GP")
+    with qtbot.waitSignal(window.citations.copied):
+        window._on_sidebar_collection_action("copy", collection.id)
+    paragraphs = [p for p in clipboard.text().splitlines() if p.strip()]
+    assert [p.split(",")[0] for p in paragraphs] == ["Heins", "Twisk"]
+
+
+def test_nothing_selected_says_so_and_leaves_the_clipboard(qtbot, window, clipboard):
+    clipboard.setText("what the user had")
+    window.set_query("nosuchwordanywhere")
+    assert window.model.rowCount() == 0
+    with qtbot.waitSignal(window.citations.copy_failed) as blocker:
+        window.copy_default_action.trigger()
+    assert "Select one or more entries" in blocker.args[0]
+    assert clipboard.text() == "what the user had"
+
+
+def _all_actions(menu):
+    for a in menu.actions():
+        yield a
+        if a.menu() is not None:
+            yield from _all_actions(a.menu())
