@@ -3,10 +3,10 @@
 It answers "does this build work here?" (a packaged build on a new machine, CI after
 ``make package``): the Qt platform plugin loads, the library opens and fills with the sample
 entries, the window lists them, an entry can be read, its reference is formatted by the
-citation engine (citeproc-js on V8) and put on the clipboard as text and HTML, the user's layer
-can be written and read back, and the window closes cleanly. Each step prints one line
-``self-test: <step> ok (...)``; the first failure prints ``self-test: <step> FAILED: <why>``
-on stderr and the exit code is 1.
+citation engine (citeproc-js on V8) and put on the clipboard as text and HTML, the Help window
+shows the user guide, the user's layer can be written and read back, and the window closes
+cleanly. Each step prints one line ``self-test: <step> ok (...)``; the first failure prints
+``self-test: <step> FAILED: <why>`` on stderr and the exit code is 1.
 
 What it never touches: the user's library (a temporary folder is used unless ``--data-dir``
 is given; ``ATLAS_DESKTOP_DATA_DIR`` is ignored on purpose), the user's window settings (a
@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import textwrap
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,8 +31,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from PySide6.QtCore import QByteArray, QEventLoop, QMimeData, QSettings, QTimer, SignalInstance
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtCore import (
+    QByteArray,
+    QEventLoop,
+    QMimeData,
+    QSettings,
+    QTimer,
+    QUrl,
+    SignalInstance,
+)
+from PySide6.QtGui import QClipboard, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from atlas_desktop.domain.citation import CitationCopy
@@ -39,7 +48,7 @@ from atlas_desktop.paths import LibraryPaths, resolve_library
 from atlas_desktop.services import Library, StoreError
 
 from .application import open_in_background
-from .citation_controller import CitationController, selection_of
+from .dialogs.help_dialog import HelpDialog, guide_path
 from .main_window import MainWindow
 from .runner import ThreadPoolRunner
 
@@ -109,7 +118,8 @@ class _Watch:
         self.check()
         if "error" in outcome:
             exc = outcome["error"]
-            raise SelfTestFailed(f"{what}: {type(exc).__name__}: {exc}")
+            kind = "" if isinstance(exc, SelfTestFailed) else f"{type(exc).__name__}: "
+            raise SelfTestFailed(f"{what}: {kind}{exc}")
         if "value" not in outcome:
             raise SelfTestFailed(f"gave up after {timeout_s:g} s waiting for {what}")
         return tuple(outcome["value"])
@@ -167,6 +177,7 @@ class SelfTest:
             ("window", self.step_window),
             ("entry", self.step_entry),
             ("citation", self.step_citation),
+            ("help", self.step_help),
             ("note", self.step_note),
             ("close", self.step_close),
         ]
@@ -276,21 +287,30 @@ class SelfTest:
         return f"{row.id} selected and shown"
 
     def step_citation(self) -> str:
-        """The window's way of copying a reference (Ctrl+Shift+C): the citation controller
-        renders it off the UI thread with citeproc-js and fills the clipboard; read it back."""
+        """The window's "Copy citation" (Ctrl+Shift+C) on the selected entry: its citation
+        controller renders the reference off the UI thread with citeproc-js and fills the
+        clipboard; read both formats back."""
         window = self.window
         assert window is not None and self.library is not None and self.entry_id is not None
         entry = self.library.catalogue.get_entry(entry_id=self.entry_id)
         assert entry is not None
+        selected = window.citation_selection()
+        if list(selected.pks) != [self.library.catalogue.pk_for_id(entry_id=entry.id)]:
+            raise SelfTestFailed(f"the window would cite {selected}, not {entry.id}")
         style = self.library.citations.describe_style()
-        controller = CitationController(self.library, self.runner, parent=window)
+        controller = window.citations
         clipboard = QGuiApplication.clipboard()
         saved = _clipboard_snapshot(clipboard)
+        connections: list[tuple[SignalInstance, Callable[..., None]]] = []
 
         def start(done: Callable[..., None], failed: Callable[[BaseException], None]) -> None:
-            controller.copied.connect(done)
-            controller.copy_failed.connect(lambda message: failed(SelfTestFailed(message)))
-            controller.copy_default(selection_of(entry_ids=[entry.id]))
+            def on_failed(message: str) -> None:
+                failed(SelfTestFailed(message))
+
+            connections.extend([(controller.copied, done), (controller.copy_failed, on_failed)])
+            for signal, slot in connections:
+                signal.connect(slot)
+            window.copy_default_action.trigger()
 
         try:
             (copy,) = self.watch.wait(f"the citation of {entry.id} on the clipboard", start)
@@ -308,6 +328,8 @@ class SelfTest:
             if not copy.content.html or rich != copy.content.html:
                 raise SelfTestFailed("the clipboard's text/html is not the citation's HTML")
         finally:
+            for signal, slot in connections:
+                signal.disconnect(slot)
             _clipboard_restore(clipboard, saved)
         expected = [str(entry.year)] if entry.year else []
         if entry.authors:
@@ -315,9 +337,32 @@ class SelfTest:
         missing = [word for word in expected if word not in plain]
         if missing:
             raise SelfTestFailed(f"the citation {plain!r} lacks {', '.join(missing)}")
-        shown = plain if len(plain) <= 70 else plain[:67] + "..."
-        return (f"{style.label}: text/plain and text/html on the clipboard and read back "
-                f"({shown!r})")
+        shown = textwrap.shorten(plain, 72, placeholder=" …")
+        return (f"{style.label} via Copy citation: text/plain and text/html on the clipboard "
+                f"and read back ({shown!r})")
+
+    def step_help(self) -> str:
+        """The Help window finds the user guide (in a build: bundled beside the application)
+        and every screenshot it shows."""
+        window = self.window
+        assert window is not None
+        path = guide_path()
+        if path is None:
+            if getattr(sys, "frozen", False):
+                raise SelfTestFailed("the user guide is not in this build")
+            return "no user guide installed with this copy (only checkouts and builds have it)"
+        dialog = HelpDialog(window)
+        try:
+            document = dialog.browser.document()
+            if len(document.toPlainText()) < 500:
+                raise SelfTestFailed(f"the Help window shows almost nothing of {path}")
+            names = _image_names(document)
+            missing = [name for name in names if not _loads(document, name)]
+            if missing:
+                raise SelfTestFailed(f"the Help window cannot load {', '.join(missing)}")
+        finally:
+            dialog.deleteLater()
+        return f"the user guide and its {len(names)} screenshots load from {path.parent}"
 
     def step_note(self) -> str:
         window = self.window
@@ -357,6 +402,25 @@ class SelfTest:
         self.library.close()
         self.library = None
         return "window closed, background work finished, library closed"
+
+
+def _image_names(document: QTextDocument) -> list[str]:
+    names: list[str] = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat() and fmt.toImageFormat().name() not in names:
+                names.append(fmt.toImageFormat().name())
+            it += 1
+        block = block.next()
+    return names
+
+
+def _loads(document: QTextDocument, name: str) -> bool:
+    resource = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+    return resource is not None and not getattr(resource, "isNull", lambda: True)()
 
 
 def _clipboard_snapshot(clipboard: QClipboard) -> dict[str, QByteArray]:

@@ -4,6 +4,7 @@ real library, the user's own things are left alone, and a failure says what fail
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from tests.conftest import seed_files
 
-STEPS = ("library", "window", "entry", "citation", "note", "close")
+STEPS = ("library", "window", "entry", "citation", "help", "note", "close")
 
 
 def self_test(*args: str, tmp_path: Path, env: dict[str, str] | None = None,
@@ -89,19 +90,32 @@ def test_a_damaged_library_fails_with_the_reason(tmp_path):
     assert result.returncode == 1
     assert "self-test: library FAILED:" in result.stderr
     assert "not an Atlas Desktop library" in result.stderr
-    assert "passed" not in result.stdout
+    assert "self-test: passed" not in result.stdout
 
 
-def test_the_citation_step_fails_without_styles(tmp_path):
-    """With no CSL styles to be found, the citation step fails and says why."""
+def test_a_broken_citation_engine_fails_the_citation_step(tmp_path):
+    """The citation really goes through citeproc-js: given a broken engine file (through its
+    documented override), the citation step fails and says why."""
+    broken = tmp_path / "citeproc_commonjs.js"
+    broken.write_text("this is not javascript {", "utf-8")
+    result = self_test(tmp_path=tmp_path, env={"ATLAS_DESKTOP_CITEPROC_JS": str(broken)})
+    assert result.returncode == 1
+    assert "self-test: entry ok" in result.stdout
+    assert "self-test: citation FAILED: " in result.stderr
+    assert "could not be loaded by the citation engine" in result.stderr
+    assert "self-test: note" not in result.stdout
+
+
+def test_missing_styles_fail_the_self_test(tmp_path):
+    """Without CSL styles the self-test fails with the reason. (Today the window itself does
+    not open then: its Cite menu looks the offered styles up while it is built.)"""
     empty = tmp_path / "no-styles"
     empty.mkdir()
     result = self_test(tmp_path=tmp_path, env={"ATLAS_DESKTOP_CSL_STYLES": str(empty)})
     assert result.returncode == 1
-    assert "self-test: citation FAILED:" in result.stderr
-    assert "apa" in result.stderr.lower()
-    assert "self-test: entry ok" in result.stdout
-    assert "self-test: note" not in result.stdout
+    assert re.search(r"^self-test: (window|citation) FAILED: .*no citation style called",
+                     result.stderr, re.M), result.stderr
+    assert "self-test: passed" not in result.stdout
 
 
 def test_does_not_claim_the_library_of_an_open_window(qapp, tmp_path):

@@ -25,7 +25,7 @@ from .conftest import DIST, REPO
 
 pytestmark = pytest.mark.packaging
 
-STEPS = ("library", "window", "entry", "citation", "note", "close")
+STEPS = ("library", "window", "entry", "citation", "help", "note", "close")
 INTERNAL = DIST / "_internal"
 
 
@@ -63,6 +63,10 @@ def test_self_test_offscreen(frozen_app, tmp_path):
     lines = assert_self_test_passed(
         run([str(frozen_app), "--self-test"], tmp_path, QT_QPA_PLATFORM="offscreen"))
     assert "rendered on the offscreen platform" in lines[1]
+    help_line = next(line for line in lines if line.startswith("self-test: help ok"))
+    screenshots = len(re.findall(r"\]\(images/[^)]+\.png\)",
+                                 (REPO / "docs" / "user-guide.md").read_text("utf-8")))
+    assert f"its {screenshots} screenshots load from {INTERNAL / 'docs'}" in help_line
     assert not (tmp_path / "home").exists(), "the self-test touched the user's folders"
 
 
@@ -86,18 +90,25 @@ def test_self_test_failure_is_reported(frozen_app, tmp_path):
 
 
 def test_citation_step_uses_the_bundled_engine(frozen_app, tmp_path):
-    """The citation is formatted by the build's own engine and styles (given an empty styles
-    folder instead, through the override the build's start-up hook respects, it fails)."""
+    """The build formats the citation with its own citeproc-js and styles (the clean
+    environment leaves it nothing else), and fails when its engine or styles are replaced
+    with broken ones through their overrides, which the build's start-up hook respects."""
     lines = assert_self_test_passed(
         run([str(frozen_app), "--self-test"], tmp_path, QT_QPA_PLATFORM="offscreen"))
     citation = next(line for line in lines if line.startswith("self-test: citation ok"))
-    assert "APA" in citation
+    assert "APA Style 7th edition" in citation
+    broken = tmp_path / "citeproc_commonjs.js"
+    broken.write_text("this is not javascript {", "utf-8")
+    result = run([str(frozen_app), "--self-test"], tmp_path, QT_QPA_PLATFORM="offscreen",
+                 ATLAS_DESKTOP_CITEPROC_JS=str(broken))
+    assert result.returncode == 1
+    assert "self-test: citation FAILED: " in result.stderr
     empty = tmp_path / "no-styles"
     empty.mkdir()
     result = run([str(frozen_app), "--self-test"], tmp_path, QT_QPA_PLATFORM="offscreen",
                  ATLAS_DESKTOP_CSL_STYLES=str(empty))
     assert result.returncode == 1
-    assert "self-test: citation FAILED:" in result.stderr
+    assert "no citation style called" in result.stderr
 
 
 def test_command_line(frozen_app, tmp_path):
