@@ -43,12 +43,15 @@ def run(ctx: BenchContext) -> dict[str, Any]:
             figures["page_as_typed"] = _measure(library, TYPED, limit=PAGE, repeat=3)
             figures["full_as_typed"] = _measure(library, TYPED, limit=None, repeat=1)
             figures["page_empty_query"] = timings_ms(
-                lambda: library.catalogue.search(text="", limit=PAGE, exact_total=False), 20)
-            figures["full_empty_query"] = timings_ms(lambda: library.catalogue.search(text=""), 5)
+                lambda lib=library: lib.catalogue.search(text="", limit=PAGE, exact_total=False),
+                20)
+            figures["full_empty_query"] = timings_ms(
+                lambda lib=library: lib.catalogue.search(text=""), 5)
             ids = library.catalogue.ids_for_pks(pks=list(library.catalogue.search(
                 text="fatigue", limit=50).pks))
             figures["show"] = timings_ms(
-                lambda: [library.catalogue.show(entry_id=i) for i in ids[:1]], 50)
+                lambda lib=library, ids=ids: [lib.catalogue.show(entry_id=i) for i in ids[:1]],
+                50)
         finally:
             library.close()
         figures["cli_search_process"] = _cli_seconds(data_dir, ["search", "fatigue",

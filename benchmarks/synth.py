@@ -37,7 +37,8 @@ FAMILIES = (
     "Fisher Henderson Coleman Simmons Patterson Jordan Reynolds Hamilton Graham Kim Wallace "
     "Bos Vaart Heins Knoop Twisk Maes Stein Karlsson Daniels Wearden Nøkleby Åberg Łukasiewicz"
 ).split()
-GIVEN = "Anna Ben Carla David Eva Frank Greta Hans Ines Jo Karl Lena Marta Nils Olga Per Rosa".split()
+GIVEN = ("Anna Ben Carla David Eva Frank Greta Hans Ines Jo Karl Lena Marta Nils Olga Per "
+         "Rosa").split()
 JOURNALS = (
     "Journal of Translational Medicine|Fatigue: Biomedicine, Health & Behavior|BMC Neurology|"
     "Frontiers in Neurology|PLoS One|Brain, Behavior, and Immunity|Journal of Internal "
@@ -139,7 +140,8 @@ def make_entry(rng: random.Random, index: int) -> dict[str, Any]:
         "summary": _prose(rng, rng.randint(60, 120)),
         "why_it_matters": _prose(rng, rng.randint(35, 75)),
         "does_not_prove": _prose(rng, rng.randint(40, 90)),
-        "observed_findings": [_sentence(rng, rng.randint(12, 28)) for _ in range(rng.randint(0, 6))],
+        "observed_findings": [_sentence(rng, rng.randint(12, 28))
+                              for _ in range(rng.randint(0, 6))],
         "inferred_conclusions": [_sentence(rng, rng.randint(12, 28))
                                  for _ in range(rng.randint(0, 4))],
         "remaining_questions": [_sentence(rng, rng.randint(8, 16))

@@ -289,7 +289,8 @@ def current_value_for(entry: Any, field: str) -> str | None:
     if field == "badges":
         return "; ".join(text for _, text in entry.badges.labels()) or None
     if field == "tags":
-        return "; ".join(f"{cat}: {', '.join(labels)}" for cat, labels in entry.tags.items()) or None
+        joined = "; ".join(f"{cat}: {', '.join(labels)}" for cat, labels in entry.tags.items())
+        return joined or None
     if field == "citation":
         return plain_citation(entry)
     return None

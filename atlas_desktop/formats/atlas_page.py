@@ -254,8 +254,8 @@ def _strip_bullet(line: str) -> str:
 def _parse_tags(lines: list[str]) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = {}
     vocab = vocabulary()
-    for line in lines:
-        line = _strip_bullet(line)
+    for raw_line in lines:
+        line = _strip_bullet(raw_line)
         category, sep, rest = line.partition(":")
         if not sep or not category.strip() or not rest.strip():
             continue
@@ -412,7 +412,7 @@ def _extract_bibtex(text: str) -> tuple[dict[str, str], str | None, str]:
     block = text[start:end]
     rest = text[:start] + "\n" + text[end:]
     try:
-        library = bibtexparser.parse_string(block)
+        library = bibtexparser.parse_string(block)  # type: ignore[attr-defined]
     except Exception:  # bibtexparser raises assorted errors on broken blocks
         return {}, None, rest
     if not library.entries:
@@ -530,7 +530,8 @@ def _line_after(lines: list[str], heading: str) -> str | None:
     return None
 
 
-_CITATION_RE: Final = re.compile(r"^(?P<authors>.+?)\s*\((?P<year>\d{4}|n\.d\.)\)\.\s*(?P<rest>.*)$")
+_CITATION_RE: Final = re.compile(
+    r"^(?P<authors>.+?)\s*\((?P<year>\d{4}|n\.d\.)\)\.\s*(?P<rest>.*)$")
 
 
 def _merge_citation_line(citation: str, values: dict[str, Any]) -> None:
@@ -618,7 +619,9 @@ def parse_human_date(text: str) -> date | None:
         return None
 
 
-def _build_entry(values: dict[str, Any], layout: str, warnings: list[str], source: str) -> ParsedPage:
+def _build_entry(
+    values: dict[str, Any], layout: str, warnings: list[str], source: str
+) -> ParsedPage:
     authors: list[Author] = list(values.get("authors") or [])
     truncated = bool(values.get("authors_truncated"))
     if not authors and values.get("authors_text"):

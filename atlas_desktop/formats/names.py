@@ -17,7 +17,8 @@ from .vocabulary import vocabulary
 
 _ET_AL_RE: Final = re.compile(r"[,;\s]*\bet\s+al\.?\s*$", re.IGNORECASE)
 _PARTICLES: Final = frozenset(
-    "van von der den de del della di da dos das du la le ter ten vande vander st. bin ibn al el".split()
+    "van von der den de del della di da dos das du la le ter ten vande vander st. "
+    "bin ibn al el".split()
 )
 
 
@@ -48,8 +49,8 @@ def parse_family_given_list(text: str) -> tuple[list[Author], bool]:
 def parse_bibtex_names(value: str) -> list[Author]:
     """BibTeX ``author`` field (``A, B and C, D``) into authors; braces keep corporate names."""
     authors: list[Author] = []
-    for raw in split_multiple_persons_names(value):
-        raw = raw.strip()
+    for name in split_multiple_persons_names(value):
+        raw = name.strip()
         if not raw:
             continue
         if raw.lower() == "others":

@@ -52,10 +52,8 @@ def read_reference_file(data: bytes, kind: FileKind, result: FileResult) -> None
     decoded = decode_bytes(data)  # BOMs, UTF-16 and legacy encodings, reported
     if decoded.warning:
         result.warnings.append(decoded.warning)
-    if kind is FileKind.CSL_JSON:
-        parsed = read_csl_json(decoded.text)
-    else:
-        parsed = read_ris(decoded.text)  # type: ignore[assignment]
+    parsed = (read_csl_json(decoded.text) if kind is FileKind.CSL_JSON
+              else read_ris(decoded.text))
     result.errors.extend(parsed.errors)
     result.warnings.extend(parsed.warnings)
     result.contracts = list(parsed.references)

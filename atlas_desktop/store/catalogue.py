@@ -138,7 +138,8 @@ def optimize_indexes(conn: Connection) -> None:
 
 def check_indexes(conn: Connection) -> None:
     """Raise if the full-text index disagrees with the entries (FTS5 integrity-check)."""
-    conn.exec_driver_sql("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 1)")
+    conn.exec_driver_sql(
+        "INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 1)")
 
 
 # --------------------------------------------------------------------------- writing

@@ -114,6 +114,7 @@ _PREFIX_FILTERS: Final = frozenset({FilterKind.TIER, FilterKind.CONFIDENCE})
 
 def _filter_sql(clause: FilterClause) -> tuple[str, list[Any]] | None:
     kind, value = clause.kind, clause.value
+    params: list[Any]
     if kind is FilterKind.YEAR:
         parts: list[str] = []
         params = []
@@ -129,7 +130,7 @@ def _filter_sql(clause: FilterClause) -> tuple[str, list[Any]] | None:
         if sep and label.strip():
             ids = ("SELECT id FROM tag_dict WHERE (label = ? COLLATE NOCASE) OR "
                    "(category = ? COLLATE NOCASE AND label = ? COLLATE NOCASE)")
-            params: list[Any] = [value, category.strip(), label.strip()]
+            params = [value, category.strip(), label.strip()]
         else:
             ids = "SELECT id FROM tag_dict WHERE label = ? COLLATE NOCASE"
             params = [value]
@@ -203,14 +204,15 @@ def compile_query(query: Query) -> CompiledQuery:
         compiled.exclude_match = " OR ".join(negatives)
 
     wants_withdrawn = False
-    for clause in query.filters:
-        sql = _filter_sql(clause)
+    for filter_clause in query.filters:
+        sql = _filter_sql(filter_clause)
         if sql is None or not sql[0]:
             continue
         text, params = sql
-        if clause.kind is FilterKind.IS and clause.value == "withdrawn" and not clause.negated:
+        if (filter_clause.kind is FilterKind.IS and filter_clause.value == "withdrawn"
+                and not filter_clause.negated):
             wants_withdrawn = True
-        compiled.where.append(f"NOT ({text})" if clause.negated else f"({text})")
+        compiled.where.append(f"NOT ({text})" if filter_clause.negated else f"({text})")
         compiled.params.extend(params)
     if compiled.exclude_match is not None:
         compiled.where.append(
@@ -255,7 +257,7 @@ def run_search(
     params: list[Any] = list(compiled.params)
     limit_sql = f" LIMIT {int(limit)}" if limit is not None else ""
     ranked = False
-    effective = SortKey.YEAR_DESC if sort is SortKey.RELEVANCE else sort
+    effective: SortKey = SortKey.YEAR_DESC if sort is SortKey.RELEVANCE else sort
     only_default_filter = compiled.where == [_VISIBLE] and compiled.exclude_match is None
     pks: array[int] | None = None
 

@@ -71,7 +71,8 @@ def user_data(conn: Connection, entry_id: str) -> UserData:
     collections = tuple(
         r[0]
         for r in conn.exec_driver_sql(
-            "SELECT c.name FROM collection_entries ce JOIN collections c ON c.id = ce.collection_id "
+            "SELECT c.name FROM collection_entries ce "
+            "JOIN collections c ON c.id = ce.collection_id "
             "WHERE ce.entry_id = ? AND c.deleted_at IS NULL ORDER BY c.name COLLATE NOCASE",
             (entry_id,),
         )

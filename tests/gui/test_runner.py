@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from typing import ClassVar
 
 import pytest
 
@@ -14,7 +15,7 @@ from atlas_desktop.gui.runner import ThreadPoolRunner
 class Probe:
     """Records which thread lets go of it."""
 
-    released_on: list[str] = []
+    released_on: ClassVar[list[str]] = []
 
     def __init__(self) -> None:
         self.delivered: object = None

@@ -108,8 +108,8 @@ def test_the_detail_button_copies_the_shown_entry_only(qtbot, window, clipboard)
     assert button.isEnabled() and button.menu() is window.detail_copy_menu
     with qtbot.waitSignal(window.citations.copied):
         button.click()
-    assert [p for p in clipboard.text().splitlines() if p.strip()][0].startswith("Twisk")
-    assert len([p for p in clipboard.text().splitlines() if p.strip()]) == 1
+    paragraphs = [p for p in clipboard.text().splitlines() if p.strip()]
+    assert len(paragraphs) == 1 and paragraphs[0].startswith("Twisk")
 
 
 def test_a_drag_out_of_the_list_carries_the_formatted_citation(qtbot, window, clipboard):

@@ -5,6 +5,7 @@ Everything has a sensible default; nothing here is needed to start working.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -43,10 +44,9 @@ def citation_style_choices(library: Library) -> list[tuple[str, str]]:
     choices = [(s.spec, s.title) for s in service.offered_styles()]
     current = service.default_style()
     if current not in {spec for spec, _ in choices}:
-        try:
+        # A stale preference (a .csl file since deleted) is not offered.
+        with contextlib.suppress(Exception):
             choices.append((current, service.describe_style(style=current).label))
-        except Exception:  # a stale preference (a .csl file since deleted): not offered
-            pass
     return choices
 
 

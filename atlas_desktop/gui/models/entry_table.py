@@ -75,7 +75,8 @@ SORT_FOR_COLUMN = {
 }
 
 _COLUMNS = tuple(Column)
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+_ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+              | Qt.ItemFlag.ItemIsDragEnabled)
 BLOCK = 64
 CACHE_ROWS = 4096
 
@@ -222,12 +223,12 @@ class EntryTableModel(QAbstractTableModel):
             return _accessible(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and column is Column.TITLE:
-            if row.incomplete or row.withdrawn or not row.read:
-                font = QFont()
-                font.setItalic(row.incomplete and not row.title)
-                font.setStrikeOut(row.withdrawn)
-                return font
+        if role == Qt.ItemDataRole.FontRole and column is Column.TITLE and (
+                row.incomplete or row.withdrawn or not row.read):
+            font = QFont()
+            font.setItalic(row.incomplete and not row.title)
+            font.setStrikeOut(row.withdrawn)
+            return font
         if role == Qt.ItemDataRole.ForegroundRole and (row.withdrawn or (
                 column is Column.TITLE and not row.title)):
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)

@@ -166,7 +166,8 @@ class EvidenceChart(QWidget):
         painter.setPen(QPen(muted, 1))
         painter.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
         # Axis labels: first, last and a few in between.
-        labels = {0, len(self._bins) - 1} | set(range(0, len(self._bins), max(1, len(self._bins) // 6)))
+        step = max(1, len(self._bins) // 6)
+        labels = {0, len(self._bins) - 1} | set(range(0, len(self._bins), step))
         for i in sorted(labels):
             label = str(self._bins[i].low)
             centre = plot.left() + (i + 0.5) * slot
