@@ -3,6 +3,8 @@
 #   make test     set up with test extras and run the whole suite offscreen
 #   make install  only the idempotent set-up: .venv/bin/atlas-desktop exists afterwards
 #   make bench    performance figures (JSON) on synthetic 10k/100k libraries
+#   make package  the one-folder application in dist/atlas-desktop/ (PyInstaller)
+#   make package-test   run the built application's self-test and check what it contains
 #   make test-sync-long   the randomised sync fault and SIGKILL runs, at length
 
 PYTHON ?= python3
@@ -14,7 +16,8 @@ NPM    ?= npm
 # pinned exactly in js/package-lock.json, into the git-ignored js/node_modules.
 CITEPROC_JS := js/node_modules/citeproc/citeproc_commonjs.js
 
-.PHONY: run install install-test test test-sync-long bench lint clean system-deps crash-test
+.PHONY: run install install-test test test-sync-long bench lint clean system-deps crash-test \
+	package package-test icons
 
 run: install
 	$(BIN)/atlas-desktop
@@ -53,12 +56,33 @@ test-sync-long: install-test
 	SYNC_CHAOS_SEEDS=200 SYNC_KILL_CYCLES=40 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest \
 		-q tests/integration/test_sync_chaos.py
 
+# The one-folder application: dist/atlas-desktop/atlas-desktop (see packaging/README.md).
+package: $(VENV)/.stamp-package $(CITEPROC_JS)
+	rm -rf dist/atlas-desktop build/pyinstaller
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/atlas-desktop.spec
+	@du -sh dist/atlas-desktop
+
+$(VENV)/.stamp-package: pyproject.toml $(VENV)/.stamp-app
+	$(PIP) install -e ".[package]"
+	@touch $@
+
+# The built application: its --self-test (offscreen, and on X11 under Xvfb when available),
+# its libraries and its contents. Fails, rather than skips, when the build is missing or stale.
+package-test: install-test
+	ATLAS_DESKTOP_REQUIRE_BUILD=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
+		-m packaging tests/packaging
+
+# Render the application icon's PNG sizes from its SVG (commit the result).
+icons: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
+
 bench: install
 	$(BIN)/python -m benchmarks
 
 lint: install-test
 	$(PIP) install -q "ruff>=0.6" "mypy>=1.11"
-	$(BIN)/ruff check atlas_desktop tests benchmarks
+	$(BIN)/ruff check atlas_desktop tests benchmarks packaging packaging/atlas-desktop.spec
 	$(BIN)/mypy
 
 system-deps:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -52,17 +52,31 @@ def open_in_background(paths: LibraryPaths, runner: ThreadPoolRunner) -> Library
     return result["library"]  # type: ignore[return-value]
 
 
+#: The application's id on the desktop: the .desktop file's and the AppStream component's
+#: name (packaging/linux/), the Flatpak's id and the macOS bundle identifier.
+APP_ID = "io.github.atlasdesktop.AtlasDesktop"
+
+
 def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
+    if self_test:
+        from .self_test import prefer_offscreen
+
+        prefer_offscreen()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Atlas Desktop")
     app.setOrganizationName("AtlasDesktop")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("atlas-desktop")
+    app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    if self_test:
+        # A temporary library (or --data-dir), never the single-instance lock: see self_test.
+        from .self_test import run_self_test
+
+        return run_self_test(app, data_dir=data_dir)
     paths = resolve_library(data_dir)
     instance = SingleInstance(paths.data_dir)
-    if not self_test and not instance.claim():
+    if not instance.claim():
         # Another window has this library open: it was asked to come forward.
         print(f"Atlas Desktop is already open on {paths.data_dir}; that window was brought "
               "to the front.", file=sys.stderr)
@@ -99,8 +113,6 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
             os._exit(0)  # the benchmark measures start-up, not waiting for background work
 
         window.search.page_ready.connect(ready)
-    if self_test:
-        QTimer.singleShot(0, app.quit)
     code = app.exec()
     runner.wait()
     library.close()

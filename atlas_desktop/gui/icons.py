@@ -50,5 +50,26 @@ def icon(name: str, *, color: str | None = None) -> QIcon:
     return _icon(name, color or _foreground(), ACCENT)
 
 
+#: Up to this many pixels the application icon uses its small drawing (atlas-desktop-small.svg,
+#: on a pixel grid); larger sizes the full one. packaging/render_icons.py follows the same rule.
+APP_ICON_SMALL_MAX = 24
+
+
+@cache
 def app_icon() -> QIcon:
-    return _icon("atlas-desktop", "#000000", ACCENT)
+    renderers = {name: QSvgRenderer(QByteArray(_source(name).encode("utf-8")))
+                 for name in ("atlas-desktop-small", "atlas-desktop")}
+    icon = QIcon()
+    for size in (*_SIZES, 64, 128, 256):
+        for ratio in (1, 2):
+            pixels = size * ratio
+            name = "atlas-desktop-small" if pixels <= APP_ICON_SMALL_MAX else "atlas-desktop"
+            pixmap = QPixmap(pixels, pixels)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            renderers[name].render(painter, QRectF(0, 0, pixels, pixels))
+            painter.end()
+            pixmap.setDevicePixelRatio(ratio)
+            icon.addPixmap(pixmap)
+    return icon

@@ -77,6 +77,8 @@ SORT_CHOICES = (
 class MainWindow(QMainWindow):
     #: Library changes arrive on whatever thread made them; this hops to the UI thread.
     changes_arrived = Signal(object)
+    #: The entry pane now shows this entry (its id): after a selection settles.
+    entry_shown = Signal(str)
 
     def __init__(self, library: Library, runner: Runner, *,
                  settings: QSettings | None = None) -> None:
@@ -503,6 +505,7 @@ class MainWindow(QMainWindow):
         self.actions.star.setChecked(user.starred)
         self.actions.mark_read.setChecked(user.read)
         self.actions.mark_read.setText("Mark as un&read" if user.read else "Mark as &read")
+        self.entry_shown.emit(entry.id)
 
     # ================================================================= the user's layer
 
