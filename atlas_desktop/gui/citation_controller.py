@@ -16,6 +16,7 @@ from PySide6.QtGui import QClipboard
 
 from atlas_desktop.domain.citation import CitationCopy, CopyKind, StyleInfo
 from atlas_desktop.services import Library
+from atlas_desktop.services.citations import CitationError
 
 from .clipboard import put_on_clipboard
 from .runner import Runner
@@ -64,6 +65,8 @@ class CitationController(QObject):
         self._clipboard = clipboard
         self._seq = 0
         self._offered: list[StyleInfo] | None = None
+        #: Why citations cannot be made on this installation (None when they can).
+        self.unavailable: str | None = None
 
     # --- styles -------------------------------------------------------------------------
 
@@ -77,8 +80,15 @@ class CitationController(QObject):
             return None
 
     def offered_styles(self) -> list[StyleInfo]:
+        """The menu's styles; none (and :attr:`unavailable` says why) on a broken install, so
+        the window still opens and everything but citing works."""
         if self._offered is None:
-            self._offered = self.library.citations.offered_styles()
+            try:
+                self._offered = self.library.citations.offered_styles()
+                self.unavailable = None
+            except CitationError as exc:
+                self.unavailable = str(exc)
+                return []
         return self._offered
 
     def warm_up(self, style: str | None = None) -> None:

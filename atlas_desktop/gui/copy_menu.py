@@ -54,6 +54,19 @@ class CopyMenu(QMenu):
         self.clear()
         selection = self._selection()
         count = len(selection)
+        self._controller.offered_styles()
+        if self._controller.unavailable is not None:
+            # A broken installation (no styles, no engine): say so, keep the plain exports.
+            notice = self.addAction("Citations are unavailable on this installation")
+            notice.setObjectName("CitationsUnavailable")
+            notice.setToolTip(self._controller.unavailable)
+            notice.setEnabled(False)
+            self.addSeparator()
+            for label, kind in (("Copy as BibTeX", CopyKind.BIBTEX),
+                                ("Copy as RIS", CopyKind.RIS),
+                                ("Copy as CSL-JSON", CopyKind.CSL_JSON)):
+                self._add(label, kind, name=f"Copy-{kind.value}").setEnabled(count > 0)
+            return
         info = self._controller.default_style_info()
         style_name = self._short_name(info.spec if info else None)
         plural = count > 1

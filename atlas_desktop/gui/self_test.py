@@ -178,6 +178,7 @@ class SelfTest:
             ("entry", self.step_entry),
             ("citation", self.step_citation),
             ("help", self.step_help),
+            ("about", self.step_about),
             ("note", self.step_note),
             ("close", self.step_close),
         ]
@@ -363,6 +364,26 @@ class SelfTest:
         finally:
             dialog.deleteLater()
         return f"the user guide and its {len(names)} screenshots load from {path.parent}"
+
+    def step_about(self) -> str:
+        """The About window shows the licences that must ship: citeproc-js's own licence
+        file, the CSL styles' licence statement and the LGPL that covers Qt."""
+        window = self.window
+        assert window is not None
+        dialog = window.about_dialog()
+        try:
+            licences = dialog.licences_view.toPlainText()
+            wanted = {
+                "citeproc-js's licence": "Common Public Attribution License",
+                "the CSL styles' licence": "Creative Commons Attribution-ShareAlike",
+                "the LGPL (Qt)": "GNU LESSER GENERAL PUBLIC LICENSE",
+            }
+            missing = [what for what, text in wanted.items() if text not in licences]
+            if missing:
+                raise SelfTestFailed(f"the About window lacks {', '.join(missing)}")
+        finally:
+            dialog.deleteLater()
+        return "citeproc-js, CSL styles and Qt licences shown"
 
     def step_note(self) -> str:
         window = self.window

@@ -25,7 +25,7 @@ from .conftest import DIST, REPO
 
 pytestmark = pytest.mark.packaging
 
-STEPS = ("library", "window", "entry", "citation", "help", "note", "close")
+STEPS = ("library", "window", "entry", "citation", "help", "about", "note", "close")
 INTERNAL = DIST / "_internal"
 
 
@@ -163,7 +163,7 @@ def test_contents(frozen_app):
         assert not [name for name in libraries if unwanted in name], f"Qt {unwanted} is bundled"
     # The citation engine and its data.
     for engine_file in ("citeproc/citeproc_commonjs.js", "atlas_desktop/citations/glue.js",
-                        "atlas_desktop/licences/citeproc-js LICENSE",
+                        "citeproc/LICENSE", "atlas_desktop/data/licences/LGPL-3.0.txt",
                         "py_mini_racer/libmini_racer.so", "py_mini_racer/icudtl.dat",
                         "csl/styles/apa.csl", "csl/locales/locales-en-US.xml",
                         "csl/locales/locales.json"):
