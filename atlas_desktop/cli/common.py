@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
+
+import orjson
 
 from atlas_desktop.paths import resolve_library
 from atlas_desktop.services import Library, StoreError, open_library
@@ -27,9 +28,17 @@ class CliError(Exception):
 
 
 def print_json(value: Any, out: TextIO | None = None) -> None:
+    """JSON, indented, as UTF-8 whatever the terminal's encoding (orjson: the standard
+    library's encoder took 11 s for a search result of 86,000 entries)."""
     stream = out or sys.stdout
-    json.dump(value, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    data = orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode("utf-8"))
 
 
 def error(message: str) -> None:

@@ -217,8 +217,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         result = library.catalogue.search(
             text=args.query, sort=SortKey(args.sort), limit=args.limit
         )
-        pks = list(result.pks)
-        entries = library.catalogue.get_entries_by_pk(pks=pks)
+        entries = library.catalogue.briefs(pks=list(result.pks))
     finally:
         library.close()
     for hint in result.hints:
@@ -240,7 +239,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     for e in entries:
         pem = PEM_LABELS.get(e.badges.pem or "", "")
         author = e.authors[0].family if e.authors else ""
-        print(f"{e.id:<44} {e.year or '    '}  {author[:18]:<18}  {e.display_title()[:70]}"
+        print(f"{e.id:<44} {e.year or '    '}  {author[:18]:<18}  {e.display_title[:70]}"
               + (f"  [{pem}]" if pem else ""))
     shown = len(entries)
     print(f"{shown} of {result.total} entries" if result.total != shown else f"{shown} entries",

@@ -16,6 +16,18 @@ class SortKey(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class EntryBrief:
+    """What a search result line needs (``search --json``), read without the prose."""
+
+    id: str
+    title: str | None
+    display_title: str
+    authors: tuple[Any, ...]  # domain.entry.Author
+    year: int | None
+    badges: Any  # domain.entry.Badges
+
+
+@dataclass(frozen=True, slots=True)
 class ListRow:
     """One row of the list pane: just what is painted."""
 

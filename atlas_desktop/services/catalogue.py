@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import Entry, entry_to_contract
-from atlas_desktop.domain.listing import Facets, ListRow, SearchResult, SortKey
+from atlas_desktop.domain.listing import EntryBrief, Facets, ListRow, SearchResult, SortKey
 from atlas_desktop.domain.query import parse_query
 from atlas_desktop.formats.bundle import write_bundle
 from atlas_desktop.formats.files import atomic_text_writer
@@ -117,6 +117,11 @@ class CatalogueService:
     def pk_for_id(self, *, entry_id: str) -> int | None:
         with self._ctx.db.read() as conn:
             return cat.pk_for_id(conn, entry_id)
+
+    def briefs(self, *, pks: Sequence[int]) -> list[EntryBrief]:
+        """Id, title, authors, year and badges of ``pks``, in that order (no prose)."""
+        with self._ctx.db.read() as conn:
+            return cat.briefs(conn, pks)
 
     def list_rows(self, *, pks: Sequence[int]) -> dict[int, ListRow]:
         with self._ctx.db.read() as conn:

@@ -33,7 +33,6 @@ from atlas_desktop.domain.sync import (
 )
 from atlas_desktop.store import StoreError, sync_state
 from atlas_desktop.store import user as user_store
-from atlas_desktop.sync.client import AtlasClient, ClientConfig
 from atlas_desktop.sync.credentials import (
     CredentialError,
     KeyringCredentials,
@@ -235,6 +234,9 @@ class SyncService:
                 result.errors.append(str(exc))
         if token is not None and (problem := token_problem(token)) is not None:
             return self._stopped(result, SyncState.REFUSED, problem + " Nothing was sent.")
+        # httpx is imported only now: every command and the window start without it.
+        from atlas_desktop.sync.client import AtlasClient, ClientConfig
+
         config = ClientConfig(
             base_url=url, user_agent=f"atlas-desktop/{__version__}", token=token,
             connect_timeout=self.options.connect_timeout,

@@ -21,6 +21,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
 from atlas_desktop.domain.changes import Changes
@@ -35,11 +36,13 @@ from atlas_desktop.domain.sync import (
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import sync_state
 from atlas_desktop.store import user as user_store
-from atlas_desktop.sync.client import AtlasClient, Page, ReviewStatus
 from atlas_desktop.sync.outcome import NEEDS_ATTENTION, Outcome, OutcomeKind, server_text
 from atlas_desktop.sync.retry import Backoff
 
 from .context import LibraryContext
+
+if TYPE_CHECKING:  # the HTTP client (httpx) is imported only when a sync runs
+    from atlas_desktop.sync.client import AtlasClient, Page, ReviewStatus
 
 LAST_PULL_KEY = "sync.last_pull_at"
 #: How many bad entries a refused page lists.
