@@ -21,8 +21,8 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import EntryFormatError, Origin, canonical_entry_dict
