@@ -305,3 +305,28 @@ def _year_clause(value: str, negated: bool, hints: list[str]) -> FilterClause | 
         hints.append("year: expects a year or a range, e.g. year:2010-2015.")
         return None
     return FilterClause(FilterKind.YEAR, value, negated, low=low, high=high)
+
+
+#: Words shorter than this are matched whole, never as the beginning of a longer word.
+PREFIX_MIN_LETTERS: Final = 3
+
+
+def without_unfinished_word(text: str) -> tuple[str, str] | None:
+    """For search as you type: when ``text`` ends in a word still being typed that is too
+    short to match as a prefix ("post e", "f"), the text without it and that word.
+
+    None when the text ends in whitespace, a quote or a filter, or its last word is long
+    enough. Matched whole, such a word ("post e") usually finds nothing and the list would
+    blank out between keystrokes; the window then searches without it until it is longer.
+    """
+    if not text or text[-1].isspace() or text.rstrip().endswith('"'):
+        return None
+    head, _, word = text.rpartition(" ")
+    if not word or word.startswith("-") or ":" in word or '"' in word:
+        return None
+    letters = re.findall(r"\w", word)
+    if not letters or len(letters) >= PREFIX_MIN_LETTERS:
+        return None
+    if head.count('"') % 2:  # inside an open phrase
+        return None
+    return head.rstrip(), word

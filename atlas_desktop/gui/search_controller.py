@@ -7,6 +7,8 @@ starts while another is under way makes the older one's results stale: they are 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from atlas_desktop.domain.listing import Facets, ListRow, SearchResult, SortKey
@@ -60,11 +62,14 @@ class SearchController(QObject):
         seq, sort_key, catalogue = self._seq, self._sort, self._library.catalogue
         generation = self._rows_generation
 
-        def first_page() -> tuple[SearchResult, int, dict[int, ListRow], int]:
-            result = catalogue.search(text=text, sort=sort_key, limit=FIRST_PAGE,
+        def first_page() -> tuple[SearchResult, int, dict[int, ListRow], int, str]:
+            searched, hint = catalogue.as_typed(text=text)
+            result = catalogue.search(text=searched, sort=sort_key, limit=FIRST_PAGE,
                                       exact_total=False)
+            if hint is not None:
+                result = replace(result, hints=(*result.hints, hint))
             rows = catalogue.list_rows(pks=list(result.pks[:PREFETCH_ROWS]))
-            return result, catalogue.count_all(), rows, generation
+            return result, catalogue.count_all(), rows, generation, searched
 
         self._begin()
         self._runner.submit(first_page, lambda value: self._on_page(seq, value),
@@ -79,12 +84,14 @@ class SearchController(QObject):
         """Count again for the current search (after the user's data changed)."""
         self._facets_timer.start(0)
 
-    def _on_page(self, seq: int, value: tuple[SearchResult, int, dict[int, ListRow], int]
-                 ) -> None:
+    def _on_page(self, seq: int,
+                 value: tuple[SearchResult, int, dict[int, ListRow], int, str]) -> None:
         self._end()
         if seq != self._seq:
             return
-        result, total, rows, generation = value
+        result, total, rows, generation, searched = value
+        # The rest of the result and the facets follow what was searched.
+        self._text = searched
         self.prefetched_rows = rows if generation == self._rows_generation else {}
         self.page_ready.emit(result, total)
         if not result.complete:

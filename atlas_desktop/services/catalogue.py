@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import Entry, entry_to_contract
 from atlas_desktop.domain.listing import EntryBrief, Facets, ListRow, SearchResult, SortKey
-from atlas_desktop.domain.query import parse_query
+from atlas_desktop.domain.query import PREFIX_MIN_LETTERS, parse_query, without_unfinished_word
 from atlas_desktop.formats.bundle import write_bundle
 from atlas_desktop.formats.files import atomic_text_writer
 from atlas_desktop.store import catalogue as cat
@@ -79,6 +79,19 @@ class CatalogueService:
         with self._ctx.db.read() as conn:
             return store_search.run_search(conn, query, sort=sort, limit=limit,
                                            exact_total=exact_total)
+
+    def as_typed(self, *, text: str) -> tuple[str, str | None]:
+        """What the window searches for while ``text`` is being typed, and a hint: the text
+        itself, or, if it ends in a word too short to be a beginning ("post e") that finds
+        nothing as a whole word, the text without that word until it is longer."""
+        unfinished = without_unfinished_word(text)
+        if unfinished is None:
+            return text, None
+        shorter, word = unfinished
+        if self.search(text=text, limit=1, exact_total=False).pks:
+            return text, None  # a whole word that exists ("vitamin d", "il 6")
+        return shorter, (f"Keep typing: “{word}” is too short to search for as the start "
+                         f"of a word ({PREFIX_MIN_LETTERS} letters are needed).")
 
     def count(self, *, text: str) -> int:
         """How many entries a query matches."""

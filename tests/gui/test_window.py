@@ -25,6 +25,25 @@ def test_typing_searches_and_broken_syntax_only_hints(qtbot, window):
     assert not window.hint_action.isVisible()
 
 
+def test_the_list_does_not_blank_while_a_word_is_typed(qtbot, window):
+    """Each keystroke searches; a new word's first letters that match nothing whole keep the
+    previous words' result (with a hint) until the word is long enough to be a prefix."""
+    seen: list[int] = []
+    window.search.page_ready.connect(lambda result, _total: seen.append(result.total))
+    window.search_box.setFocus()
+    for key in "therap zq":
+        qtbot.keyClicks(window.search_box, key)
+        window.run_search()  # what the debounce timer does after a pause
+        qtbot.waitUntil(lambda: window.model.rowCount() > 0)
+    therap = window.library.catalogue.search(text="therap").total
+    assert window.model.rowCount() == therap
+    assert "Keep typing" in window.hint_label.text() and window.hint_action.isVisible()
+    assert 0 not in seen[3:]  # from "the" on, never an empty list while typing
+    qtbot.keyClicks(window.search_box, "x")  # "zqx": a prefix now, and it matches nothing
+    window.run_search()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+
+
 def test_arrows_move_the_selection_and_the_detail_follows(qtbot, window):
     window.table.setFocus()
     qtbot.waitUntil(lambda: window.detail.entry is not None)

@@ -107,3 +107,17 @@ def test_a_catalogue_change_rebuilds_the_counts(seeded_library, tmp_path):
     state = facet(lib.catalogue.facets(text=""), "state")
     assert state[""] == 6 and state["is:mine"] == 1
     assert facet(lib.catalogue.facets(text="orthostatic"), "decade") == {"year:2010-2019": 1}
+
+
+def test_a_short_word_being_typed_does_not_blank_the_result(seeded_library):
+    """"therap zq": "zq" matches nothing whole, so the window searches "therap" meanwhile;
+    a short word that exists as a word is kept."""
+    lib = seeded_library
+    assert lib.catalogue.search(text="therap zq").total == 0
+    searched, hint = lib.catalogue.as_typed(text="therap zq")
+    assert searched == "therap" and "Keep typing" in hint
+    assert lib.catalogue.as_typed(text="therap ")[0] == "therap "
+    assert lib.catalogue.as_typed(text="f") == ("", lib.catalogue.as_typed(text="f")[1])
+    # "of" is a whole word in the seed titles: it is searched as it is.
+    assert lib.catalogue.search(text="therap of").total > 0
+    assert lib.catalogue.as_typed(text="therap of") == ("therap of", None)

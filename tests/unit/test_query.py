@@ -95,3 +95,22 @@ def test_very_long_input_is_cut_with_a_hint():
     q = parse_query("word " * 1000)
     assert len(q.clauses) <= 32
     assert q.hints
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("post e", ("post", "e")),
+    ("f", ("", "f")),
+    ("fatigue il", ("fatigue", "il")),
+    ("post ex", ("post", "ex")),
+    ("post exe", None),  # long enough to be a beginning
+    ("post e ", None),  # the word is finished
+    ("-e", None),  # an exclusion is never dropped
+    ("author:ok", None),  # a filter value, not a word
+    ('"white m', None),  # inside a phrase
+    ('"white matter" e', ('"white matter"', "e")),
+    ("", None),
+])
+def test_a_short_word_being_typed_is_recognised(text, expected):
+    from atlas_desktop.domain.query import without_unfinished_word
+
+    assert without_unfinished_word(text) == expected

@@ -51,6 +51,12 @@ class Role(IntEnum):
     BADGES = Qt.ItemDataRole.UserRole + 4
 
 
+_ANSWERED_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole, *Role))
+
+
 HEADERS = {
     Column.TITLE: "Title",
     Column.AUTHORS: "First author",
@@ -201,6 +207,10 @@ class EntryTableModel(QAbstractTableModel):
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # A painted cell is asked for a dozen roles; most have no answer here. Saying so
+        # first keeps the list's repaint cheap (it runs on every keystroke).
+        if role not in _ANSWERED_ROLES:
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._pks):
             return None
         if role == Role.PK:
