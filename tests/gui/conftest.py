@@ -29,6 +29,16 @@ def entry_ids_in_list(window):
     return [window.model.list_row(r).id for r in range(window.model.rowCount())]
 
 
+@pytest.fixture
+def clipboard(qapp):
+    """The real system clipboard, emptied for the test."""
+    from PySide6.QtGui import QGuiApplication
+
+    board = QGuiApplication.clipboard()
+    board.clear()
+    return board
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _empty_clipboard_before_exit():
     """Qt's offscreen platform keeps clipboard data in a static object destroyed after Python

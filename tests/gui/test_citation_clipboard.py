@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QTextCursor, QTextDocument
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QLineEdit, QMainWindow
 
 from atlas_desktop.domain.citation import CitationCopy, CopyKind
@@ -24,13 +24,6 @@ from tests.citations.readers import read_html, read_rtf
 HEINS = "heins-2013-role-therapeutic"
 TWISK = "twisk-2009-review-cognitive"
 DANIELS = "daniels-2011-socialization-model"
-
-
-@pytest.fixture
-def clipboard(qapp):
-    board = QGuiApplication.clipboard()
-    board.clear()
-    return board
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QGuiApplication
 
 from atlas_desktop.citations import EngineCache
 from atlas_desktop.domain.listing import SortKey
@@ -24,13 +23,6 @@ TWISK = "twisk-2009-review-cognitive"
 @pytest.fixture
 def controller(qtbot, seeded_library):
     return CitationController(seeded_library, ImmediateRunner())
-
-
-@pytest.fixture
-def clipboard(qapp):
-    board = QGuiApplication.clipboard()
-    board.clear()
-    return board
 
 
 def make_menu(qtbot, controller, ids):

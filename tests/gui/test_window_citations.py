@@ -6,21 +6,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 
 from atlas_desktop.gui.clipboard import ENTRY_IDS_MIME, RTF_MIME
 
 HEINS = "heins-2013-role-therapeutic"
 TWISK = "twisk-2009-review-cognitive"
-
-
-@pytest.fixture
-def clipboard(qapp):
-    board = QGuiApplication.clipboard()
-    board.clear()
-    return board
 
 
 def select(window, *entry_ids):
@@ -39,14 +30,19 @@ def select(window, *entry_ids):
     return rows
 
 
+def press_ctrl_shift_c(qtbot, window, widget):
+    """The key as a user presses it, with ``widget`` focused; waits for the copy."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # window shortcuts need the active window
+    widget.setFocus()
+    with qtbot.waitSignal(window.citations.copied):
+        qtbot.keyClick(widget, Qt.Key.Key_C,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
 def test_ctrl_shift_c_copies_the_selection_in_the_default_style(qtbot, window, clipboard):
     select(window, HEINS)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.table.setFocus()
-    with qtbot.waitSignal(window.citations.copied):
-        qtbot.keyClick(window.table, Qt.Key.Key_C,
-                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press_ctrl_shift_c(qtbot, window, window.table)
     text = clipboard.text()
     assert text.startswith("Heins, M. J., Knoop, H., & Bleijenberg, G. (2013).")  # APA
     mime = clipboard.mimeData()
@@ -57,12 +53,7 @@ def test_ctrl_shift_c_copies_the_selection_in_the_default_style(qtbot, window, c
 
 def test_the_search_box_keeps_ctrl_shift_c_for_the_citation(qtbot, window, clipboard):
     select(window, TWISK)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.search_box.setFocus()
-    with qtbot.waitSignal(window.citations.copied):
-        qtbot.keyClick(window.search_box, Qt.Key.Key_C,
-                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press_ctrl_shift_c(qtbot, window, window.search_box)
     assert clipboard.text().startswith("Twisk")
 
 
