@@ -20,11 +20,11 @@ from typing import Any, Final
 from sqlalchemy import Connection
 
 from atlas_desktop.domain.entry import PEM_LABELS
-from atlas_desktop.domain.listing import Facets, FacetValue, SortKey
+from atlas_desktop.domain.listing import Facets, FacetValue
 from atlas_desktop.domain.query import Query
 
 from .rows import PK_MASK
-from .search import run_search
+from .search import _HIDDEN_SQL, _VISIBLE, compile_query
 
 STATE: Final = "state"
 PEM: Final = "pem"
@@ -158,17 +158,55 @@ def facet_counts(conn: Connection, query: Query, *, bits: CatalogueBits) -> Face
     return label_counts(conn, raw_counts(conn, query, bits=bits))
 
 
+def result_bits(conn: Connection, query: Query, width: int) -> tuple[int, int]:
+    """The result of ``query`` as bitsets, in no order: (what the list shows, the same with
+    the withdrawn entries it hides), one query for both.
+
+    The second answers "Withdrawn": clicking it adds ``is:withdrawn``, which shows every
+    withdrawn match, hidden or not. Words alone (the common case while typing) are read
+    straight from the full-text index: skipping the list's ordering and per-key filtering
+    halves the recount of a broad word (87,000 keys at 100,000 entries)."""
+    compiled = compile_query(query)
+    hides = _VISIBLE in compiled.where
+    where = [w for w in compiled.where if w != _VISIBLE]
+    where_sql = " AND ".join(where) if where else "1"
+    params: tuple[Any, ...] = tuple(compiled.params)
+    if compiled.match is not None and not where:
+        sql = (f"SELECT rowid & {PK_MASK} FROM entries_fts WHERE entries_fts MATCH ?")
+        params = (compiled.match,)
+    elif compiled.match is not None:
+        sql = (f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
+               f"ON e.pk = (f.rowid & {PK_MASK}) WHERE entries_fts MATCH ? AND {where_sql}")
+        params = (compiled.match, *params)
+    else:
+        sql = f"SELECT e.pk FROM entries e WHERE {where_sql}"
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    buf = bytearray(width)
+    try:
+        for (pk,) in raw.execute(sql, params):
+            buf[pk >> 3] |= 1 << (pk & 7)
+    except IndexError:  # an entry newer than the cached index: a wider buffer
+        full = bitset([r[0] for r in raw.execute(sql, params)], width)
+    else:
+        full = int.from_bytes(buf, "little")
+    if not hides:
+        return full, full
+    hidden = [r[0] for r in _raw(conn, _HIDDEN_SQL)]
+    return (full & ~bitset(hidden, width) if hidden else full), full
+
+
 def raw_counts(conn: Connection, query: Query, *, bits: CatalogueBits) -> RawCounts:
-    """Counts over the result of ``query``, which is found exactly as the list finds it."""
-    found = run_search(conn, query, sort=SortKey.YEAR_DESC).pks
-    result = bitset(found, bits.width)
-    raw = RawCounts(total=len(found))
+    """Counts over the result of ``query``, the entries the list shows for it."""
+    result, with_hidden = result_bits(conn, query, bits.width)
+    raw = RawCounts(total=result.bit_count())
     raw.chart = _count(result, bits.chart)
     raw.columns = {group: _count(result, values) for group, values in bits.columns.items()}
     raw.tags = _count(result, bits.tags)
-    for token, value in (("is:incomplete", bits.incomplete), ("is:mine", bits.mine),
-                         ("is:withdrawn", bits.withdrawn)):
-        if n := (result & value).bit_count():
+    for token, value, scope in (("is:incomplete", bits.incomplete, result),
+                                ("is:mine", bits.mine, result),
+                                ("is:withdrawn", bits.withdrawn, with_hidden)):
+        if n := (scope & value).bit_count():
             raw.state[token] = n
     # The user's own tables are small: each becomes a bitset per query.
     for token, sql in (

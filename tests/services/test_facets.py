@@ -57,12 +57,17 @@ def synthetic_library(tmp_path_factory):
     bundle = write_bundle(root / "bundle.json", 800, seed=7)
     lib = open_library(LibraryPaths(root / "lib"))
     assert lib.importer.import_files(paths=[bundle]).committed
-    ids = lib.catalogue.ids_for_pks(pks=list(lib.catalogue.search(text="").pks[:60]))
+    ids = lib.catalogue.ids_for_pks(pks=list(lib.catalogue.search(text="").pks[:140]))
     for entry_id in ids[:25]:
         lib.annotations.set_starred(entry_id=entry_id, starred=True)
     for entry_id in ids[20:40]:
         lib.annotations.set_note(entry_id=entry_id, text="seen in clinic")
     lib.annotations.add_to_collection(name="Reading", entry_ids=ids[30:60])
+    # The atlas withdraws some: those with the user's data stay visible, the others hide.
+    from atlas_desktop.store import catalogue as cat
+
+    with lib.ctx.db.write() as conn:
+        cat.withdraw_entries(conn, ids[10:30] + ids[100:140], now="2026-11-21T00:00:00Z")
     yield lib
     lib.close()
 
