@@ -307,14 +307,16 @@ class Entry:
 
     def display_title(self) -> str:
         """The title, or a clear fallback such as ``Untitled — van der Vaart et al., 2019``."""
-        if self.title:
-            return self.title
-        who = author_short(self.authors, self.authors_truncated) or "unknown authors"
-        when = str(self.year) if self.year else "n.d."
-        return f"Untitled — {who}, {when}"
+        return self.title or untitled_label(author_short(self.authors, self.authors_truncated),
+                                            self.year)
 
     def with_changes(self, **changes: Any) -> Entry:
         return replace(self, **changes)
+
+
+def untitled_label(who: str, year: int | None) -> str:
+    """What an entry without a title is called: ``Untitled — van der Vaart et al., 2019``."""
+    return f"Untitled — {who or 'unknown authors'}, {year or 'n.d.'}"
 
 
 def author_short(authors: Sequence[Author], truncated: bool = False) -> str:

@@ -27,6 +27,7 @@ from .engine import (
     quick_check,
     set_page_size,
     set_wal,
+    sqlite_connection,
     translate_errors,
 )
 from .migrations import LATEST_VERSION, migrate
@@ -126,8 +127,7 @@ class LibraryDB:
         with translate_errors(), self.engine.connect().execution_options(
             atlas_write=True
         ) as conn:
-            raw = conn.connection.driver_connection
-            assert raw is not None
+            raw = sqlite_connection(conn)
             if bulk:
                 raw.execute("PRAGMA wal_autocheckpoint = 0")
                 raw.execute("PRAGMA synchronous = NORMAL")
@@ -144,8 +144,7 @@ class LibraryDB:
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file (after a bulk import)."""
         with translate_errors(), self.engine.connect() as conn:
-            raw = conn.connection.driver_connection
-            assert raw is not None
+            raw = sqlite_connection(conn)
             raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def integrity_check(self) -> list[str]:

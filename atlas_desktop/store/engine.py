@@ -78,11 +78,18 @@ def create_sqlite_engine(path: Path, *, pooled: bool = True) -> Engine:
 PAGE_SIZE = int(os.environ.get("ATLAS_PAGE_SIZE", "16384"))
 
 
+def sqlite_connection(conn: Connection) -> sqlite3.Connection:
+    """The DB-API connection under ``conn``, in the same transaction: for PRAGMAs, and for
+    the few hot paths where SQLAlchemy's per-row result objects cost more than the query."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    return raw  # type: ignore[no-any-return]
+
+
 def set_page_size(engine: Engine, size: int) -> None:
     """Only effective on a new, empty database file (before WAL and the first table)."""
     with engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
+        raw = sqlite_connection(conn)
         raw.execute(f"PRAGMA page_size = {int(size)}")
 
 
@@ -90,8 +97,7 @@ def set_wal(engine: Engine) -> None:
     """WAL lets the window read while a writer commits; set once per database file."""
     with engine.connect() as conn:
         # Outside any transaction: SQLite refuses to change the journal mode inside one.
-        raw = conn.connection.driver_connection
-        assert raw is not None
+        raw = sqlite_connection(conn)
         mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"The library could not switch to write-ahead logging ({mode}).")

@@ -13,7 +13,7 @@ than fetching the result's keys; a GROUP BY per facet over a broad result cost t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -23,6 +23,7 @@ from atlas_desktop.domain.entry import PEM_LABELS
 from atlas_desktop.domain.listing import Facets, FacetValue
 from atlas_desktop.domain.query import Query
 
+from .engine import sqlite_connection
 from .rows import PK_MASK
 from .search import _HIDDEN_SQL, _VISIBLE, compile_query
 
@@ -74,20 +75,22 @@ class CatalogueBits:
     width: int
 
 
-def bitset(pks: Sequence[int], width: int) -> int:
-    """The int with bit ``pk`` set for each of ``pks`` (at least ``width`` bytes wide)."""
-    if pks:
-        width = max(width, (max(pks) >> 3) + 1)
+def bitset(pks: Iterable[int], width: int) -> int:
+    """The int with bit ``pk`` set for each of ``pks``: ``width`` bytes, or more if a pk
+    needs them (an entry added since the catalogue's bitsets were built)."""
     buf = bytearray(width)
     for pk in pks:
-        buf[pk >> 3] |= 1 << (pk & 7)
+        try:
+            buf[pk >> 3] |= 1 << (pk & 7)
+        except IndexError:  # free in the common case (no check per key)
+            buf.extend(bytes((pk >> 3) + 1 - len(buf)))
+            buf[pk >> 3] |= 1 << (pk & 7)
     return int.from_bytes(buf, "little")
 
 
-def _raw(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    return raw.execute(sql, params).fetchall()  # type: ignore[no-any-return]
+def _keys(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Iterator[int]:
+    """The first column of ``sql``'s rows, streamed from the DB-API cursor."""
+    return (row[0] for row in sqlite_connection(conn).execute(sql, params))
 
 
 def catalogue_bits(conn: Connection) -> CatalogueBits:
@@ -106,8 +109,7 @@ def catalogue_bits(conn: Connection) -> CatalogueBits:
     columns = {group: buffers() for group in names}
     tier, confidence, study, review = (columns[g] for g in names)
     flags = buffers()  # "incomplete", "mine", "withdrawn"
-    raw = conn.connection.driver_connection
-    assert raw is not None
+    raw = sqlite_connection(conn)
     for pk, year, pem, tv, cv, sv, rv, missing, origin, gone in raw.execute(
         f"SELECT search_key & {PK_MASK}, year, pem, evidence_tier, confidence, study_type, "
         "review_status, missing != '', origin, withdrawn_at IS NOT NULL "
@@ -180,20 +182,10 @@ def result_bits(conn: Connection, query: Query, width: int) -> tuple[int, int]:
         params = (compiled.match, *params)
     else:
         sql = f"SELECT e.pk FROM entries e WHERE {where_sql}"
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    buf = bytearray(width)
-    try:
-        for (pk,) in raw.execute(sql, params):
-            buf[pk >> 3] |= 1 << (pk & 7)
-    except IndexError:  # an entry newer than the cached index: a wider buffer
-        full = bitset([r[0] for r in raw.execute(sql, params)], width)
-    else:
-        full = int.from_bytes(buf, "little")
+    full = bitset(_keys(conn, sql, params), width)
     if not hides:
         return full, full
-    hidden = [r[0] for r in _raw(conn, _HIDDEN_SQL)]
-    return (full & ~bitset(hidden, width) if hidden else full), full
+    return full & ~bitset(_keys(conn, _HIDDEN_SQL), width), full
 
 
 def raw_counts(conn: Connection, query: Query, *, bits: CatalogueBits) -> RawCounts:
@@ -218,8 +210,7 @@ def raw_counts(conn: Connection, query: Query, *, bits: CatalogueBits) -> RawCou
         ("read", "SELECT e.pk FROM entry_state s CROSS JOIN entries e ON e.id = s.entry_id "
                  "WHERE s.read_at IS NOT NULL"),
     ):
-        pks = [r[0] for r in _raw(conn, sql)]
-        raw.state[token] = (result & bitset(pks, bits.width)).bit_count() if pks else 0
+        raw.state[token] = (result & bitset(_keys(conn, sql), bits.width)).bit_count()
     raw.state["is:unread"] = raw.total - raw.state.pop("read")
     raw.collections = _count_groups(conn, result, bits.width, (
         "SELECT c.name, e.pk FROM collection_entries ce CROSS JOIN entries e "
@@ -241,7 +232,7 @@ def _count(result: int, values: dict[Any, int]) -> Counter[Any]:
 
 def _count_groups(conn: Connection, result: int, width: int, sql: str) -> Counter[str]:
     members: defaultdict[str, list[int]] = defaultdict(list)
-    for name, pk in _raw(conn, sql):
+    for name, pk in sqlite_connection(conn).execute(sql):
         members[name].append(pk)
     return _count(result, {name: bitset(pks, width) for name, pks in members.items()})
 

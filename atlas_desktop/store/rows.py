@@ -26,6 +26,7 @@ from atlas_desktop.domain.entry import (
     Snapshot,
     entry_to_contract,
     missing_from_contract,
+    untitled_label,
 )
 
 #: Columns of ``entries`` written from an entry (all but pk, withdrawn_at and timestamps).
@@ -171,7 +172,7 @@ def row_from_contract(
         fallback = ""
     else:
         who = f"{first} et al." if len(authors) > 2 or (authors and truncated) else first
-        fallback = f"Untitled — {who or 'unknown authors'}, {d['year'] or 'n.d.'}"
+        fallback = untitled_label(who, d["year"])
     peer = badges.get("peer_reviewed")
     doi = d["doi"]
     sort_value = sort_title(title, fallback)

@@ -19,6 +19,7 @@ from atlas_desktop.domain.entry import normalise_doi
 from atlas_desktop.domain.listing import SearchResult, SortKey
 from atlas_desktop.domain.query import FilterClause, FilterKind, Query, TextClause, TextField
 
+from .engine import sqlite_connection
 from .rows import PK_MASK
 
 #: Column weights for bm25: title, authors, journal, summary, body, tags.
@@ -330,9 +331,8 @@ def _raw_rows(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[tuple
 
     For long lists of row keys SQLAlchemy's per-row result objects cost 4-5 times the query;
     this is the one hot path where we skip them."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    return raw.execute(sql, params).fetchall()  # type: ignore[no-any-return]
+    raw = sqlite_connection(conn)
+    return raw.execute(sql, params).fetchall()
 
 
 def _fetch(conn: Connection, sql: str, params: list[Any]) -> array[int]:

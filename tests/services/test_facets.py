@@ -126,3 +126,11 @@ def test_a_short_word_being_typed_does_not_blank_the_result(seeded_library):
     # "of" is a whole word in the seed titles: it is searched as it is.
     assert lib.catalogue.search(text="therap of").total > 0
     assert lib.catalogue.as_typed(text="therap of") == ("therap of", None)
+
+
+def test_a_key_beyond_the_cached_width_still_counts():
+    """An entry added after the catalogue's bitsets were built has a larger key."""
+    from atlas_desktop.store.facets import bitset
+
+    assert bitset([1, 100], 1) == (1 << 1) | (1 << 100)
+    assert bitset([], 4) == 0
