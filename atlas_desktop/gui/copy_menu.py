@@ -42,13 +42,17 @@ class CopyMenu(QMenu):
     """Every copy format for the current selection."""
 
     def __init__(self, controller: CitationController, selection: SelectionProvider,
-                 parent: QWidget | None = None, *, title: str = "&Copy") -> None:
+                 parent: QWidget | None = None, *, title: str = "&Copy",
+                 build_now: bool = True) -> None:
+        """``build_now=False``: filled only when it opens (it is rebuilt then anyway), so a
+        window does not read the style files on the UI thread while it starts."""
         super().__init__(title, parent)
         self.setObjectName("CopyMenu")
         self._controller = controller
         self._selection = selection
         self.aboutToShow.connect(self.rebuild)
-        self.rebuild()
+        if build_now:
+            self.rebuild()
 
     def rebuild(self) -> None:
         self.clear()

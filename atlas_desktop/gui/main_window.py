@@ -238,7 +238,8 @@ class MainWindow(QMainWindow):
         self.copy_default_action.setToolTip(
             "Copy the selected entries' references in your default style (Ctrl+Shift+C)")
         self.addAction(self.copy_default_action)
-        self.copy_menu = CopyMenu(self.citations, self.citation_selection, self, title="&Cite")
+        self.copy_menu = CopyMenu(self.citations, self.citation_selection, self, title="&Cite",
+                                  build_now=False)
         self.menuBar().insertMenu(self.menus["reports"].menuAction(), self.copy_menu)
         self.menus["cite"] = self.copy_menu
 
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
 
         # The detail pane's button copies the entry it shows (whatever else is selected).
         self.detail_copy_menu = CopyMenu(self.citations, self.detail_selection, self,
-                                         title="Copy")
+                                         title="Copy", build_now=False)
         button = self.detail.copy_button
         button.setMenu(self.detail_copy_menu)
         button.clicked.connect(
@@ -265,21 +266,21 @@ class MainWindow(QMainWindow):
             lambda copy: self.statusBar().showMessage(status_message(copy), 10000))
         self.citations.copy_failed.connect(
             lambda message: self.statusBar().showMessage(message, 10000))
+        # The style's name once its engine is built (in the background), not at start-up.
+        self.citations.style_ready.connect(lambda _spec: self._show_default_style())
         self.citations.default_style_changed.connect(lambda _spec: self._show_default_style())
-        self._show_default_style()
+        self._show_default_style(known=False)
 
-    def _show_default_style(self) -> None:
-        info = self.citations.default_style_info()
+    def _show_default_style(self, *, known: bool = True) -> None:
+        info = self.citations.default_style_info() if known else None
         name = info.title if info else "your default style"
         self.detail.copy_button.setToolTip(f"Copy this entry's reference in {name}; "
                                            "the arrow offers every other format")
 
     def citation_selection(self) -> EntrySelection:
         """The list's selected rows in list order (the current row if none is selected)."""
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        if not rows and self.table.currentIndex().isValid():
-            rows = [self.table.currentIndex().row()]
-        return EntrySelection(pks=tuple(p for r in rows if (p := self.model.pk_at(r)) is not None))
+        return EntrySelection(pks=tuple(p for r in self._selected_rows()
+                                        if (p := self.model.pk_at(r)) is not None))
 
     def detail_selection(self) -> EntrySelection:
         entry = self.detail.entry
@@ -473,11 +474,15 @@ class MainWindow(QMainWindow):
         return row.id if row else None
 
     def selected_entry_ids(self) -> list[str]:
+        return [r.id for r in (self.model.list_row(row) for row in self._selected_rows())
+                if r is not None]
+
+    def _selected_rows(self) -> list[int]:
+        """The selected rows in list order; the current row when none is selected."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        ids = [r.id for r in (self.model.list_row(row) for row in rows) if r is not None]
-        if not ids and (current := self.current_entry_id()):
-            ids = [current]
-        return ids
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return rows
 
     def _refresh_rows(self) -> None:
         self.search.invalidate_rows()
@@ -650,8 +655,10 @@ class MainWindow(QMainWindow):
         elif action == "export":
             self.export_bundle(query=f'collection:"{collection.name}"')
         elif action == "copy":
-            pks = self.library.catalogue.search(text=f'collection:"{collection.name}"').pks
-            self.citations.copy(EntrySelection(pks=tuple(pks)), CopyKind.BIBLIOGRAPHY)
+            catalogue, query = self.library.catalogue, f'collection:"{collection.name}"'
+            self.runner.submit(
+                lambda: tuple(catalogue.search(text=query).pks),
+                lambda pks: self.citations.copy(EntrySelection(pks=pks), CopyKind.BIBLIOGRAPHY))
 
     def _undo_delete_collection(self) -> None:
         if self._deleted_collection is None:
@@ -744,7 +751,9 @@ class MainWindow(QMainWindow):
 
     def _on_changes_arrived(self, changes: Changes) -> None:
         if changes & Changes.CATALOGUE:
-            self._refresh_rows()
+            # The search below replaces the rows; repainting the old ones first is wasted.
+            self.search.invalidate_rows()
+            self.model.drop_cached_rows()
             self.run_search()
         if changes & (Changes.NOTES | Changes.STATE | Changes.REPORTS | Changes.LABELS
                       | Changes.COLLECTIONS):

@@ -158,9 +158,13 @@ class EntryTableModel(QAbstractTableModel):
         self._fetch_block(row)
         return self._cache.get(pk)
 
+    def drop_cached_rows(self) -> None:
+        """Forget the cached rows (they are read again when painted next)."""
+        self._cache.clear()
+
     def refresh_rows(self) -> None:
         """User data or the catalogue changed: drop cached rows and repaint what is visible."""
-        self._cache.clear()
+        self.drop_cached_rows()
         if self._pks:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._pks) - 1, len(Column) - 1)
