@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, TextIO
@@ -47,11 +48,39 @@ def looks_like_bundle(head: str) -> bool:
     return stripped.startswith("{") and BUNDLE_FORMAT in head
 
 
+class EntryLines:
+    """A bundle's entries still as their JSON lines (see :func:`split_entry_lines`), parsed
+    one at a time as they are iterated, each line released once parsed: a large import
+    then parses while the store writes, and never holds the whole file's objects at once.
+
+    Iterating raises :class:`LayoutSurprise` at a line that is not one JSON value."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __iter__(self) -> Iterator[Any]:
+        lines = self._lines
+        for index, line in enumerate(lines):
+            lines[index] = b""
+            try:
+                yield orjson.loads(line)
+            except orjson.JSONDecodeError:
+                raise LayoutSurprise(f"entry line {index + 1} is not one JSON value") from None
+
+
+class LayoutSurprise(Exception):
+    """A bundle read line by line turned out not to have the layout it seemed to have; the
+    caller reads it again as a whole (which then finds the error, if there is one)."""
+
+
 @dataclass
 class RawBundle:
     """A bundle whose envelope was checked; entries are still the JSON objects as read."""
 
-    raw_entries: list[Any]
+    raw_entries: list[Any] | EntryLines
     generated_at: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -101,6 +130,53 @@ def raw_bundle_from_object(data: Any) -> RawBundle:
     return RawBundle(raw_entries, generated if isinstance(generated, str) else None, extra)
 
 
+_HEAD_END_RE: Final = re.compile(rb'"entries"\s*:\s*\[\s*$')
+#: An entry line as write_bundle writes it: the object's first key is its id.
+_ENTRY_LINE_RE: Final = re.compile(rb'\s*\{\s*"id"\s*:\s*"([a-z0-9-]{1,200})"')
+
+
+def split_entry_lines(data: bytes) -> tuple[RawBundle, list[str]] | None:
+    """Recognise the layout :func:`write_bundle` writes: the envelope on the first line
+    ending in ``"entries": [``, then one entry object per line, each starting with its id,
+    then ``]}``. Returns the checked envelope with the entry
+    lines unparsed (:class:`EntryLines`) and the ids, or None for any other layout (the
+    caller then parses the whole file). The envelope's refusals raise FormatError as for a
+    whole parse. Whether each line is one JSON object with that id is only known when it is
+    parsed; see :class:`LayoutSurprise`."""
+    lines = data.split(b"\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) < 2 or lines[-1].strip() != b"]}":
+        return None
+    head = lines[0].rstrip()
+    if not _HEAD_END_RE.search(head):
+        return None
+    try:
+        envelope = orjson.loads(head + b"]}")
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(envelope, dict) or envelope.get("entries") != []:
+        return None
+    raw = raw_bundle_from_object(envelope)
+    body = lines[1:-1]
+    del lines
+    ids: list[str] = []
+    last = len(body) - 1
+    match = _ENTRY_LINE_RE.match
+    for index, text in enumerate(body):
+        if index < last:  # drop the separating comma (JSON ignores the whitespace)
+            stripped = text if text.endswith(b",") else text.rstrip()
+            if not stripped.endswith(b","):
+                return None
+            body[index] = stripped[:-1]
+        found = match(text)
+        if found is None:
+            return None
+        ids.append(found.group(1).decode("ascii"))
+    raw.raw_entries = EntryLines(body)
+    return raw, ids
+
+
 def bundle_problems_message(problems: list[str], total: int) -> str:
     listed = "; ".join(problems[:_MAX_LISTED])
     more = f" and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
@@ -118,7 +194,7 @@ def bundle_from_object(data: Any) -> Bundle:
     return Bundle(contracts=contracts, generated_at=raw.generated_at, extra=raw.extra)
 
 
-def parse_entry_objects(raw_entries: Sequence[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+def parse_entry_objects(raw_entries: Iterable[Any]) -> tuple[list[dict[str, Any]], list[str]]:
     """Canonical entry dicts, and one sentence per entry that failed (position and id)."""
     entries: list[dict[str, Any]] = []
     problems: list[str] = []

@@ -7,6 +7,7 @@ from typing import Any
 
 from atlas_desktop.domain.entry import Origin
 from atlas_desktop.formats.bibtex import BibEntry
+from atlas_desktop.formats.bundle import EntryLines
 
 
 @dataclass
@@ -35,7 +36,7 @@ class FileResult:
     #: Parsed entries as canonical contract dicts (atlas pages, the user's references).
     contracts: list[dict[str, Any]] = field(default_factory=list, repr=False)
     #: Bundle entries as read, validated while they are written (see ``_stream``).
-    raw_entries: list[Any] = field(default_factory=list, repr=False)
+    raw_entries: list[Any] | EntryLines = field(default_factory=list, repr=False)
     #: BibTeX entries before crossrefs are resolved (across all files of the import).
     bib_entries: list[BibEntry] = field(default_factory=list, repr=False)
     #: Ids in file order (pages and bundle entries).

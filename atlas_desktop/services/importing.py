@@ -31,10 +31,13 @@ from atlas_desktop.domain.entry import (
 from atlas_desktop.domain.slug import ascii_fold, unique_slug
 from atlas_desktop.formats.atlas_page import MAX_PAGE_BYTES, ParsedPage, parse_atlas_page
 from atlas_desktop.formats.bundle import (
+    EntryLines,
+    LayoutSurprise,
     RawBundle,
     bundle_problems_message,
     describe_entry_problem,
     read_raw_bundle,
+    split_entry_lines,
 )
 from atlas_desktop.formats.detect import FileKind, detect_kind, read_head
 from atlas_desktop.formats.text import FormatError, decode_bytes, sniff_utf16_without_bom
@@ -60,8 +63,11 @@ class ImportCancelled(Exception):
 MAX_REFERENCE_BYTES = 500_000_000
 
 
-def read_file_entries(path: Path) -> FileResult:
-    """Parse one file into entries without touching the library."""
+def read_file_entries(path: Path, *, by_line: bool = True) -> FileResult:
+    """Parse one file into entries without touching the library.
+
+    ``by_line``: a bundle in the one-entry-per-line layout keeps its entries unparsed, to be
+    parsed while they are written (see :class:`EntryLines`); False parses it whole."""
     result = FileResult(file=str(path))
     try:
         size = path.stat().st_size
@@ -98,7 +104,13 @@ def read_file_entries(path: Path) -> FileResult:
             if page.derived_id:
                 result.derived.add(page.entry.id)
         elif kind is FileKind.BUNDLE:
-            raw = _read_bundle(path.read_bytes(), result)
+            data = path.read_bytes()
+            lines = split_entry_lines(data) if by_line else None
+            if lines is not None:
+                result.raw_entries, result.ids = lines[0].raw_entries, lines[1]
+                return result
+            raw = _read_bundle(data, result)
+            del data
             bad_ids = []
             for index, item in enumerate(raw.raw_entries):
                 entry_id = item.get("id") if isinstance(item, dict) else None
@@ -201,8 +213,14 @@ class ImportService:
         cancel: threading.Event | None = None,
     ) -> ImportReport:
         with paused_gc():
-            return self._import_files(paths, keep_going=keep_going, progress=progress,
-                                      cancel=cancel)
+            try:
+                return self._import_files(paths, keep_going=keep_going, progress=progress,
+                                          cancel=cancel)
+            except LayoutSurprise:
+                # A bundle read line by line was not what it seemed; nothing was written.
+                # Read everything again as a whole (which reports the fault, if any).
+                return self._import_files(paths, keep_going=keep_going, progress=progress,
+                                          cancel=cancel, by_line=False)
 
     def _import_files(
         self,
@@ -211,6 +229,7 @@ class ImportService:
         keep_going: bool,
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
+        by_line: bool = True,
     ) -> ImportReport:
         report = ImportReport()
         total = len(paths)
@@ -224,7 +243,7 @@ class ImportService:
             seen.add(resolved)
             if progress is not None:
                 progress(index, total, f"Reading {Path(path).name}")
-            report.files.append(read_file_entries(Path(path)))
+            report.files.append(read_file_entries(Path(path), by_line=by_line))
         finish_references(report.files)
 
         failed = any(f.errors for f in report.files)
@@ -338,14 +357,20 @@ BULK_THRESHOLD = 5000
 def _stream(files: list[FileResult], problems: dict[int, list[str]]) -> Iterator[dict[str, Any]]:
     """Canonical entries of all files in order. Bundle entries are validated here, while the
     store writes the previous chunk. After the first invalid entry nothing more is yielded
-    (the import will roll back) but validation goes on, so every problem is reported."""
+    (the import will roll back) but validation goes on, so every problem is reported.
+
+    Entries still as lines were given ids before they were parsed; an entry whose parsed id
+    is another raises LayoutSurprise (the import is then redone from whole parses)."""
     for index, f in enumerate(files):
         yield from f.contracts
+        by_line = isinstance(f.raw_entries, EntryLines)
         for position, raw in enumerate(f.raw_entries):
             try:
                 d = canonical_entry_dict(raw)
             except EntryFormatError as exc:
                 problems.setdefault(index, []).append(describe_entry_problem(position, raw, exc))
                 continue
+            if by_line and d["id"] != f.ids[position]:
+                raise LayoutSurprise(f"entry {position + 1} has another id than its line's")
             if not problems:
                 yield d
