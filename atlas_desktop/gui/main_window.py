@@ -40,6 +40,7 @@ from atlas_desktop.services.annotations import AnnotationError
 from .citation_controller import CitationController, EntrySelection, status_message
 from .copy_menu import CopyMenu, make_copy_default_action
 from .delegates.badge_delegate import BadgeDelegate, StateDelegate
+from .delegates.cells import EntryTextDelegate
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.catalogue_changes import CatalogueChangesDialog
 from .dialogs.duplicates_dialog import DuplicatesDialog
@@ -179,6 +180,9 @@ class MainWindow(QMainWindow):
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(30)
+        text_delegate = EntryTextDelegate(self.model, self.table)
+        for column in (Column.TITLE, Column.AUTHORS, Column.YEAR, Column.JOURNAL):
+            self.table.setItemDelegateForColumn(column, text_delegate)
         self.table.setItemDelegateForColumn(Column.BADGES, BadgeDelegate(self.table))
         self.table.setItemDelegateForColumn(Column.STATE, StateDelegate(self.table))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

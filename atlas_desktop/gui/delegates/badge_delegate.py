@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -39,6 +40,7 @@ from atlas_desktop.domain.listing import ListRow
 from ..badges import badge_tooltip, pill_colours
 from ..icons import icon
 from ..models.entry_table import Role, state_text
+from .cells import draw_panel, standard_cell
 
 Index = QModelIndex | QPersistentModelIndex
 PILL_HEIGHT = 18
@@ -108,6 +110,20 @@ def _place(badges: tuple[tuple[str, str], ...], width: int, height: int,
     return placed
 
 
+def paint_background(delegate: QStyledItemDelegate, painter: QPainter,
+                     option: QStyleOptionViewItem, index: Index) -> None:
+    """The cell's panel (selection) under what the delegate draws itself."""
+    if standard_cell(option):
+        draw_panel(painter, option)
+        return
+    opt = QStyleOptionViewItem(option)  # the focus frame, right-to-left: the style's way
+    delegate.initStyleOption(opt, index)
+    opt.text = ""
+    widget = opt.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+
 class BadgeDelegate(QStyledItemDelegate):
     """Paints the Badges column. Hovering a pill explains it in plain words.
 
@@ -151,19 +167,14 @@ class BadgeDelegate(QStyledItemDelegate):
         return pixmap
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        paint_background(self, painter, option, index)
         badges = index.data(Role.BADGES) or ()
         if not badges:
             return
-        font = pill_font(opt.font)
+        font = pill_font(option.font)
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
-        for pill in layout_pills(tuple(badges), opt.rect, font):
-            pixmap = self._pixmap(pill.kind, pill.text, pill.rect.size(), font, opt.palette,
+        for pill in layout_pills(tuple(badges), option.rect, font):
+            pixmap = self._pixmap(pill.kind, pill.text, pill.rect.size(), font, option.palette,
                                   ratio)
             painter.drawPixmap(pill.rect.topLeft(), pixmap)
 
@@ -198,17 +209,12 @@ class StateDelegate(QStyledItemDelegate):
     ICON = 16
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        paint_background(self, painter, option, index)
         row: ListRow | None = index.data(Role.ROW)
         if row is None:
             return
-        x = opt.rect.left() + 4
-        y = opt.rect.top() + (opt.rect.height() - self.ICON) // 2
+        x = option.rect.left() + 4
+        y = option.rect.top() + (option.rect.height() - self.ICON) // 2
         for name, on in (("star-filled", row.starred), ("note", row.noted),
                          ("flag", row.reported)):
             if on:

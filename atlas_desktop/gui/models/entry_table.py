@@ -224,7 +224,7 @@ class EntryTableModel(QAbstractTableModel):
             return None
         column = _COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, column)
+            return cell_text(row, column)
         if role == Role.ROW:
             return row
         if role == Role.ENTRY_ID:
@@ -237,14 +237,15 @@ class EntryTableModel(QAbstractTableModel):
             return _accessible(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.YEAR:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and column is Column.TITLE and (
-                row.incomplete or row.withdrawn or not row.read):
-            font = QFont()
-            font.setItalic(row.incomplete and not row.title)
-            font.setStrikeOut(row.withdrawn)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and (row.withdrawn or (
-                column is Column.TITLE and not row.title)):
+        if role == Qt.ItemDataRole.FontRole and column is Column.TITLE:
+            italic, struck = title_style(row)
+            if italic or struck:
+                font = QFont()
+                font.setItalic(italic)
+                font.setStrikeOut(struck)
+                return font
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and title_dimmed(row, column):
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
 
@@ -275,7 +276,10 @@ class EntryTableModel(QAbstractTableModel):
         self.sort_requested.emit(key)
 
 
-def _display(row: ListRow, column: Column) -> str | None:
+# What each cell shows, for the model's roles and the list's painting alike.
+
+
+def cell_text(row: ListRow, column: Column) -> str | None:
     if column is Column.TITLE:
         prefix = "Withdrawn — " if row.withdrawn else ""
         return prefix + row.display_title
@@ -290,6 +294,17 @@ def _display(row: ListRow, column: Column) -> str | None:
     if column is Column.STATE:
         return state_text(row)
     return None
+
+
+def title_style(row: ListRow) -> tuple[bool, bool]:
+    """(italic, struck out) for the title: an untitled entry's stand-in is in italics, a
+    withdrawn entry is struck out."""
+    return row.incomplete and not row.title, row.withdrawn
+
+
+def title_dimmed(row: ListRow, column: Column) -> bool:
+    """A withdrawn entry's cells, and an untitled entry's stand-in, are greyed."""
+    return row.withdrawn or (column is Column.TITLE and not row.title)
 
 
 def state_text(row: ListRow) -> str:
@@ -315,7 +330,7 @@ def _tooltip(row: ListRow, column: Column) -> str | None:
         return tip
     if column is Column.STATE:
         return state_text(row) or "Nothing of yours on this entry yet"
-    return _display(row, column)
+    return cell_text(row, column)
 
 
 def _accessible(row: ListRow, column: Column) -> str | None:
@@ -323,4 +338,4 @@ def _accessible(row: ListRow, column: Column) -> str | None:
         return "Badges: " + (", ".join(t for _, t in row.badges) or "none")
     if column is Column.STATE:
         return state_text(row) or "No marks"
-    return _display(row, column)
+    return cell_text(row, column)
