@@ -19,6 +19,8 @@ from .runner import Runner
 FIRST_PAGE = 300
 #: Display rows read with the first page, on the worker: a screenful and some.
 PREFETCH_ROWS = 64
+#: The rest of a long result is read this long after its first page (see _on_page).
+REST_DELAY_MS = 16
 #: Facets wait this long after the list is shown, so fast typing does not count in vain.
 FACETS_DELAY_MS = 180
 
@@ -42,6 +44,10 @@ class SearchController(QObject):
         self._facets_timer.setSingleShot(True)
         self._facets_timer.setInterval(FACETS_DELAY_MS)
         self._facets_timer.timeout.connect(self._start_facets)
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(REST_DELAY_MS)
+        self._rest_timer.timeout.connect(self._start_rest)
         #: Display rows read with the last first page (pk -> ListRow), for the model.
         self.prefetched_rows: dict[int, ListRow] = {}
         self._rows_generation = 0
@@ -56,6 +62,9 @@ class SearchController(QObject):
 
     def run(self, text: str, sort: SortKey | None = None) -> None:
         self._seq += 1
+        if self._rest_timer.isActive():  # that result's rest is not wanted any more
+            self._rest_timer.stop()
+            self._end()
         self._text = text
         if sort is not None:
             self._sort = sort
@@ -95,11 +104,16 @@ class SearchController(QObject):
         self.prefetched_rows = rows if generation == self._rows_generation else {}
         self.page_ready.emit(result, total)
         if not result.complete:
-            text, sort, catalogue = self._text, self._sort, self._library.catalogue
-            self._begin()
-            self._runner.submit(lambda: catalogue.search(text=text, sort=sort),
-                                lambda full: self._on_complete(seq, full), self._on_error)
+            # The rest waits a frame, so the first page is painted without a worker thread
+            # reading (and holding Python's lock for) a long result at the same moment.
+            self._begin()  # busy until the rest has arrived
+            self._rest_timer.start()
         self._facets_timer.start()
+
+    def _start_rest(self) -> None:
+        seq, text, sort, catalogue = self._seq, self._text, self._sort, self._library.catalogue
+        self._runner.submit(lambda: catalogue.search(text=text, sort=sort),
+                            lambda full: self._on_complete(seq, full), self._on_error)
 
     def _on_complete(self, seq: int, result: SearchResult) -> None:
         self._end()

@@ -1,0 +1,64 @@
+"""The search controller on real worker threads: a long result's first page, then its rest
+(a frame later), and a newer search making an older one's rest unwanted."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas_desktop.domain.listing import SortKey
+from atlas_desktop.gui.runner import ThreadPoolRunner
+from atlas_desktop.gui.search_controller import FIRST_PAGE, SearchController
+from atlas_desktop.paths import LibraryPaths
+from atlas_desktop.services import open_library
+
+
+@pytest.fixture(scope="module")
+def long_library(tmp_path_factory):
+    from benchmarks.synth import write_bundle
+
+    root = tmp_path_factory.mktemp("long")
+    bundle = write_bundle(root / "bundle.json", 900, seed=11)
+    lib = open_library(LibraryPaths(root / "lib"))
+    assert lib.importer.import_files(paths=[bundle]).committed
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def controller(qtbot, long_library):
+    runner = ThreadPoolRunner()
+    search = SearchController(long_library, runner)
+    busy: list[bool] = []
+    search.busy_changed.connect(busy.append)
+    search.busy = busy  # type: ignore[attr-defined]
+    yield search
+    runner.wait()
+
+
+def test_a_long_result_comes_as_a_first_page_then_whole(qtbot, controller, long_library):
+    with qtbot.waitSignal(controller.page_ready) as page:
+        controller.run("")
+    first, total = page.args
+    assert total == 900
+    assert len(first.pks) == FIRST_PAGE and not first.complete
+    with qtbot.waitSignal(controller.result_completed) as rest:
+        pass
+    whole = rest.args[0]
+    assert whole.complete and len(whole.pks) == 900
+    assert list(whole.pks[:FIRST_PAGE]) == list(first.pks)
+    qtbot.waitUntil(lambda: controller.busy[-1] is False)
+
+
+def test_a_newer_search_drops_the_older_ones_rest(qtbot, controller):
+    completed = []
+    controller.result_completed.connect(completed.append)
+    with qtbot.waitSignal(controller.page_ready):
+        controller.run("")
+    assert controller._rest_timer.isActive()  # the rest is due a frame after the page
+    with qtbot.waitSignal(controller.page_ready) as page:
+        controller.run("", SortKey.TITLE)  # another long result, before the first one's rest
+    assert not page.args[0].complete
+    with qtbot.waitSignal(controller.result_completed):
+        pass
+    qtbot.waitUntil(lambda: controller.busy[-1] is False)
+    assert [r.sort for r in completed] == [SortKey.TITLE]
