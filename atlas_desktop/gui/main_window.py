@@ -388,6 +388,10 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         self._debounce.stop()
+        # The rows a screenful shows are read with the first page (and no more: each costs).
+        shown = self.table.viewport().height() // max(1, self.table.verticalHeader()
+                                                      .defaultSectionSize())
+        self.search.prefetch_rows = max(8, shown + 2)
         self.search.run(self.search_box.text(), self.current_sort())
 
     def current_sort(self) -> SortKey:

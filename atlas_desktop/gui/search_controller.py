@@ -17,7 +17,8 @@ from atlas_desktop.services import Library
 from .runner import Runner
 
 FIRST_PAGE = 300
-#: Display rows read with the first page, on the worker: a screenful and some.
+#: Display rows read with the first page, on the worker, unless the window says how many
+#: it shows (``prefetch_rows``): a screenful.
 PREFETCH_ROWS = 64
 #: The rest of a long result is read this long after its first page (see _on_page).
 REST_DELAY_MS = 16
@@ -50,6 +51,8 @@ class SearchController(QObject):
         self._rest_timer.timeout.connect(self._start_rest)
         #: Display rows read with the last first page (pk -> ListRow), for the model.
         self.prefetched_rows: dict[int, ListRow] = {}
+        #: How many rows the list shows at once (the window keeps it up to date).
+        self.prefetch_rows = PREFETCH_ROWS
         self._rows_generation = 0
 
     @property
@@ -69,7 +72,7 @@ class SearchController(QObject):
         if sort is not None:
             self._sort = sort
         seq, sort_key, catalogue = self._seq, self._sort, self._library.catalogue
-        generation = self._rows_generation
+        generation, prefetch = self._rows_generation, self.prefetch_rows
 
         def first_page() -> tuple[SearchResult, int, dict[int, ListRow], int, str]:
             searched, hint = catalogue.as_typed(text=text)
@@ -77,7 +80,7 @@ class SearchController(QObject):
                                       exact_total=False)
             if hint is not None:
                 result = replace(result, hints=(*result.hints, hint))
-            rows = catalogue.list_rows(pks=list(result.pks[:PREFETCH_ROWS]))
+            rows = catalogue.list_rows(pks=list(result.pks[:prefetch]))
             return result, catalogue.count_all(), rows, generation, searched
 
         self._begin()

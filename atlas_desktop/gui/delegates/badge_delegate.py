@@ -79,16 +79,22 @@ _LAYOUTS: dict[tuple[Any, ...], list[tuple[str, str, int, int, int]]] = {}
 
 def layout_pills(badges: tuple[tuple[str, str], ...], rect: QRect, font: QFont) -> list[Pill]:
     """Place pills left to right; the last slot becomes "+N" when they do not all fit."""
-    key = (badges, rect.width(), rect.height(), font.key())
+    left, top = rect.left(), rect.top()
+    return [Pill(kind, text, QRect(left + x, top + y, w, PILL_HEIGHT))
+            for kind, text, x, y, w in placed_pills(badges, rect.width(), rect.height(), font)]
+
+
+def placed_pills(badges: tuple[tuple[str, str], ...], width: int, height: int,
+                 font: QFont) -> list[tuple[str, str, int, int, int]]:
+    """(kind, text, x, y, width) of each pill in a cell of that size, from the cache."""
+    key = (badges, width, height, font.key())
     placed = _LAYOUTS.get(key)
     if placed is None:
-        placed = _place(badges, rect.width(), rect.height(), font)
+        placed = _place(badges, width, height, font)
         if len(_LAYOUTS) > 4096:
             _LAYOUTS.clear()
         _LAYOUTS[key] = placed
-    left, top = rect.left(), rect.top()
-    return [Pill(kind, text, QRect(left + x, top + y, w, PILL_HEIGHT))
-            for kind, text, x, y, w in placed]
+    return placed
 
 
 def _place(badges: tuple[tuple[str, str], ...], width: int, height: int,
@@ -132,14 +138,17 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pixmaps: dict[tuple[str, str, float, str, int], QPixmap] = {}
+        self._pixmaps: dict[tuple[str, str, float, int, int], QPixmap] = {}
+        self._fonts: dict[str, QFont] = {}
 
-    def _pixmap(self, kind: str, text: str, size: QSize, font: QFont, palette: QPalette,
-                ratio: float) -> QPixmap:
-        key = (kind, text, ratio, palette.color(QPalette.ColorRole.Window).name(), size.width())
+    def _pixmap(self, kind: str, text: str, width: int, font: QFont, palette: QPalette,
+                ratio: float, shade: int) -> QPixmap:
+        """``shade``: the palette's window colour, telling light and dark apart."""
+        key = (kind, text, ratio, shade, width)
         cached = self._pixmaps.get(key)
         if cached is not None:
             return cached
+        size = QSize(width, PILL_HEIGHT)
         pixmap = QPixmap(size * ratio)
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
@@ -168,15 +177,22 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         paint_background(self, painter, option, index)
-        badges = index.data(Role.BADGES) or ()
+        badges = index.data(Role.BADGES)
         if not badges:
             return
-        font = pill_font(option.font)
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
-        for pill in layout_pills(tuple(badges), option.rect, font):
-            pixmap = self._pixmap(pill.kind, pill.text, pill.rect.size(), font, option.palette,
-                                  ratio)
-            painter.drawPixmap(pill.rect.topLeft(), pixmap)
+        base = option.font
+        font = self._fonts.get(base.key())
+        if font is None:
+            font = self._fonts[base.key()] = pill_font(base)
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device else 1.0
+        palette, rect = option.palette, option.rect
+        shade = palette.color(QPalette.ColorRole.Window).rgba()
+        left, top = rect.left(), rect.top()
+        for kind, text, x, y, width in placed_pills(tuple(badges), rect.width(), rect.height(),
+                                                    font):
+            pixmap = self._pixmap(kind, text, width, font, palette, ratio, shade)
+            painter.drawPixmap(left + x, top + y, pixmap)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         hint = super().sizeHint(option, index)

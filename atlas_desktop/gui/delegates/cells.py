@@ -52,7 +52,10 @@ def standard_cell(option: QStyleOptionViewItem) -> bool:
 
 def draw_panel(painter: QPainter, option: QStyleOptionViewItem) -> None:
     """The style's item panel: the selection highlight (the view has drawn the row's
-    alternating background already)."""
+    alternating background already). Unselected, with no background brush (the list sets
+    none), the panel is empty and is not asked for."""
+    if not option.state & _SELECTED:
+        return
     widget = option.widget
     style = widget.style() if widget is not None else QApplication.style()
     style.drawPrimitive(_PANEL, option, painter, widget)
