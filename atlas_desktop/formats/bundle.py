@@ -143,13 +143,18 @@ def split_entry_lines(data: bytes) -> tuple[RawBundle, list[str]] | None:
     caller then parses the whole file). The envelope's refusals raise FormatError as for a
     whole parse. Whether each line is one JSON object with that id is only known when it is
     parsed; see :class:`LayoutSurprise`."""
+    # The first line and the end are checked before the file is cut into lines (a copy of
+    # all of it): a bundle in another layout costs nothing here.
+    first_end = data.find(b"\n")
+    if first_end < 0 or not data[-4096:].rstrip().endswith(b"]}"):
+        return None
+    head = data[:first_end].rstrip()
+    if not _HEAD_END_RE.search(head):
+        return None
     lines = data.split(b"\n")
     while lines and not lines[-1].strip():
         lines.pop()
     if len(lines) < 2 or lines[-1].strip() != b"]}":
-        return None
-    head = lines[0].rstrip()
-    if not _HEAD_END_RE.search(head):
         return None
     try:
         envelope = orjson.loads(head + b"]}")

@@ -105,9 +105,9 @@ def read_file_entries(path: Path, *, by_line: bool = True) -> FileResult:
                 result.derived.add(page.entry.id)
         elif kind is FileKind.BUNDLE:
             data = path.read_bytes()
-            lines = split_entry_lines(data) if by_line else None
-            if lines is not None:
-                result.raw_entries, result.ids = lines[0].raw_entries, lines[1]
+            by_lines = split_entry_lines(data) if by_line else None
+            if by_lines is not None:
+                result.raw_entries, result.ids = by_lines[0].raw_entries, by_lines[1]
                 return result
             raw = _read_bundle(data, result)
             del data
