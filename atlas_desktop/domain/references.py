@@ -67,6 +67,21 @@ def reference_id(key: str | None, *, family: str | None = None, year: int | None
     return (REFERENCE_ID_PREFIX + slug)[:200].rstrip("-")
 
 
+def key_and_id(reference: dict[str, Any], seen: dict[str, int]) -> int:
+    """Give a reference read from a file its id, keeping a citation key already used in the
+    same file apart (``key-2``, ``key-3``: ``seen`` counts keys, case-folded). Returns how
+    many times the key has now been seen (more than 1: it was renamed)."""
+    key = str(reference["bibtex_key"])
+    count = seen[key.lower()] = seen.get(key.lower(), 0) + 1
+    if count > 1:
+        reference["bibtex_key"] = f"{key}-{count}"
+    authors = reference["authors"]
+    reference["id"] = reference_id(
+        str(reference["bibtex_key"]), family=authors[0]["family"] if authors else None,
+        year=reference.get("year"), title=reference.get("title"))
+    return count
+
+
 def suffixed(value: str, n: int, *, limit: int = 200) -> str:
     suffix = f"-{n}"
     return value[: limit - len(suffix)] + suffix

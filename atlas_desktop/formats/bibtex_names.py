@@ -9,6 +9,7 @@ lose both distinctions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from bibtexparser.middlewares.names import (
@@ -34,30 +35,25 @@ _PLAIN_RE: Final = re.compile(r"[{}\\$~]|--|``|''")
 
 def parse_name_list(raw: str) -> tuple[list[Author], bool]:
     """People of a raw name-list value, and whether it ended with ``and others``."""
-    authors: list[Author] = []
-    truncated = False
+    pieces: Iterable[str]
+    parse: Callable[[str], Author | None]
     if not _PLAIN_RE.search(raw):
         # Most lists are plain ``Family, Given and …``: read without bibtexparser's
         # general name parser (half the time of a large import went there).
-        for piece in _AND_RE.split(" " + raw.strip() + " "):
-            part = " ".join(piece.split())
-            if not part:
-                continue
-            if part.lower() == "others":
-                truncated = True
-                continue
-            author = _plain_name(part)
-            if author is not None:
-                authors.append(author)
-        return authors, truncated
-    for piece in split_multiple_persons_names(raw):
-        part = piece.strip()
+        pieces = (" ".join(p.split()) for p in _AND_RE.split(" " + raw.strip() + " "))
+        parse = _plain_name
+    else:
+        pieces = (p.strip() for p in split_multiple_persons_names(raw))
+        parse = _parse_one
+    authors: list[Author] = []
+    truncated = False
+    for part in pieces:
         if not part:
             continue
         if part.lower() == "others":
             truncated = True
             continue
-        author = _parse_one(part)
+        author = parse(part)
         if author is not None:
             authors.append(author)
     return authors, truncated

@@ -28,7 +28,7 @@ import orjson
 
 from atlas_desktop.domain.csl import entry_to_csl
 from atlas_desktop.domain.entry import DOI_RE, PMID_RE, Entry, Origin, normalise_doi
-from atlas_desktop.domain.references import make_citation_key, reference_id
+from atlas_desktop.domain.references import key_and_id, make_citation_key
 
 from .text import FormatError
 
@@ -72,16 +72,10 @@ def read_csl_json(data: bytes | str) -> CslFile:
             continue
         reference = _from_item(item, number, result.warnings)
         key = str(reference["bibtex_key"])
-        count = seen.get(key.lower(), 0) + 1
-        seen[key.lower()] = count
+        count = key_and_id(reference, seen)
         if count > 1:
             result.warnings.append(f"item {number}: the id “{key}” is used by an earlier item; "
                                    f"this one was kept apart as “{key}-{count}”.")
-            reference["bibtex_key"] = f"{key}-{count}"
-        authors = reference["authors"]
-        reference["id"] = reference_id(
-            str(reference["bibtex_key"]), family=authors[0]["family"] if authors else None,
-            year=reference.get("year"), title=reference.get("title"))
         result.references.append(reference)
     if not result.references and not result.errors:
         raise FormatError("The file holds no CSL items.")

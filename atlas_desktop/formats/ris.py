@@ -23,7 +23,7 @@ from typing import Any, Final
 import rispy
 
 from atlas_desktop.domain.entry import DOI_RE, PMID_RE, normalise_doi
-from atlas_desktop.domain.references import make_citation_key, reference_id
+from atlas_desktop.domain.references import key_and_id, make_citation_key
 
 from .text import FormatError
 
@@ -89,15 +89,7 @@ def read_ris(text: str) -> RisFile:
     seen_keys: dict[str, int] = {}
     for number, record in enumerate(records, start=1):
         reference = _from_wos(record) if wos else _from_ris(record, result, number)
-        key = str(reference["bibtex_key"])
-        count = seen_keys.get(key.lower(), 0) + 1
-        seen_keys[key.lower()] = count
-        if count > 1:
-            reference["bibtex_key"] = f"{key}-{count}"
-        authors = reference["authors"]
-        reference["id"] = reference_id(
-            str(reference["bibtex_key"]), family=authors[0]["family"] if authors else None,
-            year=reference.get("year"), title=reference.get("title"))
+        key_and_id(reference, seen_keys)
         result.references.append(reference)
     if not result.references and not result.errors:
         raise FormatError("The file holds no RIS records (no line starts a record with "

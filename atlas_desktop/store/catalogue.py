@@ -417,26 +417,25 @@ def get_entry(conn: Connection, entry_id: str) -> Entry | None:
 
 def get_entries(conn: Connection, ids: Sequence[str]) -> list[Entry]:
     """Entries for ``ids`` in the order given; unknown ids are skipped."""
-    found: dict[str, Entry] = {}
-    for chunk in _chunks(list(ids)):
-        marks = ",".join("?" * len(chunk))
-        for row in conn.exec_driver_sql(
-            f"SELECT {_ALL_COLUMNS} FROM entries WHERE id IN ({marks})", tuple(chunk)
-        ).mappings():
-            entry = row_to_entry(row)
-            found[entry.id] = entry
+    found = _entries_by(conn, "id", ids)
     return [found[i] for i in ids if i in found]
 
 
 def get_entries_by_pk(conn: Connection, pks: Sequence[int]) -> list[Entry]:
-    found: dict[int, Entry] = {}
-    for chunk in _chunks(list(pks)):
+    found = _entries_by(conn, "pk", pks)
+    return [found[p] for p in pks if p in found]
+
+
+def _entries_by(conn: Connection, column: str, keys: Sequence[Any]) -> dict[Any, Entry]:
+    """``column`` value -> Entry for the rows whose ``column`` (id or pk) is in ``keys``."""
+    found: dict[Any, Entry] = {}
+    for chunk in _chunks(list(keys)):
         marks = ",".join("?" * len(chunk))
         for row in conn.exec_driver_sql(
-            f"SELECT {_ALL_COLUMNS} FROM entries WHERE pk IN ({marks})", tuple(chunk)
+            f"SELECT {_ALL_COLUMNS} FROM entries WHERE {column} IN ({marks})", tuple(chunk)
         ).mappings():
-            found[row["pk"]] = row_to_entry(row)
-    return [found[p] for p in pks if p in found]
+            found[row[column]] = row_to_entry(row)
+    return found
 
 
 def iter_entries_by_pk(conn: Connection, pks: Sequence[int]) -> Iterator[Entry]:

@@ -28,8 +28,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolTip,
@@ -40,7 +38,7 @@ from atlas_desktop.domain.listing import ListRow
 from ..badges import badge_tooltip, pill_colours
 from ..icons import icon
 from ..models.entry_table import Role, state_text
-from .cells import draw_panel, standard_cell
+from .cells import paint_background
 
 Index = QModelIndex | QPersistentModelIndex
 PILL_HEIGHT = 18
@@ -114,20 +112,6 @@ def _place(badges: tuple[tuple[str, str], ...], width: int, height: int,
         placed.append((kind, text, x, top, pill_width))
         x += pill_width + PILL_GAP
     return placed
-
-
-def paint_background(delegate: QStyledItemDelegate, painter: QPainter,
-                     option: QStyleOptionViewItem, index: Index) -> None:
-    """The cell's panel (selection) under what the delegate draws itself."""
-    if standard_cell(option):
-        draw_panel(painter, option)
-        return
-    opt = QStyleOptionViewItem(option)  # the focus frame, right-to-left: the style's way
-    delegate.initStyleOption(opt, index)
-    opt.text = ""
-    widget = opt.widget
-    style = widget.style() if widget is not None else QApplication.style()
-    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
 
 class BadgeDelegate(QStyledItemDelegate):

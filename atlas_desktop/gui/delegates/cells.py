@@ -61,6 +61,20 @@ def draw_panel(painter: QPainter, option: QStyleOptionViewItem) -> None:
     style.drawPrimitive(_PANEL, option, painter, widget)
 
 
+def paint_background(delegate: QStyledItemDelegate, painter: QPainter,
+                     option: QStyleOptionViewItem, index: Index) -> None:
+    """The cell's panel (selection) under what the delegate draws itself."""
+    if standard_cell(option):
+        draw_panel(painter, option)
+        return
+    opt = QStyleOptionViewItem(option)  # the focus frame, right-to-left: the style's way
+    delegate.initStyleOption(opt, index)
+    opt.text = ""
+    widget = opt.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+
 def colour_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
     if not option.state & _ENABLED:
         return QPalette.ColorGroup.Disabled
