@@ -25,6 +25,28 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ATLAS_SHARED_DIR", REPO.parent / "shared"))
 SEEDS_DIR = SHARED / "seeds"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+REFS = DATA_DIR / "references"
+MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
+#: The five seeds' entry ids, in import order.
+SEED_IDS = [
+    "heins-2013-role-therapeutic",
+    "daniels-2011-socialization-model",
+    "twisk-2009-review-cognitive",
+    "stein-improving-therapeutic",
+    "van-der-vaart-2019",
+]
+
+
+def synthetic_library(root: Path, count: int, *, seed: int):
+    """An open library in ``root`` holding ``count`` entries from the benchmark generator."""
+    from atlas_desktop.paths import LibraryPaths
+    from atlas_desktop.services import open_library
+    from benchmarks.synth import write_bundle
+
+    bundle = write_bundle(root / "bundle.json", count, seed=seed)
+    lib = open_library(LibraryPaths(root / "lib"))
+    assert lib.importer.import_files(paths=[bundle]).committed
+    return lib
 
 
 def seed_files() -> list[Path]:

@@ -27,14 +27,7 @@ from atlas_desktop.services.sync import SyncService
 from atlas_desktop.services.sync_run import SyncOptions
 from atlas_desktop.store import sync_state
 from atlas_desktop.sync.retry import Backoff
-
-SEED_IDS = [
-    "heins-2013-role-therapeutic",
-    "daniels-2011-socialization-model",
-    "twisk-2009-review-cognitive",
-    "stein-improving-therapeutic",
-    "van-der-vaart-2019",
-]
+from tests.conftest import SEED_IDS
 
 
 def contract_entry(entry_id: str, **fields: Any) -> dict[str, Any]:

@@ -8,9 +8,8 @@ import pytest
 
 from atlas_desktop.formats.detect import FileKind, detect_kind, read_head
 from atlas_desktop.formats.text import decode_bytes, looks_like_gbk
-from tests.conftest import seed_files
+from tests.conftest import REFS, seed_files
 
-REFS = Path(__file__).resolve().parents[1] / "data" / "references"
 EXPECTED = {"bib": FileKind.BIBTEX, "ris": FileKind.RIS, "csljson": FileKind.CSL_JSON}
 
 

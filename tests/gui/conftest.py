@@ -25,6 +25,18 @@ def window(qtbot, seeded_library, settings):
     win.close()
 
 
+@pytest.fixture
+def runner(qtbot):
+    """A real worker-thread runner on its own pool, drained after the test."""
+    from PySide6.QtCore import QThreadPool
+
+    from atlas_desktop.gui.runner import ThreadPoolRunner
+
+    pool = QThreadPool()
+    yield ThreadPoolRunner(pool)
+    pool.waitForDone(30_000)
+
+
 def entry_ids_in_list(window):
     return [window.model.list_row(r).id for r in range(window.model.rowCount())]
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -14,18 +13,8 @@ from atlas_desktop.gui.dialogs.duplicates_dialog import DuplicatesDialog
 from atlas_desktop.gui.dialogs.export_dialog import ExportDialog
 from atlas_desktop.gui.dialogs.import_dialog import ImportDialog, install_import_drop
 from atlas_desktop.gui.file_drop import install_file_drop
-from atlas_desktop.gui.runner import ThreadPoolRunner
 from atlas_desktop.services.exporting import ExportFormat
-
-REFS = Path(__file__).resolve().parents[1] / "data" / "references"
-MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
-
-
-@pytest.fixture
-def runner(qtbot):
-    pool = QThreadPool()
-    yield ThreadPoolRunner(pool)
-    pool.waitForDone(30_000)
+from tests.conftest import MENDELEY
 
 
 def drag_events(mime: QMimeData) -> tuple[QDragEnterEvent, QDropEvent]:

@@ -5,24 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
-
-import pytest
-from PySide6.QtCore import QThreadPool
 
 from atlas_desktop.domain.references import DuplicateDecision
 from atlas_desktop.gui.dialogs.import_dialog import ImportDialog
-from atlas_desktop.gui.runner import ThreadPoolRunner
-
-REFS = Path(__file__).resolve().parents[1] / "data" / "references"
-MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
-
-
-@pytest.fixture
-def runner(qtbot):
-    pool = QThreadPool()
-    yield ThreadPoolRunner(pool)
-    pool.waitForDone(30_000)
+from tests.conftest import MENDELEY, REFS
 
 
 def state(library):

@@ -7,10 +7,6 @@ import gc
 import threading
 from typing import ClassVar
 
-import pytest
-
-from atlas_desktop.gui.runner import ThreadPoolRunner
-
 
 class Probe:
     """Records which thread lets go of it."""
@@ -26,12 +22,6 @@ class Probe:
     def __del__(self) -> None:
         Probe.released_on.append(threading.current_thread().name)
 
-
-@pytest.fixture
-def runner(qtbot):
-    pool_runner = ThreadPoolRunner()
-    yield pool_runner
-    pool_runner.wait()
 
 
 def test_results_and_errors_arrive_on_the_ui_thread(qtbot, runner):

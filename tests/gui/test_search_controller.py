@@ -6,33 +6,24 @@ from __future__ import annotations
 import pytest
 
 from atlas_desktop.domain.listing import SortKey
-from atlas_desktop.gui.runner import ThreadPoolRunner
 from atlas_desktop.gui.search_controller import FIRST_PAGE, SearchController
-from atlas_desktop.paths import LibraryPaths
-from atlas_desktop.services import open_library
+from tests.conftest import synthetic_library
 
 
 @pytest.fixture(scope="module")
 def long_library(tmp_path_factory):
-    from benchmarks.synth import write_bundle
-
-    root = tmp_path_factory.mktemp("long")
-    bundle = write_bundle(root / "bundle.json", 900, seed=11)
-    lib = open_library(LibraryPaths(root / "lib"))
-    assert lib.importer.import_files(paths=[bundle]).committed
+    lib = synthetic_library(tmp_path_factory.mktemp("long"), 900, seed=11)
     yield lib
     lib.close()
 
 
 @pytest.fixture
-def controller(qtbot, long_library):
-    runner = ThreadPoolRunner()
+def controller(qtbot, long_library, runner):
     search = SearchController(long_library, runner)
     busy: list[bool] = []
     search.busy_changed.connect(busy.append)
     search.busy = busy  # type: ignore[attr-defined]
-    yield search
-    runner.wait()
+    return search
 
 
 def test_a_long_result_comes_as_a_first_page_then_whole(qtbot, controller, long_library):

@@ -3,12 +3,10 @@ and reports through signals on the UI thread."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtNetwork import QNetworkInformation
 
 from atlas_desktop.domain.reports import ReportStatus
 from atlas_desktop.domain.sync import SyncState
-from atlas_desktop.gui.runner import ThreadPoolRunner
 from atlas_desktop.gui.sync_controller import SyncController
 from atlas_desktop.refserver import FaultPlan
 from tests.sync_support import (
@@ -20,12 +18,6 @@ from tests.sync_support import (
 
 Reach = QNetworkInformation.Reachability
 
-
-@pytest.fixture
-def runner(qtbot):
-    pool_runner = ThreadPoolRunner()
-    yield pool_runner
-    pool_runner.wait()
 
 
 def make_controller(library, runner, **kw):

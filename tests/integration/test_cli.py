@@ -6,15 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli_process
-
-SEED_IDS = [
-    "heins-2013-role-therapeutic",
-    "daniels-2011-socialization-model",
-    "twisk-2009-review-cognitive",
-    "stein-improving-therapeutic",
-    "van-der-vaart-2019",
-]
+from tests.conftest import SEED_IDS, run_cli_process
 
 
 def test_import_show_search_export_round(cli, seeds, tmp_path):

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from tests.conftest import run_cli_process
+from tests.conftest import MENDELEY, REFS, run_cli_process
 
-REFS = Path(__file__).resolve().parents[1] / "data" / "references"
-MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
 CSL = REFS / "csljson/bbt-zotero-library-1179.csl.json"
 
 

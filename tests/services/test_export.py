@@ -13,8 +13,8 @@ from atlas_desktop.formats.bibtex import parse_bibtex
 from atlas_desktop.formats.csljson import read_csl_json
 from atlas_desktop.formats.ris import read_ris
 from atlas_desktop.services.exporting import ExportCancelled, ExportError, ExportFormat
+from tests.conftest import REFS
 
-REFS = Path(__file__).resolve().parents[1] / "data" / "references"
 XAMPL = REFS / "bib/pybtex/xampl.bib"
 
 

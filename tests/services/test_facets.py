@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import synthetic_library as make_synthetic_library
+
 
 def facet(facets, group):
     return {v.value: v.count for v in facets.groups[group]}
@@ -49,14 +51,7 @@ def test_user_data_moves_counts_and_the_cache_follows(seeded_library):
 @pytest.fixture(scope="module")
 def synthetic_library(tmp_path_factory):
     """800 generated entries (the benchmark generator), some starred, noted, collected."""
-    from atlas_desktop.paths import LibraryPaths
-    from atlas_desktop.services import open_library
-    from benchmarks.synth import write_bundle
-
-    root = tmp_path_factory.mktemp("facets")
-    bundle = write_bundle(root / "bundle.json", 800, seed=7)
-    lib = open_library(LibraryPaths(root / "lib"))
-    assert lib.importer.import_files(paths=[bundle]).committed
+    lib = make_synthetic_library(tmp_path_factory.mktemp("facets"), 800, seed=7)
     ids = lib.catalogue.ids_for_pks(pks=list(lib.catalogue.search(text="").pks[:140]))
     for entry_id in ids[:25]:
         lib.annotations.set_starred(entry_id=entry_id, starred=True)

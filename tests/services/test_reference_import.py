@@ -15,9 +15,8 @@ from atlas_desktop.paths import LibraryPaths
 from atlas_desktop.services import open_library
 from atlas_desktop.services.exporting import ExportFormat
 from atlas_desktop.services.importing import ImportCancelled
+from tests.conftest import MENDELEY, REFS
 
-REFS = Path(__file__).resolve().parents[1] / "data" / "references"
-MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
 XAMPL = REFS / "bib/pybtex/xampl.bib"
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from atlas_desktop.domain.references import DuplicateDecision, DuplicatePair
 from atlas_desktop.services.references import ReferenceError
-
-REFS = Path(__file__).resolve().parents[1] / "data" / "references"
-MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
+from tests.conftest import MENDELEY
 
 
 @pytest.fixture
