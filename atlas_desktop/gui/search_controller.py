@@ -3,6 +3,8 @@
 For each search: the first page of the result (a few milliseconds even at 100,000 entries),
 then the complete result, then the facet counts, each on a worker thread. A search that
 starts while another is under way makes the older one's results stale: they are dropped.
+Once the counts are in, the catalogue's word list is brought up to date in the background
+(it makes typed prefixes fast; searches never wait for it).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class SearchController(QObject):
     facets_ready = Signal(object)  # Facets
     busy_changed = Signal(bool)
     failed = Signal(str)
+    #: The word list check ended: True if the words were read again.
+    terms_refreshed = Signal(bool)
 
     def __init__(self, library: Library, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +58,7 @@ class SearchController(QObject):
         #: How many rows the list shows at once (the window keeps it up to date).
         self.prefetch_rows = PREFETCH_ROWS
         self._rows_generation = 0
+        self._terms_job = False
 
     @property
     def text(self) -> str:
@@ -133,6 +138,26 @@ class SearchController(QObject):
         self._end()
         if seq == self._seq:
             self.facets_ready.emit(facets)
+        self._refresh_terms()
+
+    def _refresh_terms(self) -> None:
+        """Cheap when the words still describe the index (one small read); after a change,
+        ours or another program's, about a second of a worker's time."""
+        if self._terms_job:
+            return
+        self._terms_job = True
+        self._runner.submit(self._library.catalogue.refresh_terms, self._on_terms,
+                            self._on_terms_failed)
+
+    def _on_terms(self, read: bool) -> None:
+        self._terms_job = False
+        self.terms_refreshed.emit(read)
+
+    def _on_terms_failed(self, exc: BaseException) -> None:
+        # Only speed is lost: searches spell nothing out until a later check succeeds. A
+        # library that cannot be read says so through the searches themselves.
+        self._terms_job = False
+        self.terms_refreshed.emit(False)
 
     def _on_error(self, exc: BaseException) -> None:
         self._end()

@@ -18,6 +18,7 @@ from atlas_desktop.store import facets as store_facets
 from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
 from atlas_desktop.store.facets import CatalogueBits
+from atlas_desktop.store.terms import TermList, load_terms
 
 from .context import LibraryContext
 
@@ -32,6 +33,9 @@ class CatalogueService:
         self._catalogue_generation = 0
         self._count_all: int | None = None
         self._counts_lock = threading.Lock()
+        # The full-text index's words, for spelling out typed prefixes (store/terms.py).
+        # Searches use them only while they still describe the index, whoever changed it.
+        self._terms: TermList | None = None
         ctx.subscribe(self._on_changes)
 
     def _on_changes(self, changes: Changes) -> None:
@@ -57,7 +61,7 @@ class CatalogueService:
         with self._ctx.db.read() as conn:
             if bits is None:
                 bits = store_facets.catalogue_bits(conn)
-            facets = store_facets.facet_counts(conn, query, bits=bits)
+            facets = store_facets.facet_counts(conn, query, bits=bits, terms=self._terms)
         with self._counts_lock:
             # Kept only if nothing changed meanwhile.
             if generations[1] == self._catalogue_generation:
@@ -78,7 +82,19 @@ class CatalogueService:
         query = parse_query(text)
         with self._ctx.db.read() as conn:
             return store_search.run_search(conn, query, sort=sort, limit=limit,
-                                           exact_total=exact_total)
+                                           exact_total=exact_total, terms=self._terms)
+
+    def refresh_terms(self) -> bool:
+        """Read the full-text index's words again unless those held still describe it; True
+        if they were read. Searches as you type are several times faster with them (a
+        prefix is looked up as the words it begins); reading them takes about a second at
+        100,000 entries, so call this off the UI thread, when the window is idle."""
+        with self._ctx.db.read() as conn:
+            if store_search.current_terms(conn, self._terms) is not None:
+                return False
+            terms = load_terms(conn)
+        self._terms = terms
+        return True
 
     def as_typed(self, *, text: str) -> tuple[str, str | None]:
         """What the window searches for while ``text`` is being typed, and a hint: the text

@@ -25,7 +25,8 @@ from atlas_desktop.domain.query import Query
 
 from .engine import sqlite_connection
 from .rows import PK_MASK
-from .search import _HIDDEN_SQL, _VISIBLE, compile_query
+from .search import _HIDDEN_SQL, _VISIBLE, SPELLED_OUT_ALL, compile_query, query_terms
+from .terms import TermList
 
 STATE: Final = "state"
 PEM: Final = "pem"
@@ -155,12 +156,14 @@ def quoted(value: str) -> str:
     return '"' + value.replace('"', "") + '"'
 
 
-def facet_counts(conn: Connection, query: Query, *, bits: CatalogueBits) -> Facets:
+def facet_counts(conn: Connection, query: Query, *, bits: CatalogueBits,
+                 terms: TermList | None = None) -> Facets:
     """Facets for ``query`` (the empty query: the whole library)."""
-    return label_counts(conn, raw_counts(conn, query, bits=bits))
+    return label_counts(conn, raw_counts(conn, query, bits=bits, terms=terms))
 
 
-def result_bits(conn: Connection, query: Query, width: int) -> tuple[int, int]:
+def result_bits(conn: Connection, query: Query, width: int, terms: TermList | None = None
+                ) -> tuple[int, int]:
     """The result of ``query`` as bitsets, in no order: (what the list shows, the same with
     the withdrawn entries it hides), one query for both.
 
@@ -168,7 +171,8 @@ def result_bits(conn: Connection, query: Query, width: int) -> tuple[int, int]:
     withdrawn match, hidden or not. Words alone (the common case while typing) are read
     straight from the full-text index: skipping the list's ordering and per-key filtering
     halves the recount of a broad word (87,000 keys at 100,000 entries)."""
-    compiled = compile_query(query)
+    words = query_terms(conn, query, terms)
+    compiled = compile_query(query, spell=None if words is None else (words, SPELLED_OUT_ALL))
     hides = _VISIBLE in compiled.where
     where = [w for w in compiled.where if w != _VISIBLE]
     where_sql = " AND ".join(where) if where else "1"
@@ -188,9 +192,10 @@ def result_bits(conn: Connection, query: Query, width: int) -> tuple[int, int]:
     return full & ~bitset(_keys(conn, _HIDDEN_SQL), width), full
 
 
-def raw_counts(conn: Connection, query: Query, *, bits: CatalogueBits) -> RawCounts:
+def raw_counts(conn: Connection, query: Query, *, bits: CatalogueBits,
+               terms: TermList | None = None) -> RawCounts:
     """Counts over the result of ``query``, the entries the list shows for it."""
-    result, with_hidden = result_bits(conn, query, bits.width)
+    result, with_hidden = result_bits(conn, query, bits.width, terms)
     raw = RawCounts(total=result.bit_count())
     raw.chart = _count(result, bits.chart)
     raw.columns = {group: _count(result, values) for group, values in bits.columns.items()}

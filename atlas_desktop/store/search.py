@@ -21,6 +21,7 @@ from atlas_desktop.domain.query import FilterClause, FilterKind, Query, TextClau
 
 from .engine import sqlite_connection
 from .rows import PK_MASK
+from .terms import TermList, index_structure, words_starting
 
 #: Column weights for bm25: title, authors, journal, summary, body, tags.
 BM25_WEIGHTS: Final = "10.0, 6.0, 2.0, 3.0, 1.0, 4.0"
@@ -29,6 +30,12 @@ MIN_PREFIX: Final = 3
 #: Rank by relevance only when at most this many rows match. Ranking costs 2-4 µs a match;
 #: past this, newest-first order serves a reader as well, at a fraction of the cost.
 RANK_LIMIT: Final = 5_000
+#: A prefix is spelled out as the index's words that start with it (see ``terms.py``) when
+#: there are at most this many: for a first page, whose walk stops early (written out, even
+#: 300 words cost a quarter of the prefix), and for a walk over every match, where FTS5 steps
+#: each word's list in turn and the merged prefix list wins past a few dozen words.
+SPELLED_OUT_FIRST_PAGE: Final = 256
+SPELLED_OUT_ALL: Final = 32
 
 _FTS_COLUMN: Final = {
     TextField.TITLE: "title",
@@ -73,7 +80,51 @@ def fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _text_expression(clause: TextClause) -> str | None:
+def _any_of(words: list[str], fallback: str) -> str:
+    if not words:
+        return fallback  # no word of the index starts so: this matches nothing, at no cost
+    if len(words) == 1:
+        return fts_string(words[0])
+    return "(" + " OR ".join(fts_string(w) for w in words) + ")"
+
+
+def _spellable(tokens: list[str]) -> str | None:
+    """The indexed form of a word typed as one ASCII token of letters and digits (the
+    tokenizer only lower-cases those, so it compares with the stored words as they are);
+    None for anything else (accents, punctuation inside, several tokens): those stay
+    prefixes."""
+    if len(tokens) == 1 and tokens[0].isascii() and tokens[0].isalnum():
+        return tokens[0].lower()
+    return None
+
+
+def _prefix_term(word: str, tokens: list[str], spell: tuple[TermList, int] | None) -> str:
+    """``"word"*``, or, with a term list, the index's words that begin with it."""
+    start = _spellable(tokens) if spell is not None else None
+    if spell is not None and start is not None:
+        terms, limit = spell
+        words = terms.starting_with(start, limit)
+        if words is not None:
+            return _any_of(words, fts_string(word))
+    return fts_string(word) + "*"
+
+
+def spelled_prefixes(query: Query) -> set[str]:
+    """The beginnings in ``query`` that a term list can spell out."""
+    found: set[str] = set()
+    for clause in query.text_clauses:
+        if clause.phrase:
+            continue
+        for word in clause.text.split():
+            tokens = _TOKEN_RE.findall(word)
+            start = _spellable(tokens)
+            if start is not None and len(start) >= MIN_PREFIX:
+                found.add(start)
+    return found
+
+
+def _text_expression(clause: TextClause, spell: tuple[TermList, int] | None = None
+                     ) -> str | None:
     if clause.phrase:
         if not _TOKEN_RE.search(clause.text):
             return None
@@ -89,7 +140,7 @@ def _text_expression(clause: TextClause) -> str | None:
             # "IL 6") are whole words: as prefixes they would match a large part of the
             # vocabulary, cost a hundred milliseconds and find everything anyway.
             prefix = len(tokens[-1]) >= MIN_PREFIX
-            parts.append(fts_string(word) + ("*" if prefix else ""))
+            parts.append(_prefix_term(word, tokens, spell) if prefix else fts_string(word))
         expr = " AND ".join(parts)
         if len(parts) > 1:
             expr = f"({expr})"
@@ -188,12 +239,15 @@ _IS_SQL: Final = {
 }
 
 
-def compile_query(query: Query) -> CompiledQuery:
+def compile_query(query: Query, *, spell: tuple[TermList, int] | None = None
+                  ) -> CompiledQuery:
+    """``spell``: a term list that describes the index as it is now (see
+    :func:`current_terms`) and how many words a prefix may be spelled out as."""
     compiled = CompiledQuery()
     positives: list[str] = []
     negatives: list[str] = []
     for clause in query.text_clauses:
-        expr = _text_expression(clause)
+        expr = _text_expression(clause, spell)
         if expr is None:
             continue
         (negatives if clause.negated else positives).append(expr)
@@ -238,6 +292,24 @@ SELECT w.pk FROM entries w WHERE w.withdrawn_at IS NOT NULL AND NOT (
 """
 
 
+def current_terms(conn: Connection, terms: TermList | None) -> TermList | None:
+    """``terms`` if they describe the index this transaction sees, else None."""
+    if terms is None or terms.structure != index_structure(conn):
+        return None
+    return terms
+
+
+def query_terms(conn: Connection, query: Query, terms: TermList | None) -> TermList | None:
+    """Words to spell out the prefixes of ``query`` with: ``terms`` while current, else the
+    index's words for just these prefixes (read in a millisecond or a few each, which still
+    beats the prefix on a common beginning: the command line, and the window until its list
+    is read). None if there is nothing to spell out."""
+    prefixes = spelled_prefixes(query)
+    if not prefixes:
+        return None
+    return current_terms(conn, terms) or words_starting(conn, prefixes, SPELLED_OUT_FIRST_PAGE)
+
+
 def run_search(
     conn: Connection,
     query: Query,
@@ -245,6 +317,7 @@ def run_search(
     sort: SortKey = SortKey.RELEVANCE,
     limit: int | None = None,
     exact_total: bool = True,
+    terms: TermList | None = None,
 ) -> SearchResult:
     """The ordered row keys of a query, or its first ``limit`` of them.
 
@@ -252,9 +325,13 @@ def run_search(
     ``YEAR_DESC``, the sort key (newest year first, then title), in which the full-text index
     yields its matches already sorted, so a first page costs a few hundred rows. Other sorts
     are done by SQL. With ``exact_total=False`` a first page reports ``total`` -1 instead of
-    counting a long result (the window counts in the background).
+    counting a long result (the window counts in the background). ``terms``, if still
+    current, spell out prefixes.
     """
-    compiled = compile_query(query)
+    words = query_terms(conn, query, terms)
+    spell = None if words is None else (
+        words, SPELLED_OUT_ALL if limit is None else SPELLED_OUT_FIRST_PAGE)
+    compiled = compile_query(query, spell=spell)
     params: list[Any] = list(compiled.params)
     limit_sql = f" LIMIT {int(limit)}" if limit is not None else ""
     ranked = False
@@ -275,6 +352,12 @@ def run_search(
                 conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
                 f"ORDER BY rowid LIMIT {RANK_LIMIT + 1}", (compiled.match,))]
             ranked = sort is SortKey.RELEVANCE and len(head) <= RANK_LIMIT
+        if ranked and spell is not None:
+            # Ranked with the prefixes as typed. Spelled out, bm25 would weigh each word by
+            # its own rarity and put a rare variant ("relationships") above the very word
+            # typed ("relationship"); and the ranking would depend on the term list.
+            compiled = compile_query(query)
+            params = list(compiled.params)
         if ranked and only_default_filter:
             effective = SortKey.RELEVANCE
             # Rank inside the index; no join (it costs more than the ranking itself).

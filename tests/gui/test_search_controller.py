@@ -53,3 +53,24 @@ def test_a_newer_search_drops_the_older_ones_rest(qtbot, controller):
         pass
     qtbot.waitUntil(lambda: controller.busy[-1] is False)
     assert [r.sort for r in completed] == [SortKey.TITLE]
+
+
+def test_the_word_list_is_read_after_the_counts_then_kept(qtbot, tmp_path, runner):
+    lib = synthetic_library(tmp_path, 120, seed=5)
+    try:
+        search = SearchController(lib, runner)
+        order: list[object] = []
+        busy: list[bool] = []
+        search.busy_changed.connect(busy.append)
+        search.facets_ready.connect(lambda _facets: order.append("counts"))
+        search.terms_refreshed.connect(order.append)
+        with qtbot.waitSignal(search.terms_refreshed, timeout=10_000):
+            search.run("fatig")
+        assert order == ["counts", True]
+        assert busy[-1] is False  # housekeeping: the window does not show it as busy
+        with qtbot.waitSignal(search.terms_refreshed, timeout=10_000):
+            search.run("fatigue")
+        assert order == ["counts", True, "counts", False]  # still current: not read again
+        assert lib.catalogue.refresh_terms() is False
+    finally:
+        lib.close()

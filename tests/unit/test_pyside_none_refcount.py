@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 
-def test_void_qt_calls_do_not_consume_references_to_none():
-    app = QCoreApplication.instance() or QCoreApplication([])
+def test_void_qt_calls_do_not_consume_references_to_none(qapp):
+    # pytest-qt's application (a QApplication): a bare QCoreApplication made here would be
+    # the process's only one, and later widget tests in the same run could not start.
+    app = qapp
     obj = QObject()
     timer = QTimer()
     before = sys.getrefcount(None)

@@ -1,0 +1,143 @@
+"""Typed prefixes spelled out as the index's words: the same matches as the prefix itself,
+and never a stale word list, whoever changed the library."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from atlas_desktop.domain.listing import SortKey
+from atlas_desktop.domain.query import parse_query
+from atlas_desktop.paths import LibraryPaths
+from atlas_desktop.services import open_library
+from atlas_desktop.store import search as store_search
+from atlas_desktop.store.rows import PK_MASK
+from benchmarks.synth import make_entry
+from tests.conftest import synthetic_library
+
+QUERIES = ["fat", "fatig", "mit", "post exer", "cor -mito", "author:oka", "title:hypo",
+           "pem:required fatig", "okafor fatig", "zzzq", "inf", "-fatig", "fatigue",
+           "thalamic ser"]
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    library = synthetic_library(tmp_path_factory.mktemp("terms"), 600, seed=7)
+    yield library
+    library.close()
+
+
+def prefix_matches(library, text: str) -> set[int]:
+    """What the prefixes as typed find, straight from the full-text index."""
+    compiled = store_search.compile_query(parse_query(text))
+    with library.ctx.db.read() as conn:
+        if compiled.match is None:
+            every = {r[0] for r in conn.exec_driver_sql("SELECT pk FROM entries")}
+            excluded = {r[0] for r in conn.exec_driver_sql(
+                f"SELECT rowid & {PK_MASK} FROM entries_fts WHERE entries_fts MATCH ?",
+                (compiled.exclude_match,))}
+            return every - excluded
+        return {r[0] for r in conn.exec_driver_sql(
+            f"SELECT rowid & {PK_MASK} FROM entries_fts WHERE entries_fts MATCH ?",
+            (compiled.match,))}
+
+
+@pytest.mark.parametrize("with_list", [True, False], ids=["word list", "looked up"])
+def test_spelled_out_prefixes_find_what_the_prefixes_find(lib, with_list):
+    catalogue = lib.catalogue
+    if with_list:
+        catalogue.refresh_terms()
+    else:
+        catalogue._terms = None  # as the command line searches: no list held
+    for text in QUERIES:
+        if ":" in text and not text.startswith(("author:", "title:")):
+            continue  # filters are checked below, with the list and without
+        # Ranking (every result is short here) uses the prefixes as typed; these sorts use
+        # the spelled-out words.
+        for sort in (SortKey.YEAR_DESC, SortKey.TITLE, SortKey.RELEVANCE):
+            found = catalogue.search(text=text, sort=sort)
+            assert set(found.pks) == prefix_matches(lib, text), (text, sort)
+    found = [text for text in QUERIES if catalogue.search(text=text).total]
+    assert len(found) >= 10  # the queries do find things in this library
+
+
+def test_same_result_and_order_with_and_without_the_list(lib):
+    catalogue = lib.catalogue
+    catalogue.refresh_terms()
+    listed = {(text, sort): catalogue.search(text=text, sort=sort)
+              for text in QUERIES
+              for sort in (SortKey.RELEVANCE, SortKey.YEAR_DESC, SortKey.TITLE)}
+    catalogue._terms = None
+    for (text, sort), result in listed.items():
+        plain = catalogue.search(text=text, sort=sort)
+        assert list(plain.pks) == list(result.pks), (text, sort)
+        assert plain.ranked == result.ranked and plain.total == result.total
+    assert any(r.ranked and r.total > 1 for r in listed.values())  # ranking was compared
+
+
+def test_a_first_page_is_the_head_of_the_complete_result(lib):
+    catalogue = lib.catalogue
+    catalogue.refresh_terms()
+    for text in QUERIES:
+        for sort in (SortKey.RELEVANCE, SortKey.YEAR_DESC):
+            complete = catalogue.search(text=text, sort=sort)
+            page = catalogue.search(text=text, sort=sort, limit=25, exact_total=False)
+            assert list(page.pks) == list(complete.pks[:25]), (text, sort)
+            assert page.ranked == complete.ranked
+
+
+def test_counts_use_the_same_matches(lib):
+    catalogue = lib.catalogue
+    catalogue.refresh_terms()
+    for text in ("fatig", "post exer", "author:oka"):
+        assert counted(catalogue, text) == len(prefix_matches(lib, text)), text
+
+
+def counted(catalogue, text: str) -> int:
+    """The facets' "All entries" count for ``text``."""
+    state = catalogue.facets(text=text).groups["state"]
+    return next(v.count for v in state if v.value == "")
+
+
+def write_entry(path, word: str, index: int):
+    entry = make_entry(random.Random(index), 900_000 + index)
+    entry["title"] = f"A {word} trial in post-exertional malaise"
+    path.write_text(json.dumps({"format": "atlas-bundle", "version": 1,
+                                "generated_at": "2026-11-21T00:00:00Z",
+                                "entries": [entry]}), encoding="utf-8")
+    return entry["id"]
+
+
+def test_a_change_in_this_process_is_seen_at_once(tmp_path):
+    lib = synthetic_library(tmp_path, 50, seed=3)
+    try:
+        assert lib.catalogue.refresh_terms() is True
+        assert lib.catalogue.refresh_terms() is False  # still current: not read again
+        entry_id = write_entry(tmp_path / "one.json", "quokkatropin", 1)
+        assert lib.importer.import_files(paths=[tmp_path / "one.json"]).committed
+        hits = lib.catalogue.search(text="quokkat")
+        assert lib.catalogue.ids_for_pks(pks=list(hits.pks)) == [entry_id]
+        assert lib.catalogue.refresh_terms() is True
+        hits = lib.catalogue.search(text="quokkat", limit=10, exact_total=False)
+        assert lib.catalogue.ids_for_pks(pks=list(hits.pks)) == [entry_id]
+    finally:
+        lib.close()
+
+
+def test_a_change_by_another_program_is_seen_at_once(tmp_path):
+    lib = synthetic_library(tmp_path, 50, seed=4)
+    other = open_library(LibraryPaths(tmp_path / "lib"))  # its own connections, no signals
+    try:
+        lib.catalogue.refresh_terms()
+        assert lib.catalogue.search(text="wombatiz").total == 0
+        entry_id = write_entry(tmp_path / "one.json", "wombatizumab", 2)
+        assert other.importer.import_files(paths=[tmp_path / "one.json"]).committed
+        for limit in (None, 10):
+            hits = lib.catalogue.search(text="wombatiz", limit=limit)
+            assert lib.catalogue.ids_for_pks(pks=list(hits.pks)) == [entry_id]
+        assert counted(lib.catalogue, "wombatiz") == 1
+    finally:
+        other.close()
+        lib.close()
