@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from atlas_desktop.gui.application import freeze_startup_objects
 from atlas_desktop.gui.main_window import MainWindow
 from atlas_desktop.gui.runner import ThreadPoolRunner
 from atlas_desktop.paths import LibraryPaths
@@ -61,6 +62,7 @@ def main(data_dir: str, settings_file: str) -> None:
                         settings=QSettings(settings_file, QSettings.Format.IniFormat))
     window.resize(1400, 860)
     window.show()
+    freeze_startup_objects()  # as run_gui does
     wait_for(window.search.page_ready)
     runner.wait()
     QCoreApplication.processEvents()

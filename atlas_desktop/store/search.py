@@ -352,13 +352,18 @@ def run_search(
                 conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
                 f"ORDER BY rowid LIMIT {RANK_LIMIT + 1}", (compiled.match,))]
             ranked = sort is SortKey.RELEVANCE and len(head) <= RANK_LIMIT
-        if ranked and spell is not None:
+        if ranked and spell is not None and head:
             # Ranked with the prefixes as typed. Spelled out, bm25 would weigh each word by
             # its own rarity and put a rare variant ("relationships") above the very word
             # typed ("relationship"); and the ranking would depend on the term list.
             compiled = compile_query(query)
             params = list(compiled.params)
-        if ranked and only_default_filter:
+        if head is not None and not head:
+            # The words match nothing, so no filter can add a row and nothing needs ranking
+            # ("post e" while the "e" is being typed into a longer word).
+            pks = array("q")
+            effective = SortKey.RELEVANCE if ranked else effective
+        elif ranked and only_default_filter:
             effective = SortKey.RELEVANCE
             # Rank inside the index; no join (it costs more than the ranking itself).
             hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
