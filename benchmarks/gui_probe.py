@@ -95,7 +95,8 @@ def main(data_dir: str, settings_file: str) -> None:
 
     window.set_query("")
     wait_for(window.search.page_ready)
-    runner.wait()
+    # As for typing: the list has settled (its rest and counts are in) before the clicks.
+    settle(window, runner)
     selecting: list[float] = []
     for row in range(1, 60):
         started = time.perf_counter()

@@ -307,7 +307,10 @@ def query_terms(conn: Connection, query: Query, terms: TermList | None) -> TermL
     prefixes = spelled_prefixes(query)
     if not prefixes:
         return None
-    return current_terms(conn, terms) or words_starting(conn, prefixes, SPELLED_OUT_FIRST_PAGE)
+    current = current_terms(conn, terms)
+    if current is not None:
+        return current
+    return words_starting(conn, prefixes, SPELLED_OUT_FIRST_PAGE)
 
 
 def run_search(
@@ -344,25 +347,25 @@ def run_search(
         sql = f"SELECT e.pk FROM entries e WHERE {compiled.where_sql()} ORDER BY {order}"
         pks = _fetch(conn, sql + limit_sql, params)
     else:
-        head: list[int] | None = None
-        if sort is SortKey.RELEVANCE or effective is SortKey.YEAR_DESC:
-            # One capped walk in sort-key order tells whether ranking is worth it and, for a
-            # long result, already holds its first page.
-            head = [r[0] for r in _raw_rows(
-                conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
-                f"ORDER BY rowid LIMIT {RANK_LIMIT + 1}", (compiled.match,))]
-            ranked = sort is SortKey.RELEVANCE and len(head) <= RANK_LIMIT
-        if ranked and spell is not None and head:
+        matched: int | None = None
+        if sort is SortKey.RELEVANCE:
+            # Whether ranking is worth it: the matches counted up to RANK_LIMIT + 1, inside
+            # the index (no rows come back to Python for it).
+            matched = int(sqlite_connection(conn).execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? "
+                f"LIMIT {RANK_LIMIT + 1})", (compiled.match,)).fetchone()[0])
+            ranked = matched <= RANK_LIMIT
+        if ranked and spell is not None and matched:
             # Ranked with the prefixes as typed. Spelled out, bm25 would weigh each word by
             # its own rarity and put a rare variant ("relationships") above the very word
             # typed ("relationship"); and the ranking would depend on the term list.
             compiled = compile_query(query)
             params = list(compiled.params)
-        if head is not None and not head:
+        if matched == 0:
             # The words match nothing, so no filter can add a row and nothing needs ranking
             # ("post e" while the "e" is being typed into a longer word).
             pks = array("q")
-            effective = SortKey.RELEVANCE if ranked else effective
+            effective = SortKey.RELEVANCE
         elif ranked and only_default_filter:
             effective = SortKey.RELEVANCE
             # Rank inside the index; no join (it costs more than the ranking itself).
@@ -382,16 +385,15 @@ def run_search(
                 f"ORDER BY bm25(entries_fts, {BM25_WEIGHTS}), f.rowid{limit_sql}"
             )
             pks = _fetch(conn, sql, [compiled.match, *params])
-        elif effective is SortKey.YEAR_DESC and only_default_filter and head is not None:
+        elif effective is SortKey.YEAR_DESC and only_default_filter:
+            # The index yields its matches in this order: a first page stops early.
             hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
-            if limit is not None and len(head) > limit + len(hidden):
-                pks = array("q", [pk for pk in head if pk not in hidden][:limit])
-            else:
-                rows = _raw_rows(
-                    conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
-                    f"ORDER BY rowid", (compiled.match,))
-                found = array("q", (r[0] for r in rows if r[0] not in hidden))
-                pks = found[:limit] if limit is not None else found
+            fetch = f" LIMIT {int(limit) + len(hidden)}" if limit is not None else ""
+            rows = _raw_rows(
+                conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
+                f"ORDER BY rowid{fetch}", (compiled.match,))
+            found = array("q", (r[0] for r in rows if r[0] not in hidden))
+            pks = found[:limit] if limit is not None else found
         elif effective is SortKey.YEAR_DESC:
             sql = (
                 f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
