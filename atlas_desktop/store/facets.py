@@ -182,7 +182,7 @@ def result_bits(conn: Connection, query: Query, width: int, terms: TermList | No
         params = (compiled.match,)
     elif compiled.match is not None:
         sql = (f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
-               f"ON e.pk = (f.rowid & {PK_MASK}) WHERE entries_fts MATCH ? AND {where_sql}")
+               f"ON e.search_key = f.rowid WHERE entries_fts MATCH ? AND {where_sql}")
         params = (compiled.match, *params)
     else:
         sql = f"SELECT e.pk FROM entries e WHERE {where_sql}"
