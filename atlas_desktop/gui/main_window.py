@@ -509,11 +509,10 @@ class MainWindow(QMainWindow):
         pk = self.model.pk_at(index.row()) if index.isValid() else None
         if pk is None:
             return
-        entries = self.library.catalogue.get_entries_by_pk(pks=[pk])
-        if not entries:
+        found = self.library.catalogue.entry_with_user(pk=pk)
+        if found is None:
             return
-        entry = entries[0]
-        user = self.library.annotations.user_data(entry_id=entry.id)
+        entry, user = found
         self.detail.show_entry(entry, user)
         self.actions.star.setChecked(user.starred)
         self.actions.mark_read.setChecked(user.read)

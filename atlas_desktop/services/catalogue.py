@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from atlas_desktop.domain.annotations import UserData
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import Entry, entry_to_contract
 from atlas_desktop.domain.listing import EntryBrief, Facets, ListRow, SearchResult, SortKey
@@ -138,6 +139,14 @@ class CatalogueService:
     def get_entries_by_pk(self, *, pks: Sequence[int]) -> list[Entry]:
         with self._ctx.db.read() as conn:
             return cat.get_entries_by_pk(conn, pks)
+
+    def entry_with_user(self, *, pk: int) -> tuple[Entry, UserData] | None:
+        """An entry and the user's data on it, from one snapshot (the detail pane's read)."""
+        with self._ctx.db.read() as conn:
+            entries = cat.get_entries_by_pk(conn, [pk])
+            if not entries:
+                return None
+            return entries[0], user_store.user_data(conn, entries[0].id)
 
     def ids_for_pks(self, *, pks: Sequence[int]) -> list[str]:
         with self._ctx.db.read() as conn:

@@ -84,3 +84,18 @@ def test_report_lifecycle_rules(seeded_library):
                                                     problem="x"))
     assert "no entry" in info.value.problems[0].message
     assert len(lib.reports.list()) == 1
+
+
+def test_the_detail_read_gives_the_entry_and_the_users_data_together(seeded_library):
+    lib = seeded_library
+    lib.annotations.set_note(entry_id="twisk-2009-review-cognitive", text="PEM criteria")
+    lib.annotations.set_starred(entry_id="twisk-2009-review-cognitive", starred=True)
+    pk = lib.catalogue.pk_for_id(entry_id="twisk-2009-review-cognitive")
+    found = lib.catalogue.entry_with_user(pk=pk)
+    assert found is not None
+    entry, user = found
+    assert entry.id == user.entry_id == "twisk-2009-review-cognitive"
+    assert user.note is not None and user.note.text == "PEM criteria" and user.starred
+    other = lib.catalogue.entry_with_user(pk=lib.catalogue.pk_for_id(entry_id="van-der-vaart-2019"))
+    assert other is not None and other[1].note is None and not other[1].starred
+    assert lib.catalogue.entry_with_user(pk=10**8) is None
