@@ -89,3 +89,26 @@ def test_tag_chip_click_emits_decoded_category_and_label(qtbot, seeded_library):
     for href in hrefs:
         detail.browser.anchorClicked.emit(QUrl(href))
     assert received == [("Method/Flag", "PEM Not Defined"), ("Symptôme", "Fatigue/Pain")]
+
+
+def test_the_scroll_bar_follows_the_entry_shown(qtbot, seeded_library):
+    """show_entry holds the scroll bar while it swaps the text (one layout, not two); after
+    it, the bar is there exactly when the entry is longer than the pane."""
+    from PySide6.QtCore import Qt
+
+    detail = pane(qtbot, seeded_library)
+    detail.resize(460, 420)
+    detail.show()
+    qtbot.waitExposed(detail)
+    long_entry = seeded_library.catalogue.get_entry(entry_id="twisk-2009-review-cognitive")
+    short_entry = Entry(id="short-1", title="A short one", year=2001)
+    bar = detail.browser.verticalScrollBar()
+    for entry, needs_bar in ((long_entry, True), (short_entry, False), (long_entry, True),
+                             (long_entry, True), (short_entry, False)):
+        detail.show_entry(entry)
+        assert detail.browser.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        qtbot.waitUntil(lambda: bar.isVisible() == needs_bar)  # noqa: B023
+        laid_out = detail.document().size().height()
+        assert (laid_out > detail.browser.viewport().height()) == needs_bar
+        # Laid out at the width actually shown: no line runs under the bar.
+        assert detail.document().textWidth() == detail.browser.viewport().width()
