@@ -36,6 +36,8 @@ RANK_LIMIT: Final = 5_000
 #: each word's list in turn and the merged prefix list wins past a few dozen words.
 SPELLED_OUT_FIRST_PAGE: Final = 256
 SPELLED_OUT_ALL: Final = 32
+#: Without the window's word list, at most this many prefixes are looked up one by one.
+_LOOKED_UP_PREFIXES: Final = 6
 
 _FTS_COLUMN: Final = {
     TextField.TITLE: "title",
@@ -310,6 +312,8 @@ def query_terms(conn: Connection, query: Query, terms: TermList | None) -> TermL
     current = current_terms(conn, terms)
     if current is not None:
         return current
+    if len(prefixes) > _LOOKED_UP_PREFIXES:
+        return None  # a pasted paragraph: one lookup per word would cost more than it saves
     return words_starting(conn, prefixes, SPELLED_OUT_FIRST_PAGE)
 
 

@@ -162,3 +162,13 @@ def test_words_with_filters_read_the_covering_index_not_the_entries(lib, text):
         for sql in joins:
             plan = " | ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert "COVERING INDEX entries_search_key" in plan, plan
+
+
+def test_a_long_pasted_query_still_finds_what_its_prefixes_find(lib):
+    catalogue = lib.catalogue
+    catalogue._terms = None  # the command line: beyond six prefixes none are looked up
+    text = "fat mit cor pos exe sle inf imm"
+    assert len(store_search.spelled_prefixes(parse_query(text))) == 8
+    for sort in (SortKey.YEAR_DESC, SortKey.RELEVANCE):
+        found = set(catalogue.search(text=text, sort=sort).pks)
+        assert found and found == prefix_matches(lib, text)
