@@ -25,7 +25,7 @@ from atlas_desktop.domain.query import Query
 
 from .engine import sqlite_connection
 from .rows import PK_MASK
-from .search import _HIDDEN_SQL, _VISIBLE, SPELLED_OUT_ALL, compile_query, query_terms
+from .search import _HIDDEN_SQL, _VISIBLE, compile_query, query_terms
 from .terms import TermList
 
 STATE: Final = "state"
@@ -171,8 +171,7 @@ def result_bits(conn: Connection, query: Query, width: int, terms: TermList | No
     withdrawn match, hidden or not. Words alone (the common case while typing) are read
     straight from the full-text index: skipping the list's ordering and per-key filtering
     halves the recount of a broad word (87,000 keys at 100,000 entries)."""
-    words = query_terms(conn, query, terms)
-    compiled = compile_query(query, spell=None if words is None else (words, SPELLED_OUT_ALL))
+    compiled = compile_query(query, spell=query_terms(conn, query, terms, first_page=False))
     hides = _VISIBLE in compiled.where
     where = [w for w in compiled.where if w != _VISIBLE]
     where_sql = " AND ".join(where) if where else "1"

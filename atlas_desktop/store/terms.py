@@ -90,7 +90,8 @@ def load_terms(conn: Connection) -> TermList:
 
 def words_starting(conn: Connection, prefixes: Set[str], limit: int) -> TermList:
     """The index's words that begin with each of ``prefixes`` (ASCII letters and digits,
-    lower case), at most ``limit`` + 1 each (enough to tell that there are more)."""
+    lower case), at most ``limit`` + 1 each: enough to tell that there are more than
+    ``limit``, so ask the list for no more than ``limit`` of them."""
     structure = index_structure(conn)
     raw = sqlite_connection(conn)
     words: list[str] = []

@@ -172,3 +172,26 @@ def test_a_long_pasted_query_still_finds_what_its_prefixes_find(lib):
     for sort in (SortKey.YEAR_DESC, SortKey.RELEVANCE):
         found = set(catalogue.search(text=text, sort=sort).pks)
         assert found and found == prefix_matches(lib, text)
+
+
+def test_a_looked_up_list_is_never_used_beyond_what_was_read(lib, monkeypatch):
+    """Per-query lookups read at most SPELLED_OUT_LOOKED_UP + 1 words a prefix; a prefix with
+    more stays a prefix even though the window's own list may spell that many out."""
+    monkeypatch.setattr(store_search, "SPELLED_OUT_LOOKED_UP", 3)
+    query = parse_query("fat")
+    with lib.ctx.db.read() as conn:
+        looked_up = store_search.query_terms(conn, query, None, first_page=True)
+        assert looked_up is not None and looked_up[1] == 3
+        assert store_search.compile_query(query, spell=looked_up).match == '"fat"*'
+    lib.catalogue.refresh_terms()
+    with lib.ctx.db.read() as conn:
+        listed = store_search.query_terms(conn, query, lib.catalogue._terms, first_page=True)
+        assert listed is not None and listed[1] == store_search.SPELLED_OUT_FIRST_PAGE
+        spelled = store_search.compile_query(query, spell=listed).match
+        assert spelled is not None and spelled.count(" OR ") >= 3  # more than 3 words
+    for terms in (None, lib.catalogue._terms):
+        lib.catalogue._terms = terms
+        found = lib.catalogue.search(text="fat", sort=SortKey.YEAR_DESC, limit=20)
+        expected = prefix_matches(lib, "fat")
+        assert len(found.pks) == min(20, len(expected)) and set(found.pks) <= expected
+        assert found.total == len(expected)  # counted exactly, whatever was spelled out
