@@ -378,42 +378,17 @@ def run_search(
         elif ranked and only_default_filter:
             effective = SortKey.RELEVANCE
             # Rank inside the index; no join (it costs more than the ranking itself).
-            hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
-            fetch = f" LIMIT {int(limit) + len(hidden)}" if limit is not None else ""
-            rows = _raw_rows(
-                conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
-                f"ORDER BY bm25(entries_fts, {BM25_WEIGHTS}), rowid{fetch}", (compiled.match,))
-            found = array("q", (r[0] for r in rows if r[0] not in hidden))
-            pks = found[:limit] if limit is not None else found
+            pks = _visible_matches(conn, compiled,
+                                   f"bm25(entries_fts, {BM25_WEIGHTS}), rowid", limit)
         elif ranked:
             effective = SortKey.RELEVANCE
-            # Joined on the sort key (the index's rowid), not the pk: that finds the filter
-            # columns in the covering index entries_search_key, a tenth of the cost of
-            # reading each matching entry's row (about 4 kB of text apiece).
-            sql = (
-                f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
-                f"ON e.search_key = f.rowid "
-                f"WHERE entries_fts MATCH ? AND {compiled.where_sql()} "
-                f"ORDER BY bm25(entries_fts, {BM25_WEIGHTS}), f.rowid{limit_sql}"
-            )
-            pks = _fetch(conn, sql, [compiled.match, *params])
+            pks = _joined_matches(conn, compiled, params,
+                                  f"bm25(entries_fts, {BM25_WEIGHTS}), f.rowid", limit_sql)
         elif effective is SortKey.YEAR_DESC and only_default_filter:
             # The index yields its matches in this order: a first page stops early.
-            hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
-            fetch = f" LIMIT {int(limit) + len(hidden)}" if limit is not None else ""
-            rows = _raw_rows(
-                conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
-                f"ORDER BY rowid{fetch}", (compiled.match,))
-            found = array("q", (r[0] for r in rows if r[0] not in hidden))
-            pks = found[:limit] if limit is not None else found
+            pks = _visible_matches(conn, compiled, "rowid", limit)
         elif effective is SortKey.YEAR_DESC:
-            sql = (
-                f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
-                f"ON e.search_key = f.rowid "
-                f"WHERE entries_fts MATCH ? AND {compiled.where_sql()} ORDER BY f.rowid"
-                f"{limit_sql}"
-            )
-            pks = _fetch(conn, sql, [compiled.match, *params])
+            pks = _joined_matches(conn, compiled, params, "f.rowid", limit_sql)
         else:
             sql = (
                 f"SELECT e.pk FROM entries e WHERE e.pk IN (SELECT rowid & {_MASK} FROM "
@@ -433,6 +408,30 @@ def run_search(
         total = -1
     return SearchResult(pks=pks, total=total, ranked=ranked, hints=query.hints,
                         sort=effective, complete=complete)
+
+
+def _visible_matches(conn: Connection, compiled: CompiledQuery, order: str,
+                     limit: int | None) -> array[int]:
+    """The index's matches in ``order``, less the hidden withdrawn entries: read from the
+    index alone (``limit`` and as many more as are hidden)."""
+    hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
+    fetch = f" LIMIT {int(limit) + len(hidden)}" if limit is not None else ""
+    rows = _raw_rows(conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
+                     f"ORDER BY {order}{fetch}", (compiled.match,))
+    found = array("q", (r[0] for r in rows if r[0] not in hidden))
+    return found[:limit] if limit is not None else found
+
+
+def _joined_matches(conn: Connection, compiled: CompiledQuery, params: list[Any], order: str,
+                    limit_sql: str) -> array[int]:
+    """The matches that pass the query's filters, in ``order``. Joined on the sort key (the
+    index's rowid), not the pk: that finds the filter columns in the covering index
+    entries_search_key, a tenth of the cost of reading each matching entry's row (about
+    4 kB of text apiece)."""
+    return _fetch(conn, f"SELECT e.pk FROM entries_fts f CROSS JOIN entries e "
+                  f"ON e.search_key = f.rowid WHERE entries_fts MATCH ? AND "
+                  f"{compiled.where_sql()} ORDER BY {order}{limit_sql}",
+                  [compiled.match, *params])
 
 
 def _raw_rows(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
