@@ -158,16 +158,9 @@ def _from_item(item: Mapping[str, Any], number: int, warnings: list[str]) -> dic
     if not isinstance(item.get("type"), str):
         extra["type"] = "document"
         warnings.append(f"item {number}: it has no type; it will be cited as a generic document.")
-    for name in _DATE_VARIABLES:
-        if name in extra:
-            cleaned, changed = clean_date(extra[name])
-            if cleaned is None:
-                del extra[name]
-            else:
-                extra[name] = cleaned
-            if changed:
-                warnings.append(f"item {number}: its “{name}” date was malformed and was "
-                                "repaired so that citations can be made.")
+    for name in _clean_dates(extra):
+        warnings.append(f"item {number}: its “{name}” date was malformed and was "
+                        "repaired so that citations can be made.")
     raw_title = item.get("title")
     title = plain_title(raw_title) if isinstance(raw_title, str) else None
     if isinstance(raw_title, str) and title != raw_title.strip():
@@ -241,14 +234,23 @@ def entry_item(entry: Entry) -> dict[str, Any]:
             item["keyword"] = ", ".join(str(k) for k in keywords)
         if isinstance(extra.get("author"), list):  # particles and literals as imported
             item["author"] = extra["author"]
+    _clean_dates(item)
+    return item
+
+
+def _clean_dates(item: dict[str, Any]) -> list[str]:
+    """Repair (or drop) malformed CSL dates in place; the names of those that changed."""
+    changed_names: list[str] = []
     for name in _DATE_VARIABLES:
         if name in item:
-            cleaned, _ = clean_date(item[name])
+            cleaned, changed = clean_date(item[name])
             if cleaned is None:
                 del item[name]
             else:
                 item[name] = cleaned
-    return item
+            if changed:
+                changed_names.append(name)
+    return changed_names
 
 
 def write_csl_json(out: TextIO, entries: Iterable[Entry]) -> int:
