@@ -49,26 +49,30 @@ def looks_like_bundle(head: str) -> bool:
 
 
 class EntryLines:
-    """A bundle's entries still as their JSON lines (see :func:`split_entry_lines`), parsed
-    one at a time as they are iterated, each line released once parsed: a large import
-    then parses while the store writes, and never holds the whole file's objects at once.
+    """A bundle's entries still as their JSON lines (see :func:`split_entry_lines`): the file's
+    bytes and where each entry's line starts and ends in them. Each line is parsed as it is
+    iterated, straight from the file's bytes (no copy of a line is made), so a large import
+    parses while the store writes and never holds the whole file's objects at once.
 
     Iterating raises :class:`LayoutSurprise` at a line that is not one JSON value."""
 
-    def __init__(self, lines: list[bytes]) -> None:
-        self._lines = lines
+    def __init__(self, data: bytes, starts: list[int], ends: list[int]) -> None:
+        self._data = data
+        self._starts = starts
+        self._ends = ends
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._starts)
 
     def __iter__(self) -> Iterator[Any]:
-        lines = self._lines
-        for index, line in enumerate(lines):
-            lines[index] = b""
-            try:
-                yield orjson.loads(line)
-            except orjson.JSONDecodeError:
-                raise LayoutSurprise(f"entry line {index + 1} is not one JSON value") from None
+        with memoryview(self._data) as view:
+            for index, (start, end) in enumerate(zip(self._starts, self._ends, strict=True)):
+                try:
+                    value = orjson.loads(view[start:end])
+                except orjson.JSONDecodeError:
+                    raise LayoutSurprise(
+                        f"entry line {index + 1} is not one JSON value") from None
+                yield value
 
 
 class LayoutSurprise(Exception):
@@ -133,28 +137,30 @@ def raw_bundle_from_object(data: Any) -> RawBundle:
 _HEAD_END_RE: Final = re.compile(rb'"entries"\s*:\s*\[\s*$')
 #: An entry line as write_bundle writes it: the object's first key is its id.
 _ENTRY_LINE_RE: Final = re.compile(rb'\s*\{\s*"id"\s*:\s*"([a-z0-9-]{1,200})"')
+_LINE_SPACE: Final = frozenset(b" \t\r")
+_COMMA: Final = ord(",")
 
 
 def split_entry_lines(data: bytes) -> tuple[RawBundle, list[str]] | None:
     """Recognise the layout :func:`write_bundle` writes: the envelope on the first line
     ending in ``"entries": [``, then one entry object per line, each starting with its id,
-    then ``]}``. Returns the checked envelope with the entry
-    lines unparsed (:class:`EntryLines`) and the ids, or None for any other layout (the
-    caller then parses the whole file). The envelope's refusals raise FormatError as for a
-    whole parse. Whether each line is one JSON object with that id is only known when it is
+    then ``]}``. Returns the checked envelope with the entry lines unparsed
+    (:class:`EntryLines`, offsets into ``data``) and the ids, or None for any other layout
+    (the caller then parses the whole file). The envelope's refusals raise FormatError as for
+    a whole parse. Whether each line is one JSON object with that id is only known when it is
     parsed; see :class:`LayoutSurprise`."""
-    # The first line and the end are checked before the file is cut into lines (a copy of
-    # all of it): a bundle in another layout costs nothing here.
+    # Slices of ``data`` copy: only its ends are ever sliced.
     first_end = data.find(b"\n")
-    if first_end < 0 or not data[-4096:].rstrip().endswith(b"]}"):
+    tail = data[-4096:].rstrip()
+    if first_end < 0 or not tail.endswith(b"]}"):
         return None
     head = data[:first_end].rstrip()
     if not _HEAD_END_RE.search(head):
         return None
-    lines = data.split(b"\n")
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if len(lines) < 2 or lines[-1].strip() != b"]}":
+    # The closing "]}" is alone on the last line that is not blank.
+    closing = max(len(data) - 4096, 0) + len(tail) - 2
+    last_newline = data.rfind(b"\n", 0, closing)
+    if last_newline < first_end or data[last_newline + 1 : closing].strip():
         return None
     try:
         envelope = orjson.loads(head + b"]}")
@@ -163,22 +169,29 @@ def split_entry_lines(data: bytes) -> tuple[RawBundle, list[str]] | None:
     if not isinstance(envelope, dict) or envelope.get("entries") != []:
         return None
     raw = raw_bundle_from_object(envelope)
-    body = lines[1:-1]
-    del lines
     ids: list[str] = []
-    last = len(body) - 1
+    starts: list[int] = []
+    ends: list[int] = []
     match = _ENTRY_LINE_RE.match
-    for index, text in enumerate(body):
-        if index < last:  # drop the separating comma (JSON ignores the whitespace)
-            stripped = text if text.endswith(b",") else text.rstrip()
-            if not stripped.endswith(b","):
+    find = data.find
+    start = first_end + 1
+    while start <= last_newline:
+        newline = find(b"\n", start, last_newline + 1)  # found: data[last_newline] is one
+        end = newline
+        while end > start and data[end - 1] in _LINE_SPACE:
+            end -= 1
+        if newline < last_newline:  # drop the separating comma (JSON ignores the whitespace)
+            if end == start or data[end - 1] != _COMMA:
                 return None
-            body[index] = stripped[:-1]
-        found = match(text)
+            end -= 1
+        found = match(data, start, end)
         if found is None:
             return None
         ids.append(found.group(1).decode("ascii"))
-    raw.raw_entries = EntryLines(body)
+        starts.append(start)
+        ends.append(end)
+        start = newline + 1
+    raw.raw_entries = EntryLines(data, starts, ends)
     return raw, ids
 
 

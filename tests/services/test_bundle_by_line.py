@@ -148,3 +148,50 @@ def test_windows_line_ends_and_a_legacy_encoding_still_import(library, tmp_path)
     assert report.imported == ["c-1"]
     assert any("not valid UTF-8" in w["message"] for w in report.warnings)
     assert library.catalogue.get_entry(entry_id="c-1").title == "Müdigkeit"
+
+
+@pytest.mark.parametrize("text", [
+    lines_text('{"id": "a-1", "title": "A"}', '{"id": "b-1", "title": "B"}'),
+    lines_text('{"id": "a-1", "title": "A"}', '{"id": "b-1"}', eol="\r\n"),
+    HEAD + '\n  {"id": "a-1", "title": "A"} ,\t\n{"id": "b-1"}  \n  ]}  \n\n\n',
+    HEAD + '\n{"id": "a-1", "title": "A, B and C,"},\n{"id": "b-1"}\n]}',  # no final newline
+    HEAD + '\n{"id": "a-1", "title": "' + "long " * 2000 + '"}\n' + "]}" + " " * 50,
+])
+def test_lines_are_cut_where_the_whole_parse_finds_the_entries(text):
+    """The entry lines are offsets into the file's bytes: spaces, carriage returns, the
+    separating commas and blank lines after the end are left out as the JSON parse does."""
+    parsed = split_entry_lines(text.encode("utf-8"))
+    assert parsed is not None
+    raw, ids = parsed
+    whole = orjson.loads(text)["entries"]
+    assert ids == [e["id"] for e in whole]
+    assert len(raw.raw_entries) == len(whole)
+    assert list(raw.raw_entries) == whole
+    assert list(raw.raw_entries) == whole  # iterating again gives the same entries
+
+
+@pytest.mark.parametrize("text", [
+    HEAD + '\n{"id": "a-1"},\n\n{"id": "b-1"}\n]}\n',  # a blank line between entries
+    HEAD + '\n{"id": "a-1"}\nx ]}\n',  # something before the closing brackets
+])
+def test_lines_that_are_not_one_entry_each_go_to_the_whole_parse(text):
+    assert split_entry_lines(text.encode("utf-8")) is None
+
+
+def test_a_bundle_without_entries_reads_as_empty():
+    parsed = split_entry_lines((HEAD + "\n]}\n").encode())
+    assert parsed is not None
+    raw, ids = parsed
+    assert ids == [] and list(raw.raw_entries) == []
+
+
+def test_a_comma_after_the_last_entry_is_refused_as_the_whole_parse_refuses_it(
+        seeded_library, tmp_path):
+    before = library_state(seeded_library)
+    text = HEAD + '\n{"id": "a-1"},\n{"id": "b-1"},\n]}\n'
+    report, _ = import_text(seeded_library, tmp_path, text)
+    assert not report.committed
+    with pytest.raises(FormatError) as whole:
+        load_json(text)
+    assert report.errors[0]["message"] == whole.value.message
+    assert library_state(seeded_library) == before
