@@ -10,7 +10,7 @@ from typing import Any
 
 from atlas_desktop.domain.entry import PEM_LABELS, Badges, entry_to_contract
 from atlas_desktop.domain.listing import SortKey
-from atlas_desktop.services import StoreError
+from atlas_desktop.services import Library, StoreError
 from atlas_desktop.services.exporting import ExportError, ExportFormat
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, CliError, error, open_for, print_json
@@ -90,21 +90,40 @@ def _positive_int(text: str) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     library = open_for(args, write=True)
     try:
-        report = library.importer.import_files(paths=args.files, keep_going=args.keep_going)
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
+        try:
+            report = library.importer.import_files(paths=args.files,
+                                                   keep_going=args.keep_going)
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
+        # The report is out as soon as the import is saved; the tidying that follows a large
+        # one (as in the window) only keeps the process a few seconds longer.
+        if args.json:
+            print_json(report.to_dict())
+        else:
+            _print_import_report(report)
+        sys.stdout.flush()
+        if report.wants_tidying:
+            _tidy_after_import(library, quiet=args.json)
     finally:
         library.close()
-    if args.json:
-        print_json(report.to_dict())
-    else:
-        _print_import_report(report)
     if report.errors:
         if args.json:
             for item in report.errors:
                 error(f"{item['file']}: {item['message']}")
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _tidy_after_import(library: Library, *, quiet: bool) -> None:
+    """Merge the search index and fold the write-ahead log into the library file. The import
+    is saved already, so a failure here is a warning, not an error."""
+    if not quiet:
+        print("Merging the search index after a large import…", file=sys.stderr, flush=True)
+    try:
+        library.maintain()
+    except StoreError as exc:
+        error(f"The import is saved, but merging the search index afterwards failed ({exc}). "
+              "Nothing is lost; searches may be slower until a later import merges it.")
 
 
 def _print_import_report(report: Any) -> None:

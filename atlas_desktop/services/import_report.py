@@ -62,10 +62,21 @@ class FileResult:
         }
 
 
+#: Imports of more entries than this use the store's bulk mode (see LibraryDB.write) and are
+#: followed by Library.maintain.
+BULK_THRESHOLD = 5000
+
+
 @dataclass
 class ImportReport:
     files: list[FileResult] = field(default_factory=list)
     committed: bool = False
+
+    @property
+    def wants_tidying(self) -> bool:
+        """A saved import big enough to leave the search index in pieces and the write-ahead
+        log full: :meth:`Library.maintain` should follow it (off the UI thread)."""
+        return self.committed and len(self.imported) + len(self.updated) > BULK_THRESHOLD
 
     @property
     def imported(self) -> list[str]:

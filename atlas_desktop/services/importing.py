@@ -44,7 +44,7 @@ from atlas_desktop.formats.text import FormatError, decode_bytes, sniff_utf16_wi
 from atlas_desktop.store import catalogue as cat
 
 from .context import LibraryContext
-from .import_report import FileResult, ImportReport
+from .import_report import BULK_THRESHOLD, FileResult, ImportReport
 from .reference_import import (
     assign_ids,
     finish_references,
@@ -348,10 +348,6 @@ def _record_outcome(files: list[FileResult], outcome: Any) -> None:
 
 class _Invalid(Exception):
     """Some bundle entries failed validation: roll the import back."""
-
-
-#: Imports larger than this use the store's bulk mode (see LibraryDB.write).
-BULK_THRESHOLD = 5000
 
 
 def _stream(files: list[FileResult], problems: dict[int, list[str]]) -> Iterator[dict[str, Any]]:

@@ -135,3 +135,38 @@ def test_right_to_left_report_text_is_stored_intact(cli, seeds):
     code, out, _ = cli("report", "heins-2013-role-therapeutic", "--field", "title",
                        "--problem", text, "--json")
     assert code == 0 and json.loads(out)["problem"] == text
+
+
+def segment_count(data_dir) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(data_dir / "library.sqlite3")
+    try:
+        return conn.execute("SELECT count(DISTINCT segid) FROM entries_fts_idx").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_large_import_prints_its_report_then_merges_the_search_index(cli, seeds, tmp_path):
+    """As the window does after a bulk import: the index is merged into one segment and the
+    log folded into the file before the command ends (searches are slower over pieces)."""
+    cli("import", str(seeds[0]))  # the index's first segment
+    n = 6000  # above the bulk threshold
+    entries = [{"id": f"bulk-{i}", "title": f"Large import entry {i} on exertion", "year": 2020}
+               for i in range(n)]
+    bundle = tmp_path / "large.json"
+    bundle.write_text(json.dumps({"format": "atlas-bundle", "version": 1, "entries": entries}))
+
+    code, out, err = cli("import", str(bundle))
+    assert code == 0
+    assert out.strip() == f"{bundle}: imported {n} new, 0 updated"
+    assert "Merging the search index" in err
+    assert segment_count(cli.data_dir) == 1
+    assert not (cli.data_dir / "library.sqlite3-wal").exists()
+
+    code, out, err = cli("search", "exertion", "--json", "--limit", "1")
+    assert code == 0 and json.loads(out)[0]["id"].startswith("bulk-")
+
+    code, out, err = cli("import", "--json", str(seeds[1]))  # small: no merging, no message
+    assert code == 0 and json.loads(out)["imported"] and err == ""
+    assert segment_count(cli.data_dir) == 2

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from atlas_desktop.domain.references import DuplicatePair
 from atlas_desktop.services import Library
 from atlas_desktop.services.import_report import ImportReport
-from atlas_desktop.services.importing import BULK_THRESHOLD, ImportCancelled
+from atlas_desktop.services.importing import ImportCancelled
 from atlas_desktop.services.references import DecisionOutcome
 
 from ..file_drop import FileDropFilter, install_file_drop
@@ -218,7 +218,7 @@ class ImportDialog(QDialog):
             self.duplicates.set_pairs(pairs, titles)
             self.duplicates.show()
             self.apply_button.show()
-        if len(report.imported) + len(report.updated) > BULK_THRESHOLD:
+        if report.wants_tidying:
             # A bulk import leaves the search index in pieces and the write-ahead log full:
             # tidy both in the background (seconds at 100,000 entries).
             self._runner.submit(self._library.maintain, on_error=lambda _exc: None)
