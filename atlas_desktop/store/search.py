@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from sqlalchemy import Connection
@@ -39,6 +39,11 @@ RANK_LIMIT: Final = 5_000
 SPELLED_OUT_FIRST_PAGE: Final = 1024
 SPELLED_OUT_LOOKED_UP: Final = 256
 SPELLED_OUT_ALL: Final = 32
+#: A beginning that is the start of more index words than this ("the": hundreds) is left out
+#: of the ranking when the query's other words can rank its matches on their own. Kept as
+#: typed, it makes FTS5 merge the posting lists of all those words (150 ms for "okafor the"
+#: at 100k entries), and a beginning that common weighs next to nothing in bm25.
+RANK_PREFIX_WORDS: Final = 64
 #: Without the window's word list, at most this many prefixes are looked up one by one.
 _LOOKED_UP_PREFIXES: Final = 6
 
@@ -357,20 +362,37 @@ def run_search(
         pks = _fetch(conn, sql + limit_sql, params)
     else:
         matched: int | None = None
+        broad: set[str] = set()
+        first_matches: list[int] | None = None
         if sort is SortKey.RELEVANCE:
-            # Whether ranking is worth it: the matches counted up to RANK_LIMIT + 1, inside
-            # the index (no rows come back to Python for it).
-            matched = int(sqlite_connection(conn).execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? "
-                f"LIMIT {RANK_LIMIT + 1})", (compiled.match,)).fetchone()[0])
+            broad = _broad_prefixes(conn, query, terms) if spell is not None else set()
+            # Whether ranking is worth it: the matches up to RANK_LIMIT + 1, inside the index.
+            # With a broad beginning their keys are read (a ranking without it filters by
+            # them); else only counted.
+            limited = (f"SELECT {{}} FROM entries_fts WHERE entries_fts MATCH ? "
+                       f"LIMIT {RANK_LIMIT + 1}")
+            if broad:
+                first_matches = [r[0] for r in _raw_rows(
+                    conn, limited.format(f"rowid & {_MASK}"), (compiled.match,))]
+                matched = len(first_matches)
+            else:
+                matched = int(sqlite_connection(conn).execute(
+                    f"SELECT count(*) FROM ({limited.format('1')})",
+                    (compiled.match,)).fetchone()[0])
             ranked = matched <= RANK_LIMIT
         if ranked and spell is not None and matched:
-            # Ranked with the prefixes as typed. Spelled out, bm25 would weigh each word by
-            # its own rarity and put a rare variant ("relationships") above the very word
-            # typed ("relationship"); and the ranking would depend on the term list.
-            compiled = compile_query(query)
-            params = list(compiled.params)
-        if matched == 0:
+            pks = _ranked_without_broad_prefixes(
+                conn, query, compiled, params, broad,
+                first_matches if only_default_filter else None, limit)
+            if pks is None:
+                # Ranked with the prefixes as typed. Spelled out, bm25 would weigh each word
+                # by its own rarity and put a rare variant ("relationships") above the very
+                # word typed ("relationship"); and the ranking would depend on the term list.
+                compiled = compile_query(query)
+                params = list(compiled.params)
+        if pks is not None:
+            effective = SortKey.RELEVANCE
+        elif matched == 0:
             # The words match nothing, so no filter can add a row and nothing needs ranking
             # ("post e" while the "e" is being typed into a longer word).
             pks = array("q")
@@ -408,6 +430,60 @@ def run_search(
         total = -1
     return SearchResult(pks=pks, total=total, ranked=ranked, hints=query.hints,
                         sort=effective, complete=complete)
+
+
+def _broad_prefixes(conn: Connection, query: Query, terms: TermList | None) -> set[str]:
+    """The beginnings in ``query`` that start more than :data:`RANK_PREFIX_WORDS` words of the
+    index: told by the window's word list, or else by reading that many words for each (the
+    same answer either way, so a ranking never depends on whether the list is held)."""
+    prefixes = spelled_prefixes(query)
+    if not prefixes:
+        return set()
+    listed = current_terms(conn, terms)
+    if listed is None:
+        listed = words_starting(conn, prefixes, RANK_PREFIX_WORDS)
+    return {p for p in prefixes if listed.starting_with(p, RANK_PREFIX_WORDS) is None}
+
+
+def _without_words(query: Query, starts: set[str]) -> Query:
+    """``query`` less the plain words (not phrases, not excluded) that are these beginnings."""
+    clauses: list[Any] = []
+    for clause in query.clauses:
+        if isinstance(clause, TextClause) and not clause.phrase and not clause.negated:
+            kept = [w for w in clause.text.split()
+                    if _spellable(_TOKEN_RE.findall(w)) not in starts]
+            if kept:
+                clauses.append(replace(clause, text=" ".join(kept)))
+        else:
+            clauses.append(clause)
+    return Query(raw=query.raw, clauses=tuple(clauses))
+
+
+def _ranked_without_broad_prefixes(
+    conn: Connection, query: Query, compiled: CompiledQuery, params: list[Any],
+    broad: set[str], all_matches: list[int] | None, limit: int | None,
+) -> array[int] | None:
+    """The matches of ``compiled`` in the order bm25 gives them for the query's other words
+    ("okafor the": ranked by "okafor"), when a beginning is too broad to rank with as typed
+    and the other words match at most :data:`RANK_LIMIT` rows; else None. ``all_matches``:
+    every match of the index query when no filter but the default one applies."""
+    if not broad:
+        return None
+    rank_match = compile_query(_without_words(query, broad)).match
+    if rank_match is None:
+        return None
+    raw = sqlite_connection(conn)
+    if raw.execute(f"SELECT count(*) FROM (SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? "
+                   f"LIMIT {RANK_LIMIT + 1})", (rank_match,)).fetchone()[0] > RANK_LIMIT:
+        return None
+    if all_matches is not None:
+        keep = set(all_matches).difference(r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL))
+    else:
+        keep = set(_joined_matches(conn, compiled, params, "f.rowid", ""))
+    order = _raw_rows(conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
+                      f"ORDER BY bm25(entries_fts, {BM25_WEIGHTS}), rowid", (rank_match,))
+    found = array("q", (r[0] for r in order if r[0] in keep))
+    return found[:limit] if limit is not None else found
 
 
 def _visible_matches(conn: Connection, compiled: CompiledQuery, order: str,

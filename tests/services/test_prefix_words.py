@@ -195,3 +195,85 @@ def test_a_looked_up_list_is_never_used_beyond_what_was_read(lib, monkeypatch):
         expected = prefix_matches(lib, "fat")
         assert len(found.pks) == min(20, len(expected)) and set(found.pks) <= expected
         assert found.total == len(expected)  # counted exactly, whatever was spelled out
+
+
+# ----- a beginning too broad to rank with ("okafor the" while "the" is being typed)
+
+def broad_library(root):
+    assert store_search.RANK_PREFIX_WORDS < 128
+    # "zeb" begins 128 words, in two entries; most entries have none, so that as typed the
+    # beginning would weigh in the ranking as much as "okafor".
+    fillers = [{"id": f"lexicon-{half}", "title": "Word list",
+                "summary": " ".join(f"zeba{i:03d}" for i in range(half * 64, half * 64 + 64))}
+               for half in (0, 1)]
+    fillers += [{"id": f"plain-{i}", "title": f"Cohort study {i}", "year": 2001}
+                for i in range(400)]
+    papers = [
+        {"id": "o-body", "title": "A cohort study", "summary": "Okafor and okafor measured zeba05.",
+         "year": 2021},
+        {"id": "o-title-twice", "title": "Okafor okafor zeba07", "year": 2019},
+        {"id": "o-title", "title": "Okafor zeba09 trial", "year": 2020,
+         "badges": {"pem": "required"}},
+        {"id": "o-no-zeb", "title": "Okafor trial without the beginning", "year": 2022},
+        {"id": "o-withdrawn", "title": "Okafor okafor okafor zeba11", "year": 2018},
+        # As typed, "zeb…" would lift this one above o-body by its three "zeb…" words.
+        {"id": "o-zeb-heavy", "title": "Zeba01 zeba02 zeba03", "year": 2017,
+         "summary": "Okafor measured it."},
+    ]
+    path = root / "broad.json"
+    path.write_text(json.dumps({"format": "atlas-bundle", "version": 1,
+                                "entries": fillers + papers}))
+    library = open_library(LibraryPaths(root / "lib"))
+    assert library.importer.import_files(paths=[path]).committed
+    with library.ctx.db.write() as conn:
+        from atlas_desktop.store import catalogue as cat
+        assert cat.withdraw_entries(conn, ["o-withdrawn"], now="2026-11-21T00:00:00Z")
+    return library
+
+
+def ids_of(library, pks) -> list[str]:
+    return [e.id for e in library.catalogue.get_entries_by_pk(pks=list(pks))]
+
+
+def bm25_order(library, match: str, among: set[int]) -> list[int]:
+    """The index's own bm25 order for ``match``, kept to ``among``."""
+    with library.ctx.db.read() as conn:
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid & {PK_MASK} FROM entries_fts WHERE entries_fts MATCH ? ORDER BY "
+            f"bm25(entries_fts, {store_search.BM25_WEIGHTS}), rowid", (match,)).fetchall()
+    return [r[0] for r in rows if r[0] in among]
+
+
+@pytest.mark.parametrize("with_list", [True, False], ids=["word list", "looked up"])
+def test_a_broad_beginning_filters_but_the_other_words_rank(tmp_path, with_list):
+    library = broad_library(tmp_path)
+    try:
+        catalogue = library.catalogue
+        if with_list:
+            catalogue.refresh_terms()
+        else:
+            catalogue._terms = None
+        found = catalogue.search(text="okafor zeb")
+        assert found.ranked
+        # Only entries with a "zeb…" word, none withdrawn, ranked by "okafor" alone: most
+        # often in the title first.
+        assert ids_of(library, found.pks) == ["o-title-twice", "o-title", "o-body",
+                                              "o-zeb-heavy"]
+        with library.ctx.db.read() as conn:
+            withdrawn = conn.exec_driver_sql(
+                "SELECT pk FROM entries WHERE id = 'o-withdrawn'").scalar()
+        assert withdrawn in prefix_matches(library, "okafor zeb")  # in the index, hidden
+        matches = prefix_matches(library, "okafor zeb") - {withdrawn}
+        assert list(found.pks) == bm25_order(library, "okafor", matches)
+        page = catalogue.search(text="okafor zeb", limit=2)
+        assert list(page.pks) == list(found.pks)[:2] and page.total == 4
+        # With a filter the same order, kept to what passes it.
+        filtered = catalogue.search(text="okafor zeb pem:required")
+        assert ids_of(library, filtered.pks) == ["o-title"]
+        # A beginning of a few words still ranks as typed, with its own weight.
+        narrow = catalogue.search(text="okafor zeba05")  # zeba05, zeba050 … zeba059
+        assert list(narrow.pks) == bm25_order(
+            library, 'okafor AND "zeba05"*', prefix_matches(library, "okafor zeba05"))
+        assert narrow.ranked and ids_of(library, narrow.pks) == ["o-body"]
+    finally:
+        library.close()
