@@ -25,7 +25,7 @@ from atlas_desktop.domain.query import Query
 
 from .engine import sqlite_connection
 from .rows import PK_MASK
-from .search import _HIDDEN_SQL, _VISIBLE, compile_query, query_terms
+from .search import _VISIBLE, compile_query, hidden_pks, query_terms
 from .terms import TermList
 
 STATE: Final = "state"
@@ -188,7 +188,7 @@ def result_bits(conn: Connection, query: Query, width: int, terms: TermList | No
     full = bitset(_keys(conn, sql, params), width)
     if not hides:
         return full, full
-    return full & ~bitset(_keys(conn, _HIDDEN_SQL), width), full
+    return full & ~bitset(hidden_pks(conn), width), full
 
 
 def raw_counts(conn: Connection, query: Query, *, bits: CatalogueBits,

@@ -365,20 +365,16 @@ def run_search(
         broad: set[str] = set()
         first_matches: list[int] | None = None
         if sort is SortKey.RELEVANCE:
-            broad = _broad_prefixes(conn, query, terms) if spell is not None else set()
+            broad = _broad_prefixes(conn, query, spell, terms) if spell is not None else set()
             # Whether ranking is worth it: the matches up to RANK_LIMIT + 1, inside the index.
             # With a broad beginning their keys are read (a ranking without it filters by
             # them); else only counted.
-            limited = (f"SELECT {{}} FROM entries_fts WHERE entries_fts MATCH ? "
-                       f"LIMIT {RANK_LIMIT + 1}")
             if broad:
-                first_matches = [r[0] for r in _raw_rows(
-                    conn, limited.format(f"rowid & {_MASK}"), (compiled.match,))]
+                first_matches = [r[0] for r in _raw_rows(conn, _CAPPED_MATCHES,
+                                                         (compiled.match,))]
                 matched = len(first_matches)
             else:
-                matched = int(sqlite_connection(conn).execute(
-                    f"SELECT count(*) FROM ({limited.format('1')})",
-                    (compiled.match,)).fetchone()[0])
+                matched = _count_capped(conn, compiled.match)
             ranked = matched <= RANK_LIMIT
         if ranked and spell is not None and matched:
             pks = _ranked_without_broad_prefixes(
@@ -432,15 +428,31 @@ def run_search(
                         sort=effective, complete=complete)
 
 
-def _broad_prefixes(conn: Connection, query: Query, terms: TermList | None) -> set[str]:
+#: The index's matches of a query, at most one more than are worth ranking.
+_CAPPED_MATCHES: Final = (f"SELECT rowid & {PK_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
+                          f"LIMIT {RANK_LIMIT + 1}")
+
+
+def _count_capped(conn: Connection, match: str) -> int:
+    """How many rows ``match`` finds, counted inside the index up to RANK_LIMIT + 1."""
+    return int(sqlite_connection(conn).execute(
+        f"SELECT count(*) FROM ({_CAPPED_MATCHES})", (match,)).fetchone()[0])
+
+
+def hidden_pks(conn: Connection) -> set[int]:
+    """The withdrawn entries the list hides (those without any of the user's data)."""
+    return {r[0] for r in sqlite_connection(conn).execute(_HIDDEN_SQL)}
+
+
+def _broad_prefixes(conn: Connection, query: Query, spell: tuple[TermList, int],
+                    terms: TermList | None) -> set[str]:
     """The beginnings in ``query`` that start more than :data:`RANK_PREFIX_WORDS` words of the
-    index: told by the window's word list, or else by reading that many words for each (the
-    same answer either way, so a ranking never depends on whether the list is held)."""
+    index. ``spell`` (from :func:`query_terms`) tells when it is the window's word list or
+    words looked up past that many; else that many are read for each. The same answer either
+    way, so a ranking never depends on whether the list is held."""
     prefixes = spelled_prefixes(query)
-    if not prefixes:
-        return set()
-    listed = current_terms(conn, terms)
-    if listed is None:
+    listed, limit = spell
+    if listed is not terms and limit < RANK_PREFIX_WORDS:
         listed = words_starting(conn, prefixes, RANK_PREFIX_WORDS)
     return {p for p in prefixes if listed.starting_with(p, RANK_PREFIX_WORDS) is None}
 
@@ -472,12 +484,10 @@ def _ranked_without_broad_prefixes(
     rank_match = compile_query(_without_words(query, broad)).match
     if rank_match is None:
         return None
-    raw = sqlite_connection(conn)
-    if raw.execute(f"SELECT count(*) FROM (SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? "
-                   f"LIMIT {RANK_LIMIT + 1})", (rank_match,)).fetchone()[0] > RANK_LIMIT:
+    if _count_capped(conn, rank_match) > RANK_LIMIT:
         return None
     if all_matches is not None:
-        keep = set(all_matches).difference(r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL))
+        keep = set(all_matches) - hidden_pks(conn)
     else:
         keep = set(_joined_matches(conn, compiled, params, "f.rowid", ""))
     order = _raw_rows(conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
@@ -490,7 +500,7 @@ def _visible_matches(conn: Connection, compiled: CompiledQuery, order: str,
                      limit: int | None) -> array[int]:
     """The index's matches in ``order``, less the hidden withdrawn entries: read from the
     index alone (``limit`` and as many more as are hidden)."""
-    hidden = {r[0] for r in conn.exec_driver_sql(_HIDDEN_SQL)}
+    hidden = hidden_pks(conn)
     fetch = f" LIMIT {int(limit) + len(hidden)}" if limit is not None else ""
     rows = _raw_rows(conn, f"SELECT rowid & {_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
                      f"ORDER BY {order}{fetch}", (compiled.match,))
