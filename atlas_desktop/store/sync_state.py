@@ -19,7 +19,8 @@ from atlas_desktop.domain.listing import EntryChange
 from atlas_desktop.domain.reports import CorrectionReport, ReportStatus
 from atlas_desktop.domain.sync import FINAL_REVIEW_STATUSES, CatalogueChange, ChangeKind
 
-from . import user as user_store
+from .user.reports import get_report, update_report
+from .user.settings import get_meta, set_meta
 
 CURSOR_KEY: Final = "sync.catalogue_cursor"
 _SENDABLE: Final = (ReportStatus.QUEUED.value, ReportStatus.SENDING.value)
@@ -51,12 +52,12 @@ def next_attempt_time(conn: Connection) -> str | None:
 def claim_report(conn: Connection, report_id: str, *, now: str) -> CorrectionReport | None:
     """Mark a waiting report ``sending`` and count the attempt; None if it no longer waits
     (withdrawn, or sent by another process meanwhile)."""
-    report = user_store.get_report(conn, report_id)
+    report = get_report(conn, report_id)
     if report is None or report.status.value not in _SENDABLE:
         return None
-    user_store.update_report(conn, report_id, now=now, status=ReportStatus.SENDING,
+    update_report(conn, report_id, now=now, status=ReportStatus.SENDING,
                              attempts=report.attempts + 1)
-    return user_store.get_report(conn, report_id)
+    return get_report(conn, report_id)
 
 
 def reports_to_poll(
@@ -73,7 +74,7 @@ def reports_to_poll(
         "ORDER BY status_checked_at IS NOT NULL, status_checked_at, seq LIMIT ?",
         (*FINAL_REVIEW_STATUSES, checked_before, sent_after, limit),
     ).fetchall()
-    found = [user_store.get_report(conn, r[0]) for r in rows]
+    found = [get_report(conn, r[0]) for r in rows]
     return [r for r in found if r is not None]
 
 
@@ -90,7 +91,7 @@ def report_counts(conn: Connection) -> dict[str, int]:
 
 def get_cursor(conn: Connection) -> tuple[str | None, str | None]:
     """(server URL, cursor) of the last page applied; (None, None) before the first pull."""
-    raw = user_store.get_meta(conn, CURSOR_KEY)
+    raw = get_meta(conn, CURSOR_KEY)
     if raw is None:
         return None, None
     data = json.loads(raw)
@@ -98,11 +99,11 @@ def get_cursor(conn: Connection) -> tuple[str | None, str | None]:
 
 
 def set_cursor(conn: Connection, *, server_url: str, cursor: str | None) -> None:
-    user_store.set_meta(conn, CURSOR_KEY, json.dumps({"server": server_url, "cursor": cursor}))
+    set_meta(conn, CURSOR_KEY, json.dumps({"server": server_url, "cursor": cursor}))
 
 
 def clear_cursor(conn: Connection) -> None:
-    user_store.set_meta(conn, CURSOR_KEY, None)
+    set_meta(conn, CURSOR_KEY, None)
 
 
 def record_changes(
