@@ -25,7 +25,9 @@ from atlas_desktop.domain.query import Query
 
 from .engine import sqlite_connection
 from .rows import PK_MASK
-from .search import _VISIBLE, compile_query, hidden_pks, query_terms
+from .search.compile import VISIBLE, compile_query
+from .search.plan import query_terms
+from .search.run import hidden_pks
 from .terms import TermList
 
 STATE: Final = "state"
@@ -172,8 +174,8 @@ def result_bits(conn: Connection, query: Query, width: int, terms: TermList | No
     straight from the full-text index: skipping the list's ordering and per-key filtering
     halves the recount of a broad word (87,000 keys at 100,000 entries)."""
     compiled = compile_query(query, spell=query_terms(conn, query, terms, first_page=False))
-    hides = _VISIBLE in compiled.where
-    where = [w for w in compiled.where if w != _VISIBLE]
+    hides = VISIBLE in compiled.where
+    where = [w for w in compiled.where if w != VISIBLE]
     where_sql = " AND ".join(where) if where else "1"
     params: tuple[Any, ...] = tuple(compiled.params)
     if compiled.match is not None and not where:

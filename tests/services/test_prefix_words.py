@@ -13,7 +13,9 @@ from atlas_desktop.domain.query import parse_query
 from atlas_desktop.paths import LibraryPaths
 from atlas_desktop.services import open_library
 from atlas_desktop.store import search as store_search
+from atlas_desktop.store.engine import sqlite_connection
 from atlas_desktop.store.rows import PK_MASK
+from atlas_desktop.store.search import plan as search_plan
 from benchmarks.synth import make_entry
 from tests.conftest import synthetic_library
 
@@ -150,7 +152,7 @@ def test_words_with_filters_read_the_covering_index_not_the_entries(lib, text):
     entries_search_key instead of reading each matching entry's row (ten times the cost)."""
     statements: list[str] = []
     with lib.ctx.db.read() as conn:
-        raw = store_search.sqlite_connection(conn)
+        raw = sqlite_connection(conn)
         raw.set_trace_callback(statements.append)
         try:
             store_search.run_search(conn, parse_query(text), sort=SortKey.YEAR_DESC, limit=20,
@@ -177,7 +179,7 @@ def test_a_long_pasted_query_still_finds_what_its_prefixes_find(lib):
 def test_a_looked_up_list_is_never_used_beyond_what_was_read(lib, monkeypatch):
     """Per-query lookups read at most SPELLED_OUT_LOOKED_UP + 1 words a prefix; a prefix with
     more stays a prefix even though the window's own list may spell that many out."""
-    monkeypatch.setattr(store_search, "SPELLED_OUT_LOOKED_UP", 3)
+    monkeypatch.setattr(search_plan, "SPELLED_OUT_LOOKED_UP", 3)
     query = parse_query("fat")
     with lib.ctx.db.read() as conn:
         looked_up = store_search.query_terms(conn, query, None, first_page=True)
