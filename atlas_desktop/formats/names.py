@@ -1,15 +1,13 @@
-"""Person names as the atlas and BibTeX write them, into family/given parts."""
+"""Person names as the atlas's pages write them, into family/given parts.
+
+BibTeX name lists (``author = {A, B and C, D and others}``) are read by
+:mod:`.bibtex_names`, the one BibTeX name parser, also for the BibTeX block of a page.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Final
-
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
 
 from atlas_desktop.domain.entry import Author
 
@@ -44,37 +42,6 @@ def parse_family_given_list(text: str) -> tuple[list[Author], bool]:
         given = tokens[i + 1] if i + 1 < len(tokens) else None
         authors.append(Author(family=family, given=given))
     return authors, truncated
-
-
-def parse_bibtex_names(value: str) -> list[Author]:
-    """BibTeX ``author`` field (``A, B and C, D``) into authors; braces keep corporate names."""
-    authors: list[Author] = []
-    for name in split_multiple_persons_names(value):
-        raw = name.strip()
-        if not raw:
-            continue
-        if raw.lower() == "others":
-            continue
-        if raw.startswith("{") and raw.endswith("}"):
-            authors.append(Author(family=raw[1:-1].strip()))
-            continue
-        try:
-            parts = parse_single_name_into_parts(raw, strict=False)
-        except InvalidNameError:
-            authors.append(Author(family=raw.strip("{}")))
-            continue
-        family = " ".join([*parts.von, *parts.last]).strip()
-        if parts.jr:
-            family = f"{family}, {' '.join(parts.jr)}" if family else " ".join(parts.jr)
-        given = " ".join(parts.first).strip() or None
-        if not family:
-            family, given = given or raw, None
-        authors.append(Author(family=_unbrace(family), given=_unbrace(given) if given else None))
-    return authors
-
-
-def _unbrace(text: str) -> str:
-    return text.replace("{", "").replace("}", "")
 
 
 def _is_degree(token: str) -> bool:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from atlas_desktop.domain.entry import Author
-from atlas_desktop.formats.names import (
-    parse_bibtex_names,
-    parse_family_given_list,
-    parse_names_with_degrees,
-)
+from atlas_desktop.formats.bibtex_names import parse_name_list
+from atlas_desktop.formats.names import parse_family_given_list, parse_names_with_degrees
 
 
 def test_atlas_header_pairs_and_et_al():
@@ -43,7 +40,8 @@ def test_degree_stripping_keeps_particles_and_diacritics():
 
 
 def test_bibtex_names_keep_diacritics_and_corporate_braces():
-    authors = parse_bibtex_names("Nøkleby, Ørjan and {The ME Association} and Ludwig van Beethoven")
+    authors, truncated = parse_name_list("Nøkleby, Ørjan and {The ME Association} and Ludwig van Beethoven")
+    assert not truncated
     assert authors == [
         Author("Nøkleby", "Ørjan"), Author("The ME Association"),
         Author("van Beethoven", "Ludwig"),
