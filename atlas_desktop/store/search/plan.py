@@ -183,7 +183,6 @@ def _other_words_match(conn: Connection, query: Query, broad: set[str]) -> str |
     return rank_match
 
 
-
 #: The index's matches of a query, at most one more than are worth ranking.
 _CAPPED_MATCHES: Final = (f"SELECT rowid & {PK_MASK} FROM entries_fts WHERE entries_fts MATCH ? "
                           f"LIMIT {RANK_LIMIT + 1}")
