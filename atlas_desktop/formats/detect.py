@@ -1,8 +1,13 @@
-"""Recognising what a file is from its content (the extension only breaks ties)."""
+"""Recognising what a file is from its content (the extension only breaks ties).
+
+This module holds the kinds and the content tests; :mod:`.registry` asks the tests in its
+order and hands the file to the reader of the first kind that matches.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -39,8 +44,22 @@ _CSL_HINT_RE: Final = re.compile(
 _BIB_EXTENSIONS: Final = (".bib", ".bibtex", ".biblatex")
 
 
-def detect_kind(head: bytes, name: str = "") -> FileKind:
-    """Classify by the first bytes. Raises FormatError for empty or binary files."""
+@dataclass(frozen=True)
+class Head:
+    """The first bytes of a file, decoded once, for the readers' content tests
+    (:data:`~.registry.READERS`). Build it with :func:`sniff`."""
+
+    #: The decoded head (at most :data:`HEAD_BYTES`).
+    text: str
+    #: The same without a byte-order mark and leading white space.
+    stripped: str
+    #: The file's name: the extension only breaks ties.
+    name: str = ""
+
+
+def sniff(head: bytes, name: str = "") -> Head:
+    """The head of a file for the content tests. Raises FormatError for empty or binary
+    files, which no reader takes."""
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FormatError("The file is empty.")
     if looks_binary(head):
@@ -49,23 +68,43 @@ def detect_kind(head: bytes, name: str = "") -> FileKind:
             "a bundle or a reference file."
         )
     text = decode_bytes(head[:HEAD_BYTES]).text if head else ""
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith(("{", "[")):
-        if BUNDLE_FORMAT in text[:4096]:
-            return FileKind.BUNDLE
-        if CORRECTIONS_FORMAT in text[:4096]:
-            return FileKind.CORRECTIONS
-        if _CSL_HINT_RE.search(text[:8192]):
-            return FileKind.CSL_JSON
-        return FileKind.JSON_OTHER
-    if _WOS_RE.match(stripped) or (_WOS_RE.search(text) and not _RIS_TY_RE.search(text)
-                                   and re.search(r"^ER\s*$", text, re.MULTILINE)):
-        return FileKind.WOS
-    if _RIS_TY_RE.search(text) or len(_RIS_TAG_RE.findall(text[:8192])) >= 3:
-        return FileKind.RIS
-    if _looks_like_bibtex(stripped, name):
-        return FileKind.BIBTEX
-    return FileKind.ATLAS_PAGE
+    return Head(text=text, stripped=text.lstrip("\ufeff \t\r\n"), name=name)
+
+
+# The content tests. The registry asks them in its order and the first that says yes
+# decides, so each may assume that the tests before it said no (the JSON kinds come first).
+
+
+def is_json(head: Head) -> bool:
+    return head.stripped.startswith(("{", "["))
+
+
+def is_bundle(head: Head) -> bool:
+    return is_json(head) and BUNDLE_FORMAT in head.text[:4096]
+
+
+def is_corrections(head: Head) -> bool:
+    return is_json(head) and CORRECTIONS_FORMAT in head.text[:4096]
+
+
+def is_csl_json(head: Head) -> bool:
+    return is_json(head) and _CSL_HINT_RE.search(head.text[:8192]) is not None
+
+
+def is_wos(head: Head) -> bool:
+    text = head.text
+    return bool(_WOS_RE.match(head.stripped) or (
+        _WOS_RE.search(text) and not _RIS_TY_RE.search(text)
+        and re.search(r"^ER\s*$", text, re.MULTILINE)))
+
+
+def is_ris(head: Head) -> bool:
+    text = head.text
+    return bool(_RIS_TY_RE.search(text)) or len(_RIS_TAG_RE.findall(text[:8192])) >= 3
+
+
+def is_bibtex(head: Head) -> bool:
+    return _looks_like_bibtex(head.stripped, head.name)
 
 
 def _looks_like_bibtex(text: str, name: str) -> bool:

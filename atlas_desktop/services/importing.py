@@ -1,7 +1,8 @@
 """Importing files into the library: parse everything first, then write in one transaction.
 
 Files are atlas pages and bundles (the atlas's entries) or the user's own references
-(BibTeX, RIS, CSL-JSON; see :mod:`.reference_import`); the kind comes from the content.
+(BibTeX, RIS, CSL-JSON; see :mod:`.reference_import`). The kind comes from the content, and
+each kind's reader from the registry in :mod:`atlas_desktop.formats.registry`.
 
 An import lands whole or not at all. If any file or entry fails, nothing is written unless
 the caller asked for ``keep_going`` (the GUI's "import the valid entries" after showing the
@@ -20,37 +21,25 @@ from typing import Any
 
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import (
-    ENTRY_ID_RE,
     Entry,
     EntryFormatError,
     Origin,
     canonical_entry_dict,
     entry_from_canonical,
-    entry_to_contract,
 )
 from atlas_desktop.domain.slug import ascii_fold, unique_slug
-from atlas_desktop.formats.atlas_page import MAX_PAGE_BYTES, ParsedPage, parse_atlas_page
 from atlas_desktop.formats.bundle import (
     EntryLines,
     LayoutSurprise,
-    RawBundle,
     bundle_problems_message,
     describe_entry_problem,
-    read_raw_bundle,
-    split_entry_lines,
 )
-from atlas_desktop.formats.detect import FileKind, detect_kind, read_head
-from atlas_desktop.formats.text import FormatError, decode_bytes, sniff_utf16_without_bom
+from atlas_desktop.formats.registry import read_file
 from atlas_desktop.store import catalogue as cat
 
 from .context import LibraryContext
 from .import_report import BULK_THRESHOLD, FileResult, ImportReport
-from .reference_import import (
-    assign_ids,
-    finish_references,
-    read_reference_file,
-    report_duplicates_and_links,
-)
+from .reference_import import assign_ids, finish_references, report_duplicates_and_links
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -59,110 +48,19 @@ class ImportCancelled(Exception):
     """The user cancelled; the library is as it was."""
 
 
-#: Larger reference files are refused before being read into memory.
-MAX_REFERENCE_BYTES = 500_000_000
-
-
 def read_file_entries(path: Path, *, by_line: bool = True) -> FileResult:
-    """Parse one file into entries without touching the library.
+    """Parse one file into entries without touching the library (the reader is the one the
+    file's content calls for: :func:`~atlas_desktop.formats.registry.read_file`).
 
     ``by_line``: a bundle in the one-entry-per-line layout keeps its entries unparsed, to be
     parsed while they are written (see :class:`EntryLines`); False parses it whole."""
-    result = FileResult(file=str(path))
-    try:
-        size = path.stat().st_size
-        head = read_head(path)
-        kind = detect_kind(head, path.name)
-        result.kind = kind.value
-        if kind.is_reference_file:
-            if size > MAX_REFERENCE_BYTES:
-                raise FormatError(
-                    f"The file is {size / 1_000_000:.0f} MB; reference files this large are "
-                    "not supported (the limit is "
-                    f"{MAX_REFERENCE_BYTES // 1_000_000} MB). Split it and import the parts.")
-            try:
-                read_reference_file(path.read_bytes(), kind, result)
-            except (FormatError, OSError, MemoryError):
-                raise
-            except Exception as exc:  # a reader's bug must not take the import down
-                raise FormatError(
-                    f"The file could not be read ({type(exc).__name__}: {exc}). Nothing "
-                    "was imported from it.") from exc
-        elif kind is FileKind.ATLAS_PAGE:
-            if size > MAX_PAGE_BYTES:
-                raise FormatError(
-                    f"The file is {size / 1_000_000:.1f} MB of text; an atlas page is a few kB. "
-                    "It is not an atlas page."
-                )
-            decoded = decode_bytes(path.read_bytes())
-            if decoded.warning:
-                result.warnings.append(decoded.warning)
-            page: ParsedPage = parse_atlas_page(decoded.text, source=str(path))
-            result.contracts.append(entry_to_contract(page.entry))
-            result.ids.append(page.entry.id)
-            result.warnings.extend(page.warnings)
-            if page.derived_id:
-                result.derived.add(page.entry.id)
-        elif kind is FileKind.BUNDLE:
-            data = path.read_bytes()
-            by_lines = split_entry_lines(data) if by_line else None
-            if by_lines is not None:
-                result.raw_entries, result.ids = by_lines[0].raw_entries, by_lines[1]
-                return result
-            raw = _read_bundle(data, result)
-            del data
-            bad_ids = []
-            for index, item in enumerate(raw.raw_entries):
-                entry_id = item.get("id") if isinstance(item, dict) else None
-                if isinstance(entry_id, str) and ENTRY_ID_RE.match(entry_id):
-                    result.ids.append(entry_id)
-                else:
-                    bad_ids.append(describe_entry_problem(
-                        index, item, EntryFormatError(
-                            f"must match [a-z0-9-]{{1,200}} (got {entry_id!r})", "id")))
-            if bad_ids:
-                raise FormatError(bundle_problems_message(bad_ids, len(raw.raw_entries)))
-            result.raw_entries = raw.raw_entries
-        elif kind is FileKind.CORRECTIONS:
-            raise FormatError(
-                "This is a file of correction reports (an outbox export), not a catalogue. "
-                "Hand it to the atlas team; it cannot be imported as entries."
-            )
-        else:
-            raise FormatError(
-                "This JSON file is not an atlas bundle (it does not say "
-                '"format": "atlas-bundle").'
-            )
-    except FormatError as exc:
-        result.errors.append(exc.message)
-    except IsADirectoryError:
-        result.errors.append("This is a folder, not a file.")
-    except FileNotFoundError:
-        result.errors.append("The file does not exist.")
-    except PermissionError:
-        result.errors.append("The file cannot be read (permission denied).")
-    except OSError as exc:
-        result.errors.append(f"The file cannot be read ({exc.strerror or exc}).")
-    except MemoryError:
-        result.errors.append("The file is too large to read into memory.")
-    return result
-
-
-def _read_bundle(data: bytes, result: FileResult) -> RawBundle:
-    """UTF-8 goes straight to the JSON reader as bytes (it validates the encoding itself);
-    a BOM, UTF-16 or a legacy encoding is decoded first, and a fallback is reported."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if sniff_utf16_without_bom(data) is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return read_raw_bundle(data)
-        except FormatError as exc:
-            if "UTF-8" not in exc.message and "utf-8" not in exc.message:
-                raise
-    decoded = decode_bytes(data)
-    if decoded.warning:
-        result.warnings.append(decoded.warning)
-    return read_raw_bundle(decoded.text)
+    read = read_file(path, by_line=by_line)
+    return FileResult(
+        file=str(path), kind=read.kind.value if read.kind is not None else None,
+        origin=read.origin, contracts=read.contracts, raw_entries=read.raw_entries,
+        bib_entries=read.bib_entries, ids=read.ids, derived=read.derived, errors=read.errors,
+        warnings=read.warnings,
+    )
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 Steps, in the order :class:`~.importing.ImportService` runs them:
 
-1. :func:`read_reference_file` parses one file (nothing is written);
+1. the file's reader (see :mod:`atlas_desktop.formats.registry`) parses it; nothing is
+   written;
 2. :func:`finish_references` resolves BibTeX crossrefs over all files of the import and
    validates every reference; an entry that fails is an error of its file (``partial``);
 3. inside the import's one transaction, :func:`assign_ids` settles ids against the library
@@ -23,13 +24,8 @@ from atlas_desktop.domain.references import (
     same_reference,
     suffixed,
 )
-from atlas_desktop.formats.bibtex import read_bibtex
 from atlas_desktop.formats.bibtex_crossref import apply_crossrefs
 from atlas_desktop.formats.bibtex_fields import entry_to_reference
-from atlas_desktop.formats.csljson import read_csl_json
-from atlas_desktop.formats.detect import FileKind
-from atlas_desktop.formats.ris import read_ris
-from atlas_desktop.formats.text import decode_bytes
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import references as ref_store
 from atlas_desktop.store import user as user_store
@@ -38,25 +34,6 @@ from .import_report import FileResult
 
 #: Settings key: pairs of reference ids the user chose to keep apart (not duplicates).
 KEPT_APART_KEY: Final = "references_kept_apart"
-
-
-def read_reference_file(data: bytes, kind: FileKind, result: FileResult) -> None:
-    """Parse one reference file into ``result`` (raises FormatError if it is unreadable)."""
-    result.origin = Origin.MINE
-    if kind is FileKind.BIBTEX:
-        bib = read_bibtex(data, source=result.file)
-        result.bib_entries = bib.entries
-        result.errors.extend(bib.errors)
-        result.warnings.extend(bib.warnings)
-        return
-    decoded = decode_bytes(data)  # BOMs, UTF-16 and legacy encodings, reported
-    if decoded.warning:
-        result.warnings.append(decoded.warning)
-    parsed = (read_csl_json(decoded.text) if kind is FileKind.CSL_JSON
-              else read_ris(decoded.text))
-    result.errors.extend(parsed.errors)
-    result.warnings.extend(parsed.warnings)
-    result.contracts = list(parsed.references)
 
 
 def finish_references(files: Sequence[FileResult]) -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas_desktop.formats.detect import FileKind, detect_kind, read_head
+from atlas_desktop.formats.detect import FileKind, read_head
+from atlas_desktop.formats.registry import detect_kind
 from atlas_desktop.formats.text import decode_bytes, looks_like_gbk
 from tests.conftest import REFS, seed_files
 
