@@ -129,7 +129,7 @@ V1 = Migration(
         "CREATE INDEX entry_tags_label ON entry_tags (label COLLATE NOCASE, category, entry_pk)",
         "CREATE INDEX entry_tags_category ON entry_tags (category, label, entry_pk)",
         # What the full-text index sees of each entry. The store writes index rows from this
-        # view in the same transaction as the entry rows (store/catalogue.py), in bulk.
+        # view in the same transaction as the entry rows (store/catalogue/index.py), in bulk.
         f"""
         CREATE VIEW entries_search (search_key, pk, {_FTS_COLUMNS}) AS
         SELECT e.search_key, e.pk, {_fts_values("e")} FROM entries AS e

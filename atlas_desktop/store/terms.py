@@ -5,7 +5,7 @@ merging the whole posting list of every word that starts with it before it retur
 row: 4-9 ms for a common three-letter prefix at 100,000 entries, however few rows are asked
 for. The same words written out (``"fat" OR "fatigue" OR …``) are walked lazily: a first page
 costs about a millisecond. So the window keeps the index's words, sorted, and a search spells
-out a prefix with them (``store/search.py``).
+out a prefix with them (``store/search/compile.py``, when ``store/search/plan.py`` says so).
 
 The list is only used while it describes the index exactly: FTS5 rewrites its *structure
 record* (segment list and a change cookie) on every committed change, ours or another
