@@ -78,10 +78,12 @@ def execute_plan(conn: Connection, plan: SearchPlan, limit: int | None) -> array
                       [compiled.match, *compiled.params])
     if strategy is Strategy.RANK_BY_OTHER_WORDS:
         return _ranked_by_other_words(conn, plan, limit)
+    # RANK or INDEX_ORDER. Without filters beyond the default one the index alone answers: a
+    # join would cost more than the ranking itself, and in the index's order a first page
+    # stops early.
     ranking = f"{_BM25}, " if strategy is Strategy.RANK else ""
     if plan.joined:
         return _joined_matches(conn, compiled, f"{ranking}f.rowid", limit_sql)
-    # No join: it costs more than the ranking itself.
     return _visible_matches(conn, compiled, f"{ranking}rowid", limit)
 
 
