@@ -69,16 +69,8 @@ class LibraryPaths:
         return self.data_dir / "library.sqlite3"
 
     @property
-    def lock_file(self) -> Path:
-        return self.data_dir / ".atlas-desktop.lock"
-
-    @property
     def styles_dir(self) -> Path:
         return self.data_dir / "styles"
-
-    @property
-    def logs_dir(self) -> Path:
-        return self.data_dir / "logs"
 
 
 def resolve_library(cli_value: str | os.PathLike[str] | None = None) -> LibraryPaths:

@@ -83,10 +83,6 @@ def resolve_style(spec: str) -> StyleSource:
     return _resolve_installed(style_id, spec=lowered if lowered in ALIASES else style_id)
 
 
-def style_info(spec: str) -> StyleInfo:
-    return resolve_style(spec).info
-
-
 def offered_styles() -> list[StyleInfo]:
     """The five default styles, with their short labels."""
     out = []

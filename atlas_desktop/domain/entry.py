@@ -49,12 +49,6 @@ CONTRACT_FIELDS: Final = (
 #: Field names a reader most needs; an entry without one of them is "incomplete".
 ESSENTIAL_FIELDS: Final = ("title", "authors", "journal", "year", "summary")
 
-#: Prose sections in reading order, with the heading a reader sees.
-PROSE_SECTIONS: Final = (
-    ("summary", "Summary"),
-    ("why_it_matters", "Why it matters"),
-    ("does_not_prove", "What this study does not prove"),
-)
 LIST_SECTIONS: Final = (
     ("observed_findings", "Observed findings"),
     ("inferred_conclusions", "Inferred conclusions"),
@@ -92,12 +86,6 @@ class Author:
     def display(self) -> str:
         """``Family, Given`` as the atlas writes it."""
         return f"{self.family}, {self.given}" if self.given else self.family
-
-    def initials(self) -> str:
-        if not self.given:
-            return ""
-        parts = re.split(r"[\s.]+", self.given)
-        return "".join(p[0] for p in parts if p)
 
 
 #: Badge keys the contract names, in the order they are shown.

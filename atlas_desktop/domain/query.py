@@ -147,10 +147,6 @@ class Query:
     def filters(self) -> tuple[FilterClause, ...]:
         return tuple(c for c in self.clauses if isinstance(c, FilterClause))
 
-    @property
-    def has_positive_text(self) -> bool:
-        return any(not c.negated for c in self.text_clauses)
-
 
 # One token: optional "-", optional "name:", then a quoted string or a bare run.
 _TOKEN_RE: Final = re.compile(

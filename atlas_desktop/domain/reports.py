@@ -14,7 +14,6 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -147,10 +146,6 @@ class CorrectionReport:
             "server_status": self.server_status,
             "reviewer_note": self.reviewer_note,
         }
-
-
-def utc_now_rfc3339() -> str:
-    return datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_report_id() -> str:

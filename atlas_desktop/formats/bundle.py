@@ -42,12 +42,6 @@ class Bundle:
         return [entry_from_canonical(d) for d in self.contracts]
 
 
-def looks_like_bundle(head: str) -> bool:
-    """Cheap sniff on the first kB: a JSON object that names the bundle format."""
-    stripped = head.lstrip("\ufeff \t\r\n")
-    return stripped.startswith("{") and BUNDLE_FORMAT in head
-
-
 class EntryLines:
     """A bundle's entries still as their JSON lines (see :func:`split_entry_lines`): the file's
     bytes and where each entry's line starts and ends in them. Each line is parsed as it is

@@ -7,7 +7,6 @@ reaches the clipboard, so two quick copies never land in the wrong order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -186,7 +185,3 @@ class CitationController(QObject):
         if selection.pks:
             ids = self.library.catalogue.ids_for_pks(pks=list(selection.pks)) + ids
         return ids
-
-
-def selection_of(pks: Sequence[int] = (), entry_ids: Sequence[str] = ()) -> EntrySelection:
-    return EntrySelection(pks=tuple(pks), entry_ids=tuple(entry_ids))

@@ -1,19 +1,16 @@
-"""Reading the catalogue: search, entry details, list rows, bundle export."""
+"""Reading the catalogue: search, entry details, list rows."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from atlas_desktop.domain.annotations import UserData
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import Entry, entry_to_contract
 from atlas_desktop.domain.listing import EntryBrief, Facets, ListRow, SearchResult, SortKey
 from atlas_desktop.domain.query import PREFIX_MIN_LETTERS, parse_query, without_unfinished_word
-from atlas_desktop.formats.bundle import write_bundle
-from atlas_desktop.formats.files import atomic_text_writer
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import facets as store_facets
 from atlas_desktop.store import search as store_search
@@ -178,22 +175,3 @@ class CatalogueService:
         out["origin"] = entry.origin.value
         out["withdrawn"] = entry.withdrawn
         return out
-
-    def export_bundle(self, *, path: Path | None, query: str | None = None,
-                      out: TextIO | None = None) -> int:
-        """Write live entries (all, or a search result) as a bundle; returns how many.
-
-        With ``path`` the file is written to a temporary name and renamed when complete, so a
-        failed export never leaves half a file; without it the bundle goes to ``out``.
-        """
-        with self._ctx.db.read() as conn:
-            result = store_search.run_search(conn, parse_query(query or ""), sort=SortKey.YEAR_DESC)
-            entries = (
-                e for e in cat.iter_entries_by_pk(conn, list(result.pks)) if not e.withdrawn
-            )
-            if path is None:
-                assert out is not None
-                return write_bundle(out, entries)
-            with atomic_text_writer(path) as handle:
-                return write_bundle(handle, entries)
-

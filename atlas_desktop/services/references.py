@@ -41,11 +41,6 @@ class ReferenceService:
             kept = kept_apart_pairs(user_store.get_setting(conn, KEPT_APART_KEY, []))
             return find_duplicate_pairs(ref_store.reference_fingerprints(conn), kept_apart=kept)
 
-    def atlas_link(self, *, entry_id: str) -> str | None:
-        """The atlas entry one of the user's references links to (same DOI or PMID)."""
-        with self._ctx.db.read() as conn:
-            return ref_store.atlas_links(conn, [entry_id]).get(entry_id)
-
     def linked_atlas_entry(self, *, entry_id: str) -> Entry | None:
         """The atlas entry (with its badges) one of the user's references is linked to."""
         with self._ctx.db.read() as conn:

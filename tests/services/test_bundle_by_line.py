@@ -21,6 +21,7 @@ from atlas_desktop.formats.bundle import (
 from atlas_desktop.formats.text import FormatError
 from atlas_desktop.paths import LibraryPaths
 from atlas_desktop.services import open_library
+from atlas_desktop.services.exporting import ExportFormat
 from atlas_desktop.services.importing import read_file_entries
 
 from .test_import import library_state
@@ -36,7 +37,7 @@ def lines_text(*entries: str, eol: str = "\n") -> str:
 
 def written_bundle(library) -> str:
     out = io.StringIO()
-    library.catalogue.export_bundle(path=None, out=out)
+    library.exporter.export(format=ExportFormat.BUNDLE, path=None, out=out)
     return out.getvalue()
 
 

@@ -85,10 +85,6 @@ class DuplicatesPanel(QWidget):
         assert isinstance(combo, QComboBox)
         combo.setCurrentIndex(combo.findData(decision.value))
 
-    def set_all(self, decision: DuplicateDecision) -> None:
-        for row in range(len(self._pairs)):
-            self.set_decision(row, decision)
-
     def decisions(self) -> list[tuple[DuplicatePair, DuplicateDecision]]:
         out: list[tuple[DuplicatePair, DuplicateDecision]] = []
         for row, pair in enumerate(self._pairs):
