@@ -7,51 +7,20 @@ import gc
 import os
 import sys
 
-from PySide6.QtCore import QEventLoop, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from atlas_desktop import __version__
-from atlas_desktop.paths import LibraryPaths, resolve_library
-from atlas_desktop.services import Library, StoreError, open_library
+from atlas_desktop.paths import resolve_library
+from atlas_desktop.services import StoreError
 
 from .icons import app_icon
 from .main_window import MainWindow
+from .opening import open_in_background
 from .runner import ThreadPoolRunner
 from .single_instance import SingleInstance
 from .theme import apply_theme
-
-#: Opening a library that needs an upgrade can take seconds; say so after this long.
-PROGRESS_AFTER_MS = 400
-
-
-def open_in_background(paths: LibraryPaths, runner: ThreadPoolRunner) -> Library:
-    """Open the library on a worker thread; the window stays responsive, and a progress
-    dialog appears if it takes more than a moment (an upgrade of a large library)."""
-    result: dict[str, object] = {}
-    loop = QEventLoop()
-
-    def done(value: object) -> None:
-        result["library"] = value
-        loop.quit()
-
-    def failed(exc: BaseException) -> None:
-        result["error"] = exc
-        loop.quit()
-
-    runner.submit(lambda: open_library(paths, check="background"), done, failed)
-    progress = QProgressDialog("Opening your library…", "", 0, 0)
-    progress.setWindowTitle("Atlas Desktop")
-    progress.setCancelButton(None)
-    progress.setMinimumDuration(PROGRESS_AFTER_MS)
-    progress.setAccessibleName("Opening the library")
-    if "library" not in result and "error" not in result:
-        loop.exec()
-    progress.close()
-    if "error" in result:
-        raise result["error"]  # type: ignore[misc]
-    return result["library"]  # type: ignore[return-value]
-
 
 #: The application's id on the desktop: the .desktop file's and the AppStream component's
 #: name (packaging/linux/), the Flatpak's id and the macOS bundle identifier.

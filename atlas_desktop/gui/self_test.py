@@ -47,9 +47,9 @@ from atlas_desktop.domain.citation import CitationCopy
 from atlas_desktop.paths import LibraryPaths, resolve_library
 from atlas_desktop.services import Library, StoreError
 
-from .application import open_in_background
 from .dialogs.help_dialog import HelpDialog, guide_path
 from .main_window import MainWindow
+from .opening import open_in_background
 from .runner import ThreadPoolRunner
 
 #: How long one step may wait for the window or a background task (a slow CI machine
