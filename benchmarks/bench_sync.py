@@ -8,7 +8,7 @@ import random
 import time
 from typing import Any
 
-from atlas_desktop.domain.entry import canonical_entry_dict
+from atlas_desktop.domain.contract import canonical_entry_dict
 from atlas_desktop.domain.reports import ReportDraft
 from atlas_desktop.paths import LibraryPaths
 from atlas_desktop.refserver import RefServer

@@ -19,7 +19,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from atlas_desktop.domain.entry import canonical_entry_dict, entry_to_contract
+from atlas_desktop.domain.contract import canonical_entry_dict, entry_to_contract
 from atlas_desktop.domain.reports import ReportDraft, ReportStatus
 from atlas_desktop.domain.sync import ChangeKind
 from atlas_desktop.refserver import RefServer

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
-from atlas_desktop.domain.entry import PEM_LABELS, Badges, entry_to_contract
+from atlas_desktop.domain.entry import PEM_LABELS
 from atlas_desktop.domain.listing import SortKey
 from atlas_desktop.services import Library, StoreError
 from atlas_desktop.services.exporting import ExportError, ExportFormat
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, CliError, error, open_for, print_json
+from .entry_text import entry_json, entry_text
 
 
 def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentParser) -> None:
@@ -160,74 +160,17 @@ def _print_import_report(report: Any) -> None:
 def cmd_show(args: argparse.Namespace) -> int:
     library = open_for(args, write=False)
     try:
-        data = library.catalogue.show(entry_id=args.id)
-        entry = library.catalogue.get_entry(entry_id=args.id) if data else None
+        found = library.catalogue.show(entry_id=args.id)
     finally:
         library.close()
-    if data is None or entry is None:
+    if found is None:
         raise CliError(f"There is no entry “{args.id}” in this library.")
+    entry, user = found
     if args.json:
-        print_json(data)
-        return EXIT_OK
-    print(_format_entry(entry_to_contract(entry), data))
+        print_json(entry_json(entry, user))
+    else:
+        print(entry_text(entry, user))
     return EXIT_OK
-
-
-def _format_entry(contract: dict[str, Any], data: dict[str, Any]) -> str:
-    lines: list[str] = []
-    title = contract["title"] or "(untitled)"
-    lines.append(title)
-    authors = "; ".join(
-        f"{a['family']}, {a['given']}" if a["given"] else a["family"] for a in contract["authors"]
-    )
-    if contract.get("authors_truncated"):
-        authors += " et al."
-    lines.append(authors or "(no authors)")
-    bits = [b for b in (contract["journal"], str(contract["year"] or "")) if b]
-    if bits:
-        lines.append(" · ".join(bits))
-    if contract["doi"]:
-        lines.append(f"DOI: {contract['doi']}  https://doi.org/{contract['doi']}")
-    if contract["pmid"]:
-        lines.append(f"PMID: {contract['pmid']}")
-    badges = Badges.from_dict(contract["badges"]).labels()
-    if badges:
-        lines.append("Badges: " + " | ".join(text for _, text in badges))
-    for key, heading in (
-        ("summary", "Summary"),
-        ("why_it_matters", "Why it matters"),
-        ("does_not_prove", "What this study does NOT prove"),
-    ):
-        if contract[key]:
-            lines += ["", heading.upper(), textwrap.fill(contract[key], 88)]
-    for key, heading in (
-        ("observed_findings", "Observed findings"),
-        ("inferred_conclusions", "Inferred conclusions"),
-        ("remaining_questions", "Remaining questions"),
-    ):
-        if contract[key]:
-            lines += ["", heading.upper()]
-            lines += [textwrap.fill(x, 88, initial_indent="- ", subsequent_indent="  ")
-                      for x in contract[key]]
-    if contract["tags"]:
-        lines += ["", "TAGS"]
-        lines += [f"{cat}: {', '.join(labels)}" for cat, labels in contract["tags"].items()]
-    if contract["evidence_level"]:
-        lines += ["", "Evidence level: " + contract["evidence_level"]]
-    if contract["last_updated"]:
-        lines.append("Last updated: " + contract["last_updated"])
-    if contract["snapshot"]:
-        snap = contract["snapshot"]
-        lines.append(
-            f"Atlas snapshot: generator {snap.get('generator')}, scanner {snap.get('scanner')}, "
-            f"policy {snap.get('policy')}, accessed {snap.get('accessed')}"
-        )
-    if data["incomplete"]:
-        lines += ["", "Incomplete: missing " + ", ".join(data["incomplete"])]
-    user = data["user"]
-    if user["note"]:
-        lines += ["", "MY NOTE", user["note"]]
-    return "\n".join(lines)
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from atlas_desktop.services.references import ReferenceError
 
 from .common import EXIT_OK, CliError, open_for, print_json
+from .entry_text import entry_json
 
 
 def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentParser) -> None:
@@ -70,7 +71,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.json:
-        print_json(shown)
+        assert shown is not None  # merged in the transaction that just committed
+        print_json(entry_json(*shown))
     else:
         print(f"Merged {', '.join(args.others)} into {merged.id}")
     return EXIT_OK

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
+
+from .reports import CorrectionReport
 
 NOTE_MAX: Final = 200_000
 NAME_MAX: Final = 120
@@ -58,7 +60,7 @@ class UserData:
     read: bool = False
     labels: tuple[Label, ...] = ()
     collections: tuple[str, ...] = ()
-    reports: tuple[dict[str, Any], ...] = field(default=())
+    reports: tuple[CorrectionReport, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,7 +71,7 @@ class UserData:
             "labels": [{"name": x.name, "color": x.color, "color_name": x.color_name}
                        for x in self.labels],
             "collections": list(self.collections),
-            "reports": list(self.reports),
+            "reports": [r.to_summary() for r in self.reports],
         }
 
     @property

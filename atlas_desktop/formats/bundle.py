@@ -11,13 +11,13 @@ from typing import Any, Final, TextIO
 
 import orjson
 
-from atlas_desktop.domain.entry import (
-    Entry,
+from atlas_desktop.domain.contract import (
     EntryFormatError,
     canonical_entry_dict,
     entry_from_canonical,
     entry_to_contract,
 )
+from atlas_desktop.domain.entry import Entry
 
 from .text import FormatError
 

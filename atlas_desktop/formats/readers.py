@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from atlas_desktop.domain.entry import ENTRY_ID_RE, EntryFormatError, Origin, entry_to_contract
+from atlas_desktop.domain.contract import EntryFormatError, entry_to_contract
+from atlas_desktop.domain.entry import ENTRY_ID_RE, Origin
 
 from .atlas_page import parse_atlas_page
 from .bibtex import BibEntry, read_bibtex

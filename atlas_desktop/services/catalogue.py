@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
 
 from atlas_desktop.domain.annotations import UserData
 from atlas_desktop.domain.changes import Changes
-from atlas_desktop.domain.entry import Entry, entry_to_contract
+from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.listing import EntryBrief, Facets, ListRow, SearchResult, SortKey
 from atlas_desktop.domain.query import PREFIX_MIN_LETTERS, parse_query, without_unfinished_word
 from atlas_desktop.store import catalogue as cat
@@ -162,16 +161,10 @@ class CatalogueService:
         with self._ctx.db.read() as conn:
             return cat.list_rows(conn, pks)
 
-    def show(self, *, entry_id: str) -> dict[str, Any] | None:
-        """The contract object of an entry, plus ``user`` data and ``incomplete`` fields."""
+    def show(self, *, entry_id: str) -> tuple[Entry, UserData] | None:
+        """An entry and the user's data on it, from one snapshot (``show``'s one read)."""
         with self._ctx.db.read() as conn:
             entry = cat.get_entry(conn, entry_id)
             if entry is None:
                 return None
-            data = user_store.user_data(conn, entry_id)
-        out = entry_to_contract(entry)
-        out["user"] = data.to_dict()
-        out["incomplete"] = entry.missing_fields()
-        out["origin"] = entry.origin.value
-        out["withdrawn"] = entry.withdrawn
-        return out
+            return entry, user_store.user_data(conn, entry_id)

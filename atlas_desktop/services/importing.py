@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from atlas_desktop.domain.changes import Changes
-from atlas_desktop.domain.entry import (
-    Entry,
+from atlas_desktop.domain.contract import (
     EntryFormatError,
-    Origin,
     canonical_entry_dict,
     entry_from_canonical,
 )
+from atlas_desktop.domain.entry import Entry, Origin
 from atlas_desktop.domain.slug import ascii_fold, unique_slug
 from atlas_desktop.formats.bundle import (
     EntryLines,

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from atlas_desktop.domain.entry import EntryFormatError, Origin, canonical_entry_dict
+from atlas_desktop.domain.contract import EntryFormatError, canonical_entry_dict
+from atlas_desktop.domain.entry import Origin
 from atlas_desktop.domain.references import (
     Fingerprint,
     find_duplicate_pairs,

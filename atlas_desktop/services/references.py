@@ -12,7 +12,8 @@ from types import MappingProxyType
 from typing import Any
 
 from atlas_desktop.domain.changes import Changes
-from atlas_desktop.domain.entry import Entry, Origin, canonical_entry_dict, entry_to_contract
+from atlas_desktop.domain.contract import canonical_entry_dict, entry_to_contract
+from atlas_desktop.domain.entry import Entry, Origin
 from atlas_desktop.domain.references import (
     DuplicateDecision,
     DuplicatePair,

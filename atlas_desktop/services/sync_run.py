@@ -25,7 +25,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from atlas_desktop.domain.changes import Changes
-from atlas_desktop.domain.entry import EntryFormatError, Origin, canonical_entry_dict
+from atlas_desktop.domain.contract import EntryFormatError, canonical_entry_dict
+from atlas_desktop.domain.entry import Origin
 from atlas_desktop.domain.reports import CorrectionReport, ReportStatus
 from atlas_desktop.domain.sync import (
     REVIEW_STATUSES,

@@ -6,14 +6,15 @@ Like the rest of the store, every function works inside the caller's transaction
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from types import MappingProxyType
 from typing import Any, Final
 
-import orjson
 from sqlalchemy import Connection
 
-from atlas_desktop.domain.entry import Author, Entry, Origin
+from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.references import Fingerprint, normalised_name, normalised_title
+
+from .engine import sqlite_connection
+from .rows import BIBLIOGRAPHIC_COLUMNS, row_to_entry
 
 _CHUNK: Final = 500
 
@@ -101,24 +102,8 @@ def origins(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
 
 
 _BIBLIOGRAPHIC_SQL: Final = (
-    "SELECT pk, id, origin, withdrawn_at IS NOT NULL, title, authors_json, authors_truncated, "
-    "journal, year, doi, pmid, url, bibtex_key, extra_json FROM entries WHERE {where}"
+    f"SELECT {', '.join(BIBLIOGRAPHIC_COLUMNS)} FROM entries WHERE {{where}}"
 )
-
-
-def _bibliographic_entry(row: Any) -> Entry:
-    (_, entry_id, origin, withdrawn, title, authors_json, truncated, journal, year, doi, pmid,
-     url, key, extra_json) = row
-    extra = orjson.loads(extra_json or "{}")
-    if truncated:
-        extra["authors_truncated"] = True
-    return Entry(
-        id=entry_id, title=title,
-        authors=tuple(Author(f, g) for f, g in orjson.loads(authors_json)),
-        journal=journal, year=year, doi=doi, pmid=pmid, url=url, bibtex_key=key,
-        extra=MappingProxyType(extra), origin=Origin(origin), withdrawn=bool(withdrawn),
-        authors_truncated=bool(truncated),
-    )
 
 
 def iter_bibliographic(conn: Connection, *, pks: Sequence[int] | None = None,
@@ -128,13 +113,15 @@ def iter_bibliographic(conn: Connection, *, pks: Sequence[int] | None = None,
     spent half their time building the prose they never write."""
     keys: Sequence[Any] = pks if pks is not None else (ids or [])
     column = "pk" if pks is not None else "id"
+    # Plain DB-API rows made into dicts: SQLAlchemy's row mappings cost more than the dicts.
+    raw = sqlite_connection(conn)
     for start in range(0, len(keys), _CHUNK):
         chunk = tuple(keys[start : start + _CHUNK])
         marks = ",".join("?" * len(chunk))
-        rows = conn.exec_driver_sql(
-            _BIBLIOGRAPHIC_SQL.format(where=f"{column} IN ({marks})"), chunk).all()
-        by_key = {row[0] if pks is not None else row[1]: row for row in rows}
+        rows = raw.execute(_BIBLIOGRAPHIC_SQL.format(where=f"{column} IN ({marks})"), chunk)
+        by_key = {m[column]: m for m in (dict(zip(BIBLIOGRAPHIC_COLUMNS, row, strict=True))
+                                         for row in rows)}
         for key in chunk:
-            row = by_key.get(key)
-            if row is not None:
-                yield _bibliographic_entry(row)
+            m = by_key.get(key)
+            if m is not None:
+                yield row_to_entry(m, whole=False)

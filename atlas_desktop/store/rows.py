@@ -1,33 +1,28 @@
 """Mapping between entries and ``entries`` rows (no queries here).
 
-Rows are built from the contract's canonical dict (``canonical_entry_dict``), the one form
-both a parsed page and a bundle entry reach, so a bundle of 100,000 entries never has to
-become 100,000 :class:`Entry` objects on its way into the library.
+Rows are made from the contract's canonical dict (``domain/contract.py``), the one form a
+parsed page, a bundle entry and a reference file reach, so a bundle of 100,000 entries never
+has to become 100,000 :class:`Entry` objects on its way into the library; and rows are read
+back into that dict (:func:`row_to_contract`), from which ``domain/contract.py`` builds the
+:class:`Entry`. The store therefore knows which columns hold which field, and nothing else
+about an entry: no validation, no rule for "incomplete" (the ``missing`` column is
+:func:`~atlas_desktop.domain.entry.missing_fields_of`'s answer).
+
+A field without a column of its own (an unknown field, or a contract field added later that
+needs no search or filter) is kept in ``extra_json`` and comes back with the rest.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
-from datetime import date
-from types import MappingProxyType
 from typing import Any, Final
 
 import orjson
 
-from atlas_desktop.domain.entry import (
-    CONTRACT_FIELDS,
-    Author,
-    Badges,
-    Entry,
-    Origin,
-    Snapshot,
-    entry_to_contract,
-    missing_from_contract,
-    untitled_label,
-)
+from atlas_desktop.domain.contract import entry_from_canonical, entry_to_contract
+from atlas_desktop.domain.entry import Entry, Origin, missing_fields_of, untitled_label
 
 #: Columns of ``entries`` written from an entry (all but pk, withdrawn_at and timestamps).
 ENTRY_COLUMNS: Final = (
@@ -73,10 +68,22 @@ ENTRY_COLUMNS: Final = (
 )
 #: Columns read back to build an Entry.
 READ_COLUMNS: Final = ("pk", *ENTRY_COLUMNS, "withdrawn_at")
+#: The columns a citation or a reference file needs: no prose, badges or tags.
+BIBLIOGRAPHIC_COLUMNS: Final = (
+    "pk", "id", "origin", "withdrawn_at", "title", "authors_json", "authors_truncated",
+    "journal", "year", "doi", "pmid", "url", "bibtex_key", "extra_json",
+)
 
 #: Extra fields whose text is worth finding with the search box.
 _SEARCHABLE_EXTRA: Final = ("abstract", "keywords", "note", "booktitle", "publisher")
-_CONTRACT_SET: Final = frozenset(CONTRACT_FIELDS)
+#: Fields with columns of their own (written by :func:`row_from_contract`, read back by
+#: :func:`row_to_contract`); every other field of the dict goes to ``extra_json``.
+_COLUMN_FIELDS: Final = frozenset((
+    "id", "title", "authors", "authors_truncated", "journal", "year", "doi", "pmid", "url",
+    "summary", "why_it_matters", "does_not_prove", "observed_findings",
+    "inferred_conclusions", "remaining_questions", "badges", "evidence_level", "tags",
+    "last_updated", "snapshot", "bibtex_key",
+))
 _LEADING_RE: Final = re.compile(r"^[^\w]+")
 _ARTICLE_RE: Final = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
@@ -158,7 +165,7 @@ def row_from_contract(
     authors = d["authors"]
     badges = d["badges"]
     truncated = bool(d.get("authors_truncated"))
-    extra = {k: v for k, v in d.items() if k not in _CONTRACT_SET and k != "authors_truncated"}
+    extra = {k: v for k, v in d.items() if k not in _COLUMN_FIELDS}
     searchable = []
     for key in _SEARCHABLE_EXTRA:
         value = extra.get(key)
@@ -188,7 +195,7 @@ def row_from_contract(
         badges.get("study_type"),
         None if peer is None else int(peer),
         badges.get("review_status"),
-        ",".join(missing_from_contract(d)),
+        ",".join(missing_fields_of(d)),
         doi.lower() if doi else None,
         d["pmid"],
         len(authors),
@@ -228,36 +235,47 @@ HASH_INDEX: Final = ENTRY_COLUMNS.index("content_hash")
 ID_INDEX: Final = ENTRY_COLUMNS.index("id")
 
 
-def row_to_entry(row: Any) -> Entry:
-    """Build an Entry from a row mapping with :data:`READ_COLUMNS`."""
-    m = row._mapping if hasattr(row, "_mapping") else row
-    extra = json.loads(m["extra_json"] or "{}")
+def row_to_contract(m: Mapping[Any, Any], *, whole: bool = True) -> dict[str, Any]:
+    """The canonical dict a row was made from (:func:`row_from_contract` read backwards).
+
+    ``m`` maps column names to values: a whole row (:data:`READ_COLUMNS`), or with
+    ``whole=False`` just its bibliographic columns (:data:`BIBLIOGRAPHIC_COLUMNS`, which
+    exports and citations read without the prose); then only those fields are in the dict."""
+    d: dict[str, Any] = {
+        "id": m["id"],
+        "title": m["title"],
+        "authors": [{"family": f, "given": g} for f, g in orjson.loads(m["authors_json"])],
+        "journal": m["journal"],
+        "year": m["year"],
+        "doi": m["doi"],
+        "pmid": m["pmid"],
+        "url": m["url"],
+    }
+    if whole:
+        snapshot = m["snapshot_json"]
+        d.update(
+            summary=m["summary"],
+            why_it_matters=m["why_it_matters"],
+            does_not_prove=m["does_not_prove"],
+            observed_findings=list(split_items(m["findings"])),
+            inferred_conclusions=list(split_items(m["conclusions"])),
+            remaining_questions=list(split_items(m["questions"])),
+            badges=orjson.loads(m["badges_json"]),
+            evidence_level=m["evidence_level"],
+            tags=orjson.loads(m["tags_json"]),
+            last_updated=m["last_updated"],
+            snapshot=orjson.loads(snapshot) if snapshot else None,
+        )
+    d["bibtex_key"] = m["bibtex_key"]
+    if m["extra_json"]:
+        d.update(orjson.loads(m["extra_json"]))
     if m["authors_truncated"]:
-        extra["authors_truncated"] = True
-    snapshot = Snapshot.from_dict(json.loads(m["snapshot_json"])) if m["snapshot_json"] else None
-    return Entry(
-        id=m["id"],
-        title=m["title"],
-        authors=tuple(Author(f, g) for f, g in json.loads(m["authors_json"])),
-        journal=m["journal"],
-        year=m["year"],
-        doi=m["doi"],
-        pmid=m["pmid"],
-        url=m["url"],
-        summary=m["summary"],
-        why_it_matters=m["why_it_matters"],
-        does_not_prove=m["does_not_prove"],
-        observed_findings=split_items(m["findings"]),
-        inferred_conclusions=split_items(m["conclusions"]),
-        remaining_questions=split_items(m["questions"]),
-        badges=Badges.from_dict(json.loads(m["badges_json"])),
-        evidence_level=m["evidence_level"],
-        tags=MappingProxyType({k: tuple(v) for k, v in json.loads(m["tags_json"]).items()}),
-        last_updated=date.fromisoformat(m["last_updated"]) if m["last_updated"] else None,
-        snapshot=snapshot,
-        bibtex_key=m["bibtex_key"],
-        extra=MappingProxyType(extra),
-        origin=Origin(m["origin"]),
-        withdrawn=m["withdrawn_at"] is not None,
-        authors_truncated=bool(m["authors_truncated"]),
-    )
+        d["authors_truncated"] = True
+    return d
+
+
+def row_to_entry(m: Mapping[Any, Any], *, whole: bool = True) -> Entry:
+    """The Entry of a row mapping with :data:`READ_COLUMNS` (or, with ``whole=False``,
+    :data:`BIBLIOGRAPHIC_COLUMNS`), built by the contract module from the row's dict."""
+    return entry_from_canonical(row_to_contract(m, whole=whole), origin=Origin(m["origin"]),
+                                withdrawn=m["withdrawn_at"] is not None)

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from atlas_desktop.citations import CiteprocEngine, resolve_style, shared_engines
+from atlas_desktop.domain.contract import entry_from_contract
 from atlas_desktop.domain.csl import entry_to_csl
-from atlas_desktop.domain.entry import Entry, entry_from_contract
+from atlas_desktop.domain.entry import Entry
 
 
 def sample_contracts() -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from atlas_desktop.domain.entry import canonical_entry_dict
+from atlas_desktop.domain.contract import canonical_entry_dict
 from atlas_desktop.formats.bibtex import BibtexFile, parse_bibtex, read_bibtex
 from atlas_desktop.formats.bibtex_crossref import apply_crossrefs
 from atlas_desktop.formats.bibtex_fields import entry_to_reference

@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas_desktop.domain.entry import (
-    Entry,
-    Origin,
-    canonical_entry_dict,
-    entry_from_canonical,
-)
+from atlas_desktop.domain.contract import canonical_entry_dict, entry_from_canonical
+from atlas_desktop.domain.entry import Entry, Origin
 from atlas_desktop.formats.atlas_page import parse_atlas_page
 from atlas_desktop.formats.bibtex import parse_bibtex, read_bibtex
 from atlas_desktop.formats.bibtex_crossref import apply_crossrefs

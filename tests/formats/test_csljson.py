@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas_desktop.domain.entry import Origin, canonical_entry_dict, entry_from_canonical
+from atlas_desktop.domain.contract import canonical_entry_dict, entry_from_canonical
+from atlas_desktop.domain.entry import Origin
 from atlas_desktop.formats.csljson import entry_item, read_csl_json, write_csl_json
 from atlas_desktop.formats.text import FormatError
 

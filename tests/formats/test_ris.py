@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas_desktop.domain.entry import Origin, canonical_entry_dict, entry_from_canonical
+from atlas_desktop.domain.contract import canonical_entry_dict, entry_from_canonical
+from atlas_desktop.domain.entry import Origin
 from atlas_desktop.formats.ris import read_ris
 from atlas_desktop.formats.ris_writer import write_ris
 from atlas_desktop.formats.text import FormatError, decode_bytes

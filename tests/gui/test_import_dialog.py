@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from atlas_desktop.domain.references import DuplicateDecision
 from atlas_desktop.gui.dialogs.import_dialog import ImportDialog
@@ -14,7 +13,7 @@ from tests.conftest import MENDELEY, REFS
 def state(library):
     ids = library.catalogue.ids_for_pks(pks=list(library.catalogue.search(text="").pks))
     data = [library.catalogue.show(entry_id=i) for i in ids]
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(repr(data).encode()).hexdigest()
 
 
 def finished(dialog):

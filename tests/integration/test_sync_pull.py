@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from atlas_desktop.domain.entry import Origin, canonical_entry_dict
+from atlas_desktop.domain.contract import canonical_entry_dict
+from atlas_desktop.domain.entry import Origin
 from atlas_desktop.domain.reports import ReportDraft
 from atlas_desktop.domain.sync import ChangeKind, SyncState
 from atlas_desktop.refserver import RefServer
@@ -88,12 +89,12 @@ def test_withdrawn_entries_keep_notes_stars_collections_and_reports(library, ref
     result = service.run(explicit=True)
     assert [c.entry_id for c in result.catalogue.withdrawn] == [target]
     assert result.sent == [report.report_id]  # the outbox went first, as usual
-    shown = library.catalogue.show(entry_id=target)
-    assert shown["withdrawn"] is True
-    assert shown["user"]["note"] == "Useful for the clinic talk."
-    assert shown["user"]["reports"][0]["report_id"] == report.report_id
-    assert shown["user"]["starred"] is True
-    assert shown["user"]["collections"] == ["Clinic talk"]
+    entry, user = library.catalogue.show(entry_id=target)
+    assert entry.withdrawn is True
+    assert user.note.text == "Useful for the clinic talk."
+    assert user.reports[0].report_id == report.report_id
+    assert user.starred is True
+    assert user.collections == ("Clinic talk",)
     assert library.catalogue.count_all() == 2
     change = service.latest_changes().withdrawn[0]
     assert "notes on it are kept" in change.describe()
@@ -103,7 +104,7 @@ def test_withdrawn_entries_keep_notes_stars_collections_and_reports(library, ref
     refserver.put_entries([contract_entry(target, title="Restored title")])
     back = service.run(explicit=True)
     assert back.catalogue.changed[0].reinstated
-    assert library.catalogue.show(entry_id=target)["withdrawn"] is False
+    assert library.catalogue.get_entry(entry_id=target).withdrawn is False
     assert library.annotations.user_data(entry_id=target).note.text.startswith("Useful")
 
 

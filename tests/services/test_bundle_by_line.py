@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from atlas_desktop.domain.entry import entry_to_contract
+from atlas_desktop.domain.contract import entry_to_contract
 from atlas_desktop.formats.bundle import (
     EntryLines,
     load_json,

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from atlas_desktop.domain.contract import entry_to_contract
 from atlas_desktop.domain.reports import ReportDraft, ReportInvalid, ReportStatus
 from atlas_desktop.services.annotations import AnnotationError
 from atlas_desktop.services.reports import ReportError
@@ -21,22 +22,21 @@ def test_withdrawn_entries_keep_notes_stars_and_collections(seeded_library, tmp_
 
         assert catalogue.withdraw_entries(conn, ["heins-2013-role-therapeutic",
                                                  "daniels-2011-socialization-model"], now="t")
-    shown = lib.catalogue.show(entry_id="heins-2013-role-therapeutic")
-    assert shown["withdrawn"] is True
-    assert shown["user"]["note"] == "Keep this" and shown["user"]["starred"]
-    assert shown["user"]["collections"] == ["Talk"]
+    entry, user = lib.catalogue.show(entry_id="heins-2013-role-therapeutic")
+    assert entry.withdrawn is True
+    assert user.note.text == "Keep this" and user.starred
+    assert user.collections == ("Talk",)
     ids = lib.catalogue.ids_for_pks(pks=list(lib.catalogue.search(text="").pks))
     assert "heins-2013-role-therapeutic" in ids  # withdrawn, but the user's: still listed
     assert "daniels-2011-socialization-model" not in ids  # withdrawn, nothing of the user's
     # The atlas publishes it again: the user's data is still attached, untouched.
     bundle = tmp_path / "b.json"
-    entry = dict(shown)
-    for key in ("user", "incomplete", "origin", "withdrawn"):
-        entry.pop(key)
-    bundle.write_text(json.dumps({"format": "atlas-bundle", "version": 1, "entries": [entry]}))
+    contract = entry_to_contract(entry)
+    bundle.write_text(json.dumps({"format": "atlas-bundle", "version": 1,
+                                  "entries": [contract]}))
     assert lib.importer.import_files(paths=[bundle]).updated == ["heins-2013-role-therapeutic"]
-    again = lib.catalogue.show(entry_id="heins-2013-role-therapeutic")
-    assert again["withdrawn"] is False and again["user"]["note"] == "Keep this"
+    entry, user = lib.catalogue.show(entry_id="heins-2013-role-therapeutic")
+    assert entry.withdrawn is False and user.note.text == "Keep this"
 
 
 def test_catalogue_update_never_touches_user_tables(seeded_library, seeds):

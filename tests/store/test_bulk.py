@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_desktop.domain.entry import canonical_entry_dict
+from atlas_desktop.domain.contract import canonical_entry_dict
 from atlas_desktop.domain.query import parse_query
 from atlas_desktop.store import LibraryDB
 from atlas_desktop.store import catalogue as cat

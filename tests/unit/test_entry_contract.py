@@ -6,13 +6,8 @@ import json
 
 import pytest
 
-from atlas_desktop.domain.entry import (
-    Author,
-    Entry,
-    EntryFormatError,
-    entry_from_contract,
-    entry_to_contract,
-)
+from atlas_desktop.domain.contract import EntryFormatError, entry_from_contract, entry_to_contract
+from atlas_desktop.domain.entry import Author, Entry
 
 FULL = {
     "id": "heins-2013-role-therapeutic",

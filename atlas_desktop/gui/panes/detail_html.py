@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from PySide6.QtGui import QPalette
 
-from atlas_desktop.domain.entry import LIST_SECTIONS, Entry
+from atlas_desktop.domain.entry import Entry
 
 from ..badges import badge_tooltip, is_dark, pill_colours
 
@@ -109,28 +109,23 @@ def render_entry(
         parts.append("<p style='margin-top:8px; margin-bottom:4px;'>" + " ".join(
             _badge(kind, text, palette, pill_image) for kind, text in badges) + "</p>")
 
-    for key, heading in (("summary", "Summary"), ("why_it_matters", "Why it matters")):
-        value = getattr(entry, key)
-        if value:
-            parts.append(f"<h3>{heading}</h3>{paragraphs(value)}")
-    abstract = entry.extra.get("abstract")
-    if isinstance(abstract, str) and abstract.strip():
-        parts.append(f"<h3>Abstract</h3>{paragraphs(abstract)}")
-    if entry.does_not_prove:
-        edge = "#d39e00"
-        fill = "#3b2f12" if dark else "#fff6e0"
-        parts.append(
-            '<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:12px;">'
-            f'<tr><td width="5" style="background-color:{edge};"></td>'
-            f'<td style="background-color:{fill}; padding:8px 10px 4px 10px;">'
-            f"<b>What this study does not prove</b>{paragraphs(entry.does_not_prove)}"
-            "</td></tr></table>"
-        )
-    for key, heading in LIST_SECTIONS:
-        items = getattr(entry, key)
-        if items:
-            lis = "".join(f"<li>{esc(x)}</li>" for x in items)
-            parts.append(f"<h3>{heading}</h3><ul>{lis}</ul>")
+    # The reading sections in the order the command line's ``show`` uses too.
+    for key, heading, content in entry.sections():
+        if isinstance(content, tuple):
+            lis = "".join(f"<li>{esc(x)}</li>" for x in content)
+            parts.append(f"<h3>{esc(heading)}</h3><ul>{lis}</ul>")
+        elif key == "does_not_prove":  # set apart: what a reader must not take from it
+            edge = "#d39e00"
+            fill = "#3b2f12" if dark else "#fff6e0"
+            parts.append(
+                '<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:12px;">'
+                f'<tr><td width="5" style="background-color:{edge};"></td>'
+                f'<td style="background-color:{fill}; padding:8px 10px 4px 10px;">'
+                f"<b>{esc(heading)}</b>{paragraphs(content)}"
+                "</td></tr></table>"
+            )
+        else:
+            parts.append(f"<h3>{esc(heading)}</h3>{paragraphs(content)}")
     if entry.tags:
         chip_fill = "#2b3540" if dark else "#eef2f6"
         rows = []

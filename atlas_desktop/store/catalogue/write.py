@@ -12,13 +12,8 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
-from atlas_desktop.domain.entry import (
-    BADGE_KEYS,
-    Entry,
-    Origin,
-    entry_from_canonical,
-    entry_to_contract,
-)
+from atlas_desktop.domain.contract import entry_from_canonical, entry_to_contract
+from atlas_desktop.domain.entry import BADGE_KEYS, Entry, Origin
 from atlas_desktop.domain.listing import EntryChange, UpsertResult
 
 from ..rows import ENTRY_COLUMNS, HASH_INDEX, ID_INDEX, row_from_contract

@@ -67,7 +67,7 @@ def user_data(conn: Connection, entry_id: str) -> UserData:
             (entry_id,),
         )
     )
-    reports = tuple(r.to_summary() for r in reports_for_entry(conn, entry_id))
+    reports = tuple(reports_for_entry(conn, entry_id))
     return UserData(
         entry_id=entry_id,
         note=get_note(conn, entry_id),
