@@ -109,7 +109,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.errors:
         if args.json:
             for item in report.errors:
-                error(f"{item['file']}: {item['message']}")
+                error(f"{item.file}: {item.message}")
         return EXIT_BAD_INPUT
     return EXIT_OK
 
@@ -142,9 +142,9 @@ def _print_import_report(report: Any) -> None:
             else:
                 what = f"{len(f.imported)} new, {len(f.updated)} updated"
             print(f"{f.file}: imported {what}")
-        for item in f.duplicates:
-            print(f"  possible duplicate: {item['id']} looks like {item['duplicate_of']} "
-                  f"({item['reason']}); nothing was merged")
+        for pair in f.duplicates:
+            print(f"  possible duplicate: {pair.id} looks like {pair.duplicate_of} "
+                  f"({pair.reason}); nothing was merged")
         if f.linked:
             print(f"  {len(f.linked)} linked to atlas entries (same DOI or PMID)")
         for warning in f.warnings:

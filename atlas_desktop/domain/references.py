@@ -186,6 +186,17 @@ class DuplicatePair:
         return {"id": self.id, "duplicate_of": self.duplicate_of, "reason": self.reason}
 
 
+@dataclass(frozen=True, slots=True)
+class AtlasLink:
+    """One of the user's references that has the DOI or PMID of an atlas entry."""
+
+    id: str
+    atlas_id: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "atlas_id": self.atlas_id}
+
+
 def find_duplicate_pairs(
     fingerprints: list[Fingerprint],
     *,

@@ -1,4 +1,5 @@
-"""What an import reports, per file and in total (plain values for the CLI and the window)."""
+"""What an import reports, per file and in total: plain values for the CLI and the window,
+which lay them out (``to_dict`` is the shape of ``import --json``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from atlas_desktop.domain.entry import Origin
+from atlas_desktop.domain.references import AtlasLink, DuplicatePair
 from atlas_desktop.formats.bibtex import BibEntry
 from atlas_desktop.formats.bundle import EntryLines
 
@@ -24,10 +26,10 @@ class FileResult:
     kind: str | None = None
     imported: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    #: Detected duplicates: ``{"id", "duplicate_of", "reason"}``; nothing was merged.
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    #: The user's references linked to atlas entries by DOI or PMID: ``{"id", "atlas_id"}``.
-    linked: list[dict[str, str]] = field(default_factory=list)
+    #: Detected duplicates; nothing was merged.
+    duplicates: list[DuplicatePair] = field(default_factory=list)
+    #: The user's references linked to atlas entries by DOI or PMID.
+    linked: list[AtlasLink] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: True when the errors concern single entries and the rest of the file is importable.
@@ -55,11 +57,22 @@ class FileResult:
             "kind": self.kind,
             "imported": self.imported,
             "updated": self.updated,
-            "duplicates": self.duplicates,
-            "linked": self.linked,
+            "duplicates": [d.to_dict() for d in self.duplicates],
+            "linked": [link.to_dict() for link in self.linked],
             "errors": self.errors,
             "warnings": self.warnings,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class FileMessage:
+    """An error or a warning about one file of an import."""
+
+    file: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": self.file, "message": self.message}
 
 
 #: Imports of more entries than this use the store's bulk mode (see LibraryDB.write) and are
@@ -87,20 +100,20 @@ class ImportReport:
         return [i for f in self.files for i in f.updated]
 
     @property
-    def duplicates(self) -> list[dict[str, Any]]:
+    def duplicates(self) -> list[DuplicatePair]:
         return [d for f in self.files for d in f.duplicates]
 
     @property
-    def linked(self) -> list[dict[str, str]]:
-        return [d for f in self.files for d in f.linked]
+    def linked(self) -> list[AtlasLink]:
+        return [link for f in self.files for link in f.linked]
 
     @property
-    def errors(self) -> list[dict[str, str]]:
-        return [{"file": f.file, "message": m} for f in self.files for m in f.errors]
+    def errors(self) -> list[FileMessage]:
+        return [FileMessage(f.file, m) for f in self.files for m in f.errors]
 
     @property
-    def warnings(self) -> list[dict[str, str]]:
-        return [{"file": f.file, "message": m} for f in self.files for m in f.warnings]
+    def warnings(self) -> list[FileMessage]:
+        return [FileMessage(f.file, m) for f in self.files for m in f.warnings]
 
     @property
     def valid_entry_count(self) -> int:
@@ -111,10 +124,10 @@ class ImportReport:
         return {
             "imported": self.imported,
             "updated": self.updated,
-            "duplicates": self.duplicates,
-            "linked": self.linked,
-            "errors": self.errors,
-            "warnings": self.warnings,
+            "duplicates": [d.to_dict() for d in self.duplicates],
+            "linked": [link.to_dict() for link in self.linked],
+            "errors": [e.to_dict() for e in self.errors],
+            "warnings": [w.to_dict() for w in self.warnings],
             "committed": self.committed,
             "files": [f.to_dict() for f in self.files],
         }

@@ -20,6 +20,7 @@ from typing import Any, Final
 from atlas_desktop.domain.contract import EntryFormatError, canonical_entry_dict
 from atlas_desktop.domain.entry import Origin
 from atlas_desktop.domain.references import (
+    AtlasLink,
     Fingerprint,
     find_duplicate_pairs,
     same_reference,
@@ -109,10 +110,10 @@ def report_duplicates_and_links(conn: Any, files: Sequence[FileResult]) -> None:
     for pair in pairs:
         owner = written.get(pair.id) or written.get(pair.duplicate_of)
         if owner is not None:
-            owner.duplicates.append(pair.to_dict())
+            owner.duplicates.append(pair)
     links = ref_store.atlas_links(conn, list(written))
     for entry_id, atlas_id in links.items():
-        written[entry_id].linked.append({"id": entry_id, "atlas_id": atlas_id})
+        written[entry_id].linked.append(AtlasLink(entry_id, atlas_id))
 
 
 def kept_apart_pairs(raw: Any) -> set[frozenset[str]]:

@@ -124,7 +124,7 @@ def test_broken_json_on_a_line_is_reported_where_it_is(seeded_library, tmp_path)
     assert not report.committed
     with pytest.raises(FormatError) as whole:  # what reading it whole says
         load_json(text)
-    assert report.errors[0]["message"] == whole.value.message
+    assert report.errors[0].message == whole.value.message
     assert "not valid JSON (line 4" in whole.value.message
     assert library_state(seeded_library) == before
 
@@ -134,8 +134,8 @@ def test_a_bad_entry_on_a_line_refuses_the_whole_file(seeded_library, tmp_path):
     text = lines_text('{"id": "a-1", "title": "A"}', '{"id": "b-1", "year": "nineteen"}')
     report, _ = import_text(seeded_library, tmp_path, text)
     assert not report.committed
-    assert "entry 2 ('b-1')" in report.errors[0]["message"]
-    assert "year" in report.errors[0]["message"]
+    assert "entry 2 ('b-1')" in report.errors[0].message
+    assert "year" in report.errors[0].message
     assert library_state(seeded_library) == before
 
 
@@ -147,7 +147,7 @@ def test_windows_line_ends_and_a_legacy_encoding_still_import(library, tmp_path)
     legacy = lines_text('{"id": "c-1", "title": "Müdigkeit"}').encode("cp1252")
     report, _ = import_text(library, tmp_path, legacy)
     assert report.imported == ["c-1"]
-    assert any("not valid UTF-8" in w["message"] for w in report.warnings)
+    assert any("not valid UTF-8" in w.message for w in report.warnings)
     assert library.catalogue.get_entry(entry_id="c-1").title == "Müdigkeit"
 
 
@@ -194,5 +194,5 @@ def test_a_comma_after_the_last_entry_is_refused_as_the_whole_parse_refuses_it(
     assert not report.committed
     with pytest.raises(FormatError) as whole:
         load_json(text)
-    assert report.errors[0]["message"] == whole.value.message
+    assert report.errors[0].message == whole.value.message
     assert library_state(seeded_library) == before

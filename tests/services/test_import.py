@@ -79,7 +79,7 @@ def test_hostile_files_get_clear_errors_and_change_nothing(seeded_library, tmp_p
         report = seeded_library.importer.import_files(paths=[path])
         assert not report.committed
         assert len(report.errors) == 1, path
-        assert fragment in report.errors[0]["message"], (path, report.errors)
+        assert fragment in report.errors[0].message, (path, report.errors)
     assert library_state(seeded_library) == before
 
 
@@ -91,7 +91,7 @@ def test_one_bad_file_stops_the_whole_import_unless_keep_going(library, seeds, t
     assert library.catalogue.count_all() == 0
     report = library.importer.import_files(paths=[*seeds, bad], keep_going=True)
     assert report.committed and len(report.imported) == 5
-    assert report.errors[0]["file"] == str(bad)
+    assert report.errors[0].file == str(bad)
 
 
 def test_cancel_leaves_the_library_as_it_was(library, seeds):
@@ -116,7 +116,7 @@ def test_bundle_import_is_refused_whole_when_one_entry_is_bad(library, tmp_path)
     path.write_text(json.dumps({"format": "atlas-bundle", "version": 1, "entries": [
         {"id": "good-1", "title": "Fine"}, {"id": "bad id", "title": "Broken"}]}))
     report = library.importer.import_files(paths=[path])
-    assert "bad id" in report.errors[0]["message"]
+    assert "bad id" in report.errors[0].message
     assert library.catalogue.count_all() == 0
 
 
@@ -126,7 +126,7 @@ def test_legacy_encoded_page_is_read_and_the_fallback_reported(library, tmp_path
                      .encode("cp1252"))
     report = library.importer.import_files(paths=[page])
     assert report.committed
-    assert any("not valid UTF-8" in w["message"] for w in report.warnings)
+    assert any("not valid UTF-8" in w.message for w in report.warnings)
     entry = library.catalogue.get_entry(entry_id=report.imported[0])
     assert entry.authors[0].family == "Müller"
 

@@ -62,7 +62,7 @@ def test_a_different_paper_with_a_key_already_used_is_kept_apart(library, tmp_pa
     report = library.importer.import_files(paths=[other])
     assert report.imported == ["my-milazzo2017-4"]  # -2 and -3 are the file's own repeats
     assert library.catalogue.get_entry(entry_id="my-milazzo2017-4").bibtex_key == "Milazzo2017-4"
-    assert any("already the key of a different reference" in w["message"]
+    assert any("already the key of a different reference" in w.message
                for w in report.warnings)
     assert library.catalogue.get_entry(entry_id="my-milazzo2017").year == 2017  # untouched
     again = library.importer.import_files(paths=[other])
@@ -71,7 +71,7 @@ def test_a_different_paper_with_a_key_already_used_is_kept_apart(library, tmp_pa
 
 def test_duplicates_are_reported_and_never_merged(library):
     report = library.importer.import_files(paths=[MENDELEY])
-    pairs = {(d["id"], d["duplicate_of"]): d["reason"] for d in report.duplicates}
+    pairs = {(p.id, p.duplicate_of): p.reason for p in report.duplicates}
     assert pairs[("my-milazzo2017-2", "my-milazzo2017")] == "same DOI"
     assert pairs[("my-woolf1939-2", "my-woolf1939")] == "same title, year and first author"
     for later, earlier in pairs:
@@ -83,7 +83,7 @@ def test_references_matching_atlas_entries_are_linked(seeded_library, tmp_path):
     exported = tmp_path / "atlas.bib"
     seeded_library.exporter.export(format=ExportFormat.BIBTEX, path=exported)
     report = seeded_library.importer.import_files(paths=[exported])
-    links = {d["id"]: d["atlas_id"] for d in report.linked}
+    links = {link.id: link.atlas_id for link in report.linked}
     assert links["my-mecfsatlas-heins-2013-role-therapeutic"] == "heins-2013-role-therapeutic"
     assert len(links) == 3  # the seeds with a DOI or a PMID
     pk = seeded_library.catalogue.pk_for_id(entry_id="my-mecfsatlas-heins-2013-role-therapeutic")
@@ -101,7 +101,7 @@ def test_one_import_is_one_transaction(seeded_library, tmp_path):
     report = seeded_library.importer.import_files(paths=[MENDELEY, broken])
     assert not report.committed
     (error,) = report.errors
-    assert error["file"] == str(broken) and "“article-minimal”" in error["message"]
+    assert error.file == str(broken) and "“article-minimal”" in error.message
     assert library_state(seeded_library) == before
     assert report.valid_entry_count == 512 + 35
 
@@ -195,9 +195,9 @@ def test_unreadable_reference_files_change_nothing(seeded_library, tmp_path):
     for path, fragment in cases.items():
         report = seeded_library.importer.import_files(paths=[path])
         assert not report.committed
-        assert fragment in report.errors[0]["message"], report.errors
+        assert fragment in report.errors[0].message, report.errors
     report = seeded_library.importer.import_files(paths=[tmp_path / "corrupted.ris"])
-    assert "without a “TY” (type) line" in report.errors[0]["message"]
+    assert "without a “TY” (type) line" in report.errors[0].message
     assert library_state(seeded_library) == before
 
 

@@ -60,7 +60,7 @@ def test_keep_apart_is_remembered_by_later_imports(mine):
                for p in mine.references.find_duplicates())
     again = mine.importer.import_files(paths=[MENDELEY])
     assert {"my-woolf1939", "my-woolf1939-2"} not in [
-        {d["id"], d["duplicate_of"]} for d in again.duplicates]
+        {p.id, p.duplicate_of} for p in again.duplicates]
 
 
 def test_decisions_on_a_chain_of_duplicates_resolve_once(mine):

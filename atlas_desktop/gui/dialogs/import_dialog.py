@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from atlas_desktop.domain.references import DuplicatePair
 from atlas_desktop.services import Library
 from atlas_desktop.services.import_report import ImportReport
 from atlas_desktop.services.importing import ImportCancelled
@@ -157,7 +156,7 @@ class ImportDialog(QDialog):
             report = library.importer.import_files(
                 paths=paths, keep_going=keep_going, cancel=cancel,
                 progress=emit)
-            ids = [i for d in report.duplicates for i in (d["id"], d["duplicate_of"])]
+            ids = [i for pair in report.duplicates for i in (pair.id, pair.duplicate_of)]
             return report, (titles_for(library, ids) if ids else {})
 
         self._runner.submit(work, self._on_done, self._on_failed)
@@ -212,8 +211,7 @@ class ImportDialog(QDialog):
         self.status.setText(_summary(report))
         if report.errors or report.warnings:
             self._fill_problems(report)
-        pairs = [DuplicatePair(d["id"], d["duplicate_of"], d["reason"])
-                 for d in report.duplicates]
+        pairs = report.duplicates
         if pairs:
             self.duplicates.set_pairs(pairs, titles)
             self.duplicates.show()
