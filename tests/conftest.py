@@ -22,12 +22,14 @@ for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME
     os.makedirs(os.environ[_name], mode=0o700, exist_ok=True)
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ATLAS_SHARED_DIR", REPO.parent / "shared"))
-SEEDS_DIR = SHARED / "seeds"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: Five atlas pages in the seeds' three layouts, with the seeds' facts and our own prose
+#: (data/atlas-pages/README.md). Every test reads these; nothing is read from outside the
+#: repository (tests/test_self_contained.py).
+ATLAS_PAGES = DATA_DIR / "atlas-pages"
 REFS = DATA_DIR / "references"
 MENDELEY = REFS / "bib/bbt/mendeley-idiocy.bib"
-#: The five seeds' entry ids, in import order.
+#: The five pages' entry ids, in import order.
 SEED_IDS = [
     "heins-2013-role-therapeutic",
     "daniels-2011-socialization-model",
@@ -50,8 +52,9 @@ def synthetic_library(root: Path, count: int, *, seed: int):
 
 
 def seed_files() -> list[Path]:
-    files = sorted(SEEDS_DIR.glob("*.txt"))
-    assert len(files) == 5, f"expected the five atlas seed pages in {SEEDS_DIR}"
+    """The five atlas pages, in the order of :data:`SEED_IDS`."""
+    files = sorted(ATLAS_PAGES.glob("*.txt"))
+    assert len(files) == 5, f"expected five atlas pages in {ATLAS_PAGES}"
     return files
 
 

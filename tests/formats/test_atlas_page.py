@@ -1,4 +1,6 @@
-"""Atlas pages in their three layouts, incomplete pages, and text that is not a page."""
+"""Atlas pages in their three layouts, incomplete pages, and text that is not a page.
+
+The five pages are tests/data/atlas-pages (the seeds' facts and structure, our own prose)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ def parse_seed(index: int):
     return parse_atlas_page(seed_files()[index].read_text("utf-8"))
 
 
-def test_compact_seed_000_all_fields():
+def test_compact_page_000_all_fields():
     page = parse_seed(0)
     e = page.entry
     assert page.layout == "compact"
@@ -29,23 +31,24 @@ def test_compact_seed_000_all_fields():
     assert e.bibtex_key == "mecfsatlas-heins-2013-role-therapeutic"
     assert e.snapshot.describe() == "Generator v1 / Scanner v1.4 / policy v0.1"
     assert e.snapshot.accessed == date(2026, 5, 26)
-    assert e.summary.startswith("This study looked at whether")
-    assert e.why_it_matters.startswith("Understanding what makes CBT")
+    assert e.summary.startswith("Researchers followed 217 people")
+    assert e.why_it_matters.startswith("Knowing why a behavioural treatment")
     assert e.does_not_prove.startswith("This study does not prove")
     assert not e.missing_fields()
 
 
-def test_compact_seed_001_two_authors_and_caveat_detection():
+def test_compact_page_001_two_authors_and_caveat_detection():
     e = parse_seed(1).entry
     assert e.id == "daniels-2011-socialization-model"
     assert e.authors == (Author("Daniels", "Jo"), Author("Wearden", "Alison J"))
     assert e.doi == "10.1017/S1352465810000792" and e.pmid == "21092360"
     assert e.snapshot.accessed == date(2026, 5, 30)
-    assert e.does_not_prove.startswith("This preliminary study does not establish")
+    assert e.does_not_prove.startswith("This preliminary analysis does not establish")
+    assert e.summary.startswith("A look at what goes with")
     assert "About the PEM badge" not in (e.why_it_matters or "")
 
 
-def test_full_seed_002_badges_tags_metadata():
+def test_full_page_002_badges_tags_metadata():
     page = parse_seed(2)
     e = page.entry
     assert page.layout == "full"
@@ -68,11 +71,11 @@ def test_full_seed_002_badges_tags_metadata():
     assert e.does_not_prove.startswith("This review does not prove")
     assert e.evidence_level.startswith("Higher-level evidence type")
     assert e.last_updated == date(2026, 4, 7)
-    assert e.summary.startswith("This review challenges")
+    assert e.summary.startswith("The authors of this review dispute")
     assert not e.missing_fields()
 
 
-def test_blog_seed_003_title_and_authors_with_degrees():
+def test_blog_page_003_title_and_authors_with_degrees():
     page = parse_seed(3)
     e = page.entry
     assert page.layout == "blog"
@@ -86,7 +89,7 @@ def test_blog_seed_003_title_and_authors_with_degrees():
     assert set(e.missing_fields()) == {"journal", "year", "summary", "doi", "pmid"}
 
 
-def test_seed_004_without_title_or_citation_is_incomplete_not_an_error():
+def test_page_004_without_title_or_citation_is_incomplete_not_an_error():
     page = parse_seed(4)
     e = page.entry
     assert e.title is None
