@@ -50,12 +50,51 @@ def test_is_filters_see_user_data(seeded_library):
 
 
 @pytest.mark.parametrize(
-    "query", ['"unbalanced', "-", "year:abc", "title:", '"""', "NEAR(", "a OR", "*", "^x",
-              "{title}: x", "AND", "NOT", "((", "col:", "-\"\""],
+    ("query", "read_as", "hint"),
+    [
+        ('"therapeutic relationship', '"therapeutic relationship"', "closing quote is missing"),
+        ('"""', "", "closing quote is missing"),
+        ("-", "", "lone “-” excludes nothing"),
+        ("- review", "review", "lone “-” excludes nothing"),
+        ("therapeutic -", "therapeutic", "lone “-” excludes nothing"),
+        ('-"" review', "review", "lone “-” excludes nothing"),
+        ("year:abc review", "review", "year: expects a year"),
+        ("title: review", "review", "needs something after it"),
+        ("col: review", "col review", "not a known filter"),
+        # FTS5's own syntax never reaches FTS5: its operators are words, its marks nothing.
+        ("therapeutic OR review", "therapeutic or review", None),
+        ("therapy NEAR fatigue", "therapy near fatigue", None),
+        ("NEAR(therapy fatigue)", "near therapy fatigue", None),
+        ("AND review", "and review", None),
+        ("NOT review", "not review", None),
+        ("therapy AND", "therapy and", None),
+        ("*", "", None),
+        ("review*", "review", None),
+        ("^review", "review", None),
+        ("((review", "review", None),
+        ("{title}: review", "title review", None),
+    ],
 )
-def test_broken_syntax_returns_results_never_raises(seeded_library, query):
-    result = seeded_library.catalogue.search(text=query)
-    assert result.total >= 0
+def test_broken_syntax_is_read_as_the_query_it_resembles(seeded_library, query, read_as, hint):
+    """Broken syntax never fails: it gives the results of the query it resembles, in the same
+    order, and a hint when there is something to say."""
+    broken = seeded_library.catalogue.search(text=query)
+    plain = seeded_library.catalogue.search(text=read_as)
+    assert (list(broken.pks), broken.total) == (list(plain.pks), plain.total)
+    if hint is None:
+        assert broken.hints == ()
+    else:
+        assert any(hint in h for h in broken.hints), broken.hints
+
+
+def test_search_operators_are_words_not_operators(seeded_library):
+    therapeutic, review = set(ids(seeded_library, "therapeutic")), set(ids(seeded_library, "review"))
+    assert therapeutic and review and not therapeutic <= review
+    # As FTS5's OR this would be the union; as words, each entry needs both, and "or" too.
+    assert set(ids(seeded_library, "therapeutic OR review")) < therapeutic | review
+    # As FTS5's NEAR() this would find both words close together; as words it needs "near".
+    assert ids(seeded_library, "therapy fatigue")
+    assert ids(seeded_library, "NEAR(therapy fatigue)") == ids(seeded_library, "near therapy fatigue")
 
 
 def test_limit_reports_the_full_total(seeded_library):
