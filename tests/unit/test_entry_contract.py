@@ -65,6 +65,13 @@ def test_doi_urls_become_bare_dois():
         ({"authors": [{"given": "x"}]}, "authors[0]"),
         ({"tags": {"Symptom": "Fatigue"}}, "tags.Symptom"),
         ({"badges": {"pem": "maybe"}}, "badges.pem"),
+        ({"badges": ["PEM required"]}, "badges"),
+        ({"badges": {"peer_reviewed": "yes"}}, "badges.peer_reviewed"),
+        ({"badges": {"confidence": 3}}, "badges.confidence"),
+        ({"badges": {"review_status": False}}, "badges.review_status"),
+        ({"snapshot": "v1"}, "snapshot"),
+        ({"snapshot": {"scanner": 1.4}}, "snapshot.scanner"),
+        ({"snapshot": {"accessed": "26 May 2026"}}, "snapshot.accessed"),
         ({"last_updated": "7 April 2026"}, "last_updated"),
     ],
 )
