@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
+from .contract import entry_to_contract
 from .entry import Entry
 from .slug import STOPWORDS, ascii_fold, entry_slug, slugify
 
@@ -123,14 +124,8 @@ class Fingerprint:
 
     @classmethod
     def of_entry(cls, entry: Entry) -> Fingerprint:
-        return cls(
-            id=entry.id,
-            doi=entry.doi.lower() if entry.doi else None,
-            pmid=entry.pmid,
-            title=normalised_title(entry.title),
-            year=entry.year,
-            first_author=normalised_name(entry.authors[0].family if entry.authors else None),
-        )
+        """:meth:`of` for an entry (one rule for both shapes)."""
+        return cls.of(entry_to_contract(entry))
 
     def match_keys(self) -> list[tuple[str, str]]:
         """(reason, value) pairs under which a duplicate would be found."""
