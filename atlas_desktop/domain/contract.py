@@ -2,9 +2,9 @@
 :class:`~atlas_desktop.domain.entry.Entry`: the one module that knows both shapes.
 
 - :func:`canonical_entry_dict` is the one validator. Every entry from outside (a bundle, a
-  catalogue page, a parsed reference file) passes through it and comes out *canonical*: the
-  contract's object with a bare DOI, trimmed text, empty items and repeated tags dropped,
-  unknown fields kept, in the contract's order.
+  catalogue page, an atlas page or a reference file once parsed) passes through it and
+  comes out *canonical*: the contract's object with a bare DOI, trimmed text, empty items
+  and repeated tags dropped, unknown fields kept, in the contract's order.
 - :func:`entry_from_canonical` and :func:`entry_to_contract` turn that dict into an
   :class:`Entry` and back. ``entry_to_contract(entry_from_canonical(d)) == d``.
 

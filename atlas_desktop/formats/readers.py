@@ -21,7 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from atlas_desktop.domain.contract import EntryFormatError, entry_to_contract
+from atlas_desktop.domain.contract import (
+    EntryFormatError,
+    canonical_entry_dict,
+    entry_to_contract,
+)
 from atlas_desktop.domain.entry import ENTRY_ID_RE, Origin
 
 from .atlas_page import parse_atlas_page
@@ -81,7 +85,8 @@ def read_page_file(data: bytes, into: FileContents, options: ReadOptions) -> Non
     if decoded.warning:
         into.warnings.append(decoded.warning)
     page = parse_atlas_page(decoded.text, source=options.source)
-    into.contracts.append(entry_to_contract(page.entry))
+    # Through the one validator, as every entry from outside: canonical like the rest.
+    into.contracts.append(canonical_entry_dict(entry_to_contract(page.entry)))
     into.ids.append(page.entry.id)
     into.warnings.extend(page.warnings)
     if page.derived_id:
