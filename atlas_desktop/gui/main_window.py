@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from atlas_desktop.domain.annotations import LABEL_COLOURS
-from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.citation import CopyKind
 from atlas_desktop.domain.listing import Facets, SearchResult, SortKey
 from atlas_desktop.domain.query import QUERY_HELP
@@ -756,7 +756,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================= changes
 
-    def _on_changes_arrived(self, changes: Changes) -> None:
+    def _on_changes_arrived(self, notice: ChangeNotice) -> None:
+        changes = notice.kinds
         if changes & Changes.CATALOGUE:
             # The search below replaces the rows; repainting the old ones first is wasted.
             self.search.invalidate_rows()
