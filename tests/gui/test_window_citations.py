@@ -9,6 +9,7 @@ import json
 from PySide6.QtCore import Qt
 
 from atlas_desktop.gui.clipboard import ENTRY_IDS_MIME, RTF_MIME
+from atlas_desktop.gui.panes.facet_sidebar import CollectionAction
 
 HEINS = "heins-2013-role-therapeutic"
 TWISK = "twisk-2009-review-cognitive"
@@ -119,7 +120,7 @@ def test_a_collection_copies_as_one_bibliography(qtbot, window, seeded_library, 
     collection = next(c for c in seeded_library.annotations.collections()
                       if c.name == "Letter to GP")
     with qtbot.waitSignal(window.citations.copied):
-        window._on_sidebar_collection_action("copy", collection.id)
+        window.sidebar.collection_action.emit(CollectionAction.COPY, collection.id)
     paragraphs = [p for p in clipboard.text().splitlines() if p.strip()]
     assert [p.split(",")[0] for p in paragraphs] == ["Heins", "Twisk"]
 

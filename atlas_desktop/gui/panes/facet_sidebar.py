@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from enum import Enum
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPainter
@@ -56,6 +57,16 @@ SECTION_TIPS = {
 }
 
 
+class CollectionAction(Enum):
+    """What the user asked to do with a collection (the sidebar's item and context menu)."""
+
+    NEW = "New collection…"
+    RENAME = "Rename…"
+    COPY = "Copy as bibliography"
+    EXPORT = "Export…"
+    DELETE = "Delete…"
+
+
 class CountDelegate(QStyledItemDelegate):
     """Label on the left (elided if needed), count right-aligned and muted."""
 
@@ -89,7 +100,7 @@ class CountDelegate(QStyledItemDelegate):
 class FacetSidebar(QTreeWidget):
     token_toggled = Signal(str, str)  # token, group
     entries_dropped = Signal(int, list)  # collection id, entry ids
-    collection_action = Signal(str, int)  # "new" | "rename" | "delete" | "copy" | "export", id
+    collection_action = Signal(object, int)  # CollectionAction, collection id (0 for NEW)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,7 +210,7 @@ class FacetSidebar(QTreeWidget):
         token = item.data(0, TOKEN_ROLE)
         group = item.data(0, GROUP_ROLE)
         if token == NEW_COLLECTION:
-            self.collection_action.emit("new", 0)
+            self.collection_action.emit(CollectionAction.NEW, 0)
         elif token is not None:
             self.token_toggled.emit(token, group)
 
@@ -209,9 +220,10 @@ class FacetSidebar(QTreeWidget):
             return
         collection_id = int(item.data(0, COLLECTION_ROLE))
         menu = QMenu(self)
-        for action, text in (("rename", "Rename…"), ("copy", "Copy as bibliography"),
-                             ("export", "Export…"), ("delete", "Delete…")):
-            menu.addAction(text, lambda a=action: self.collection_action.emit(a, collection_id))
+        for action in (CollectionAction.RENAME, CollectionAction.COPY, CollectionAction.EXPORT,
+                       CollectionAction.DELETE):
+            menu.addAction(action.value,
+                           lambda a=action: self.collection_action.emit(a, collection_id))
         menu.exec(self.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
 
     def _collection_at(self, event: QDropEvent | QDragMoveEvent) -> int | None:
