@@ -33,6 +33,8 @@ from .citation_controller import CitationController, EntrySelection, status_mess
 from .close_guard import CloseGuard
 from .collections_controller import CollectionsController
 from .copy_menu import CopyMenu, make_copy_default_action
+from .dialogs.about_dialog import AboutDialog
+from .dialogs.preferences_dialog import PreferencesDialog
 from .drag import CitationDragSource
 from .entry_list import EntryList
 from .file_drop import install_file_drop
@@ -69,13 +71,14 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._total = 0
         self.ops = Operations(library, writer or SerialRunner(self), self)
-        self.actions = create_actions(self)
+        #: The window's actions (not ``actions``, which is QWidget.actions()).
+        self.commands = create_actions(self)
         self.search = SearchController(library, runner, self)
         self.sync = SyncController(library.sync, runner, parent=self)
         self.citations = CitationController(library, runner, ops=self.ops, parent=self)
         self.search_bar = SearchBar(self)
-        self.search_bar.addActions([self.actions.report, self.actions.outbox,
-                                    self.actions.sync_now])
+        self.search_bar.addActions([self.commands.report, self.commands.outbox,
+                                    self.commands.sync_now])
         self.addToolBar(self.search_bar)
         self.search_box, self.sort_combo = self.search_bar.search_box, self.search_bar.sort_combo
         self.hint_label, self.hint_action = self.search_bar.hint_label, self.search_bar.hint_action
@@ -83,25 +86,25 @@ class MainWindow(QMainWindow):
         self.status = WindowStatusBar(self.statusBar(), library, self)
         self.count_label, self.reports_label = self.status.count_label, self.status.reports_label
         self.selection = SelectionController(library, self.ops, self.table, self.model,
-                                             self.detail, self.actions, self)
+                                             self.detail, self.commands, self)
         self.entry_shown = self.selection.entry_shown
         self.collections = CollectionsController(
             library, self.ops, runner, self.citations, self.sidebar,
             selected_ids=self.selection.selected_entry_ids,
-            new_label_action=self.actions.new_label, parent=self)
+            new_label_action=self.commands.new_label, parent=self)
         self.dialogs = WindowDialogs(self, library, runner, self.ops, self.settings,
                                      sync=self.sync, citations=self.citations,
                                      selection=self.selection, detail=self.detail,
                                      status=self.status, query=self.search_box.text)
         self._close_guard = CloseGuard(self, self.ops, self.detail.notes, self.status)
-        self.menus = build_menus(self, self.actions, labels_menu=self.collections.labels_menu,
+        self.menus = build_menus(self, self.commands, labels_menu=self.collections.labels_menu,
                                  collections_menu=self.collections.collections_menu)
         self._build_citing()
         self._connect()
         self._remembered = RememberedParts(
             self, self.splitter, self.detail.splitter, self.table.horizontalHeader(),
-            self.search_bar, ((self.actions.show_facets, self.sidebar, "view/facets"),
-                              (self.actions.show_chart, self.chart, "view/chart")))
+            self.search_bar, ((self.commands.show_facets, self.sidebar, "view/facets"),
+                              (self.commands.show_chart, self.chart, "view/chart")))
         self._remembered.restore(self.settings)
         self.status.refresh_reports()
         self.run_search()
@@ -118,7 +121,8 @@ class MainWindow(QMainWindow):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.setSpacing(0)
-        for widget in (self.welcome, self.chart, self.table):
+        parts: tuple[QWidget, ...] = (self.welcome, self.chart, self.table)
+        for widget in parts:
             middle_layout.addWidget(widget)
         self.sidebar = FacetSidebar(self)
         self.detail = DetailPane(self.library, self.ops, self)
@@ -154,7 +158,7 @@ class MainWindow(QMainWindow):
         copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         copy_button.setAccessibleName("Copy citation")
-        self.search_bar.insertWidget(self.actions.report, copy_button)
+        self.search_bar.insertWidget(self.commands.report, copy_button)
         # The detail pane's button copies the entry it shows (whatever else is selected).
         self.detail_copy_menu = CopyMenu(self.citations, self.selection.detail_selection, self,
                                          title="Copy", build_now=False)
@@ -178,7 +182,7 @@ class MainWindow(QMainWindow):
                                            "the arrow offers every other format")
 
     def _connect(self) -> None:
-        a, d, c, status = self.actions, self.dialogs, self.collections, self.status
+        a, d, c, status = self.commands, self.dialogs, self.collections, self.status
         # Every change, whoever made it, reaches each view once; each decides what it shows.
         # (The detail pane, the collections and open dialogs listen for themselves.)
         for view in (self.model, self.search, status):
@@ -319,11 +323,11 @@ class MainWindow(QMainWindow):
         menu.addAction(self.copy_default_action)
         menu.addMenu(self.copy_menu).setText("Copy as…")
         menu.addSeparator()
-        menu.addActions([self.actions.star, self.actions.mark_read])
+        menu.addActions([self.commands.star, self.commands.mark_read])
         menu.addMenu(self.collections.collections_menu)
         menu.addMenu(self.collections.labels_menu)
         menu.addSeparator()
-        menu.addAction(self.actions.report)
+        menu.addAction(self.commands.report)
         return menu
 
     def _scroll_detail(self, pages: int) -> None:
@@ -352,10 +356,10 @@ class MainWindow(QMainWindow):
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.library.paths.data_dir)))
 
-    def about_dialog(self) -> QWidget:
+    def about_dialog(self) -> AboutDialog:
         return self.dialogs.about_dialog()
 
-    def preferences_dialog(self) -> QWidget:
+    def preferences_dialog(self) -> PreferencesDialog:
         return self.dialogs.preferences_dialog()
 
     # ================================================================= window manners
@@ -364,7 +368,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             # Our icons are drawn in the palette's text colour: draw them again.
-            refresh_icons(self.actions)
+            refresh_icons(self.commands)
             self.status.refresh_icons()
             self.detail.report_button.setIcon(icon("flag"))
             if self.detail.entry is not None:

@@ -73,8 +73,8 @@ class Operations(QObject):
 
     def run(
         self, fn: Callable[[], T], *, what: str = "The change", initiator: object | None = None,
-        done: Callable[[T], None] | None = None,
-        failed: Callable[[BaseException], None] | None = None,
+        done: Callable[[T], object] | None = None,
+        failed: Callable[[BaseException], object] | None = None,
     ) -> None:
         """Run ``fn`` (a service call) on the writer thread, after every operation asked
         for before it. ``initiator`` is named in the notices its writes send."""

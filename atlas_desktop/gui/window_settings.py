@@ -35,9 +35,9 @@ class RememberedParts:
         self.search_bar.set_sort(str(s.value("list/sort", SortKey.RELEVANCE.value)),
                                  search=False)
         for action, pane, key in self.panes:
-            action.setChecked(s.value(key, True, type=bool))
+            action.setChecked(bool(s.value(key, True, type=bool)))
             pane.setVisible(action.isChecked())
-        self.search_bar.set_text_quietly(s.value("search/last_query", "", type=str))
+        self.search_bar.set_text_quietly(str(s.value("search/last_query", "", type=str)))
 
     def save(self, s: QSettings) -> None:
         s.setValue("window/geometry", self.window.saveGeometry())

@@ -154,8 +154,8 @@ def test_collection_delete_is_confirmed_and_can_be_undone(qtbot, window, monkeyp
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.sidebar.collection_action.emit(CollectionAction.DELETE, collection.id)
     assert lib.annotations.collections() == []
-    assert window.actions.undo_delete.isEnabled()
-    window.actions.undo_delete.trigger()
+    assert window.commands.undo_delete.isEnabled()
+    window.commands.undo_delete.trigger()
     restored = lib.annotations.collections()
     assert [c.name for c in restored] == ["Clinic talk"] and restored[0].count == 1
 

@@ -89,7 +89,7 @@ def test_the_list_context_menu_offers_the_copies(qtbot, window):
     actions = menu.actions()
     assert actions[0] is window.copy_default_action
     assert actions[1].menu() is window.copy_menu and actions[1].text() == "Copy as…"
-    assert window.actions.report in actions
+    assert window.commands.report in actions
 
 
 def test_the_detail_button_copies_the_shown_entry_only(qtbot, window, clipboard):

@@ -274,7 +274,7 @@ def test_a_notice_names_the_entries_and_the_view_that_asked(qtbot, window):
     qtbot.waitUntil(lambda: window.detail.entry is not None and window.detail.entry.id == HEINS)
     window.detail.star_button.click()
     window.table.selectAll()
-    window.actions.mark_read.trigger()
+    window.commands.mark_read.trigger()
     assert [(n.kinds, n.entry_ids, n.initiator) for n in notices] == [
         (Changes.STATE, {HEINS}, window.detail),
         (Changes.STATE, set(entry_ids_in_list(window)), window.selection),
@@ -291,10 +291,10 @@ def test_the_detail_pane_skips_its_own_star_and_follows_others(qtbot, window):
     window.detail.star_button.click()
     assert shown == [True]  # once, at the click; not again when its notice came back
     assert window.library.annotations.user_data(entry_id=HEINS).starred
-    window.actions.star.trigger()  # the selection (this entry): unstar
+    window.commands.star.trigger()  # the selection (this entry): unstar
     assert shown == [True, False]
     assert not window.detail.star_button.isChecked()
-    assert window.actions.star.isChecked() is False
+    assert window.commands.star.isChecked() is False
 
 
 def test_a_note_saved_reads_its_row_again_once(qtbot, window):

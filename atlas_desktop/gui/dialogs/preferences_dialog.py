@@ -28,11 +28,10 @@ from atlas_desktop.services import Library
 
 from ..operations import Operations
 from ..runner import Runner
-from ..theme import THEMES, Theme
+from ..theme import THEME_KEY, THEMES, Theme
 from .style_picker import StylePickerDialog
 from .sync_settings import SyncSettingsDialog
 
-THEME_KEY = "ui/theme"
 #: Citation languages offered here (every installed one works from the command line).
 OFFERED_LOCALES = ("en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL", "nb-NO",
                    "sv-SE", "da-DK", "pt-BR")

@@ -56,9 +56,10 @@ class SafeBrowser(QTextBrowser):
         super().__init__(parent)
         self.pills: dict[str, QImage] = {}
 
-    def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802
-        if kind == QTextDocument.ResourceType.ImageResource.value and name.scheme() == "atlas-pill":
-            return self.pills.get(name.toString())
+    def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802
+        url = QUrl(name)
+        if kind == QTextDocument.ResourceType.ImageResource.value and url.scheme() == "atlas-pill":
+            return self.pills.get(url.toString())
         return None
 
 

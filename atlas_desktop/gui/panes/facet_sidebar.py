@@ -8,7 +8,15 @@ import json
 from collections.abc import Iterable
 from enum import Enum
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -139,8 +147,8 @@ class FacetSidebar(QTreeWidget):
     def set_facets(self, facets: Facets) -> None:
         self._facets = facets
         for i in range(self.topLevelItemCount()):
-            top = self.topLevelItem(i)
-            self._expanded[top.data(0, GROUP_ROLE)] = top.isExpanded()
+            if (shown := self.topLevelItem(i)) is not None:
+                self._expanded[shown.data(0, GROUP_ROLE)] = shown.isExpanded()
         self.clear()
         groups = dict(facets.groups)
         sections = list(SECTION_TITLES)
@@ -214,17 +222,17 @@ class FacetSidebar(QTreeWidget):
         elif token is not None:
             self.token_toggled.emit(token, group)
 
-    def _on_context_menu(self, pos: object) -> None:
-        item = self.itemAt(pos)  # type: ignore[arg-type]
+    def _on_context_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
         if item is None or item.data(0, COLLECTION_ROLE) is None:
             return
         collection_id = int(item.data(0, COLLECTION_ROLE))
         menu = QMenu(self)
         for action in (CollectionAction.RENAME, CollectionAction.COPY, CollectionAction.EXPORT,
                        CollectionAction.DELETE):
-            menu.addAction(action.value,
-                           lambda a=action: self.collection_action.emit(a, collection_id))
-        menu.exec(self.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+            menu.addAction(action.value).triggered.connect(
+                lambda _checked=False, a=action: self.collection_action.emit(a, collection_id))
+        menu.exec(self.viewport().mapToGlobal(pos))
 
     def _collection_at(self, event: QDropEvent | QDragMoveEvent) -> int | None:
         item = self.itemAt(event.position().toPoint())
