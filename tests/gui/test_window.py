@@ -111,6 +111,26 @@ def test_chart_click_narrows_to_the_years(qtbot, window):
     qtbot.waitUntil(lambda: window.model.rowCount() == 5)
 
 
+def test_export_opens_for_the_current_search(qtbot, window, tmp_path):
+    """File → Export… (its action passes a checked state; the dialog must get the query)."""
+    from atlas_desktop.gui.dialogs.export_dialog import ExportDialog
+    from atlas_desktop.services.exporting import ExportFormat
+
+    window.set_query("therap")
+    therap = window.library.catalogue.search(text="therap").total
+    qtbot.waitUntil(lambda: window.model.rowCount() == therap)
+    window.commands.export.trigger()
+    (dialog,) = window.findChildren(ExportDialog)
+    assert dialog.scope_search.text() == "The current search result (therap)"
+    dialog.scope_search.setChecked(True)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(ExportFormat.RIS.value))
+    dialog.path_edit.setText(str(tmp_path / "therap.ris"))
+    with qtbot.waitSignal(dialog.export_finished, timeout=30_000) as blocker:
+        dialog.export_button.click()
+    assert blocker.args[0].count == therap
+    dialog.close()
+
+
 def test_settings_are_remembered(qtbot, seeded_library, settings):
     from atlas_desktop.gui.main_window import MainWindow
     from atlas_desktop.gui.models.entry_table import Column
