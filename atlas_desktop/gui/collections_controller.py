@@ -94,7 +94,7 @@ class CollectionsController(QObject):
 
         self._ops.run(lambda: annotations.add_to_collection_id(
             collection_id=collection_id, entry_ids=entry_ids),
-            what="Adding to the collection", initiator=self, done=added)
+            what="The addition to the collection", initiator=self, done=added)
 
     def _on_sidebar_entries_dropped(self, collection_id: int, entry_ids: list[str]) -> None:
         self.add_to_collection(collection_id, entry_ids)
@@ -138,7 +138,7 @@ class CollectionsController(QObject):
 
         annotations = self._library.annotations
         self._ops.run(lambda: annotations.delete_collection(collection_id=collection.id),
-                      what="Deleting the collection", initiator=self, done=deleted)
+                      what="The deletion of the collection", initiator=self, done=deleted)
 
     def undo_delete(self) -> None:
         collection = self._deleted

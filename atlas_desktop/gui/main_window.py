@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
 
     def add_sample_papers(self) -> None:
         """The five bundled sample papers, for an empty library (the welcome panel)."""
-        self.ops.run(self.library.add_sample_library, what="The sample papers",
+        self.ops.run(self.library.add_sample_library,
                      initiator=self, done=lambda ids: self.status.show_message(
                          f"Added {len(ids)} sample papers.", 6000),
                      failed=lambda exc: QMessageBox.warning(

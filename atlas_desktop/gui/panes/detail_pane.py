@@ -57,7 +57,7 @@ class SafeBrowser(QTextBrowser):
         self.pills: dict[str, QImage] = {}
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802
-        url = QUrl(name)
+        url = name if isinstance(name, QUrl) else QUrl(name)
         if kind == QTextDocument.ResourceType.ImageResource.value and url.scheme() == "atlas-pill":
             return self.pills.get(url.toString())
         return None
