@@ -22,6 +22,7 @@ user) and the parser keeps whatever it can use.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
@@ -175,6 +176,19 @@ def parse_query(raw: str) -> Query:
     text = re.sub(r"[\u201c\u201d\u201e\u00ab\u00bb]", '"', text)
 
     clauses: list[Clause] = []
+    for match in _scan(text):
+        clause = _clause_from_token(match, hints)
+        if clause is not None:
+            clauses.append(clause)
+
+    if len(clauses) > MAX_CLAUSES:
+        clauses = clauses[:MAX_CLAUSES]
+        hints.append(f"Only the first {MAX_CLAUSES} search terms are used.")
+    return Query(raw=raw, clauses=tuple(clauses), hints=tuple(dict.fromkeys(hints)))
+
+
+def _scan(text: str) -> Iterator[re.Match[str]]:
+    """The one tokenizer: each clause of ``text`` as typed, in order."""
     pos = 0
     while pos < len(text):
         if text[pos].isspace():
@@ -185,14 +199,42 @@ def parse_query(raw: str) -> Query:
             pos += 1
             continue
         pos = match.end()
-        clause = _clause_from_token(match, hints)
-        if clause is not None:
-            clauses.append(clause)
+        yield match
 
-    if len(clauses) > MAX_CLAUSES:
-        clauses = clauses[:MAX_CLAUSES]
-        hints.append(f"Only the first {MAX_CLAUSES} search terms are used.")
-    return Query(raw=raw, clauses=tuple(clauses), hints=tuple(dict.fromkeys(hints)))
+
+# --------------------------------------------------------------------------- editing
+
+def query_tokens(text: str) -> list[str]:
+    """The clauses of ``text`` as typed (``tag:"Symptom: Fatigue"`` is one), for editing the
+    search box's text; the same cuts :func:`parse_query` makes."""
+    return [m.group(0) for m in _scan(text)]
+
+
+def is_filter_token(token: str) -> bool:
+    """``name:value`` (negated or not), as opposed to words and phrases."""
+    match = _TOKEN_RE.fullmatch(token)
+    return match is not None and match.group("name") is not None
+
+
+def filter_tokens(text: str) -> set[str]:
+    """The filters in ``text`` as typed (the sidebar shows them as chosen)."""
+    return {t for t in query_tokens(text) if is_filter_token(t)}
+
+
+def toggle_filter(text: str, token: str, *, exclusive: bool = False) -> str:
+    """``text`` with the filter ``token`` added, or taken out if it is there. ``exclusive``:
+    the filter's values exclude each other (an entry has one PEM criterion), so adding one
+    replaces the others of its name. An empty ``token`` takes every filter out (words stay).
+    """
+    tokens = query_tokens(text)
+    if not token:
+        return " ".join(t for t in tokens if not is_filter_token(t))
+    if token in tokens:
+        return " ".join(t for t in tokens if t != token)
+    if exclusive:
+        prefix = token.split(":", 1)[0] + ":"
+        tokens = [t for t in tokens if not t.startswith(prefix)]
+    return " ".join([*tokens, token])
 
 
 def _clause_from_token(match: re.Match[str], hints: list[str]) -> Clause | None:

@@ -20,7 +20,7 @@ from .main_window import MainWindow
 from .opening import open_in_background
 from .runner import ThreadPoolRunner
 from .single_instance import SingleInstance
-from .theme import apply_theme
+from .theme import apply_theme, stored_theme
 
 #: The application's id on the desktop: the .desktop file's and the AppStream component's
 #: name (packaging/linux/), the Flatpak's id and the macOS bundle identifier.
@@ -71,10 +71,10 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
                              f"The library folder {paths.data_dir} cannot be used: {exc}")
         return 1
     settings = QSettings()
-    apply_theme(app, settings.value("ui/theme", "system", type=str))
+    apply_theme(app, stored_theme(settings))
     window = MainWindow(library, runner, settings=settings)
     QGuiApplication.styleHints().colorSchemeChanged.connect(
-        lambda _scheme: apply_theme(app, settings.value("ui/theme", "system", type=str)))
+        lambda _scheme: apply_theme(app, stored_theme(settings)))
     instance.activation_requested.connect(lambda: bring_forward(window))
 
     def on_check_failed(exc: BaseException) -> None:

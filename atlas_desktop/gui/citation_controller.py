@@ -18,6 +18,7 @@ from atlas_desktop.services import Library
 from atlas_desktop.services.citations import CitationError
 
 from .clipboard import put_on_clipboard
+from .operations import Operations
 from .runner import Runner
 
 #: A bigger selection is refused with a message rather than rendered for minutes.
@@ -56,11 +57,12 @@ class CitationController(QObject):
     #: The citation language changed (the new tag, or "" for each style's own).
     locale_changed = Signal(str)
 
-    def __init__(self, library: Library, runner: Runner, *, clipboard: QClipboard | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, runner: Runner, *, ops: Operations,
+                 clipboard: QClipboard | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.runner = runner
+        self._ops = ops
         self._clipboard = clipboard
         self._seq = 0
         self._offered: list[StyleInfo] | None = None
@@ -106,20 +108,20 @@ class CitationController(QObject):
             f"The citation style could not be prepared: {exc}"))
 
     def set_default_style(self, spec: str) -> None:
-        """Store ``spec`` as the default (checked first) and build its engine."""
+        """Store ``spec`` as the default (checked first; an operation), then build its
+        engine (on a worker, not the writer: it can take a second)."""
         service = self.library.citations
 
-        def store() -> StyleInfo:
-            info = service.set_default_style(style=spec)
-            service.prepare(style=info.spec)
-            return info
-
-        def done(info: StyleInfo) -> None:
+        def stored(info: StyleInfo) -> None:
             self.default_style_changed.emit(info.spec)
-            self.style_ready.emit(info.spec)
+            self.runner.submit(lambda: service.prepare(style=info.spec),
+                               lambda _engine: self.style_ready.emit(info.spec),
+                               lambda exc: self.copy_failed.emit(
+                                   f"The citation style could not be prepared: {exc}"))
 
-        self.runner.submit(store, done, lambda exc: self.copy_failed.emit(
-            f"The default style was not changed: {exc}"))
+        self._ops.run(lambda: service.set_default_style(style=spec), initiator=self,
+                      done=stored, failed=lambda exc: self.copy_failed.emit(
+                          f"The default style was not changed: {exc}"))
 
     def locale(self) -> str | None:
         return self.library.citations.locale()
@@ -129,14 +131,14 @@ class CitationController(QObject):
         style's engine for it in the background."""
         service = self.library.citations
 
-        def store() -> str | None:
-            stored = service.set_locale(locale=tag)
-            service.prepare()
-            return stored
+        def stored(value: str | None) -> None:
+            self.locale_changed.emit(value or "")
+            self.runner.submit(service.prepare, on_error=lambda exc: self.copy_failed.emit(
+                f"The citation style could not be prepared: {exc}"))
 
-        self.runner.submit(store, lambda stored: self.locale_changed.emit(stored or ""),
-                           lambda exc: self.copy_failed.emit(
-                               f"The citation language was not changed: {exc}"))
+        self._ops.run(lambda: service.set_locale(locale=tag), initiator=self, done=stored,
+                      failed=lambda exc: self.copy_failed.emit(
+                          f"The citation language was not changed: {exc}"))
 
     # --- copying ------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Running work off the UI thread, with results delivered back on it (Picard's helper).
 
-``ThreadPoolRunner`` is the app's; ``ImmediateRunner`` runs tasks on the calling thread so
-tests of async code are deterministic (JabRef's ``TaskExecutor`` idea).
+``ThreadPoolRunner`` is the app's; ``SerialRunner`` is the window's one writer thread
+(``gui/operations.py``); ``ImmediateRunner`` runs tasks on the calling thread so tests of
+async code are deterministic (JabRef's ``TaskExecutor`` idea).
 """
 
 from __future__ import annotations
@@ -119,6 +120,16 @@ class ThreadPoolRunner:
 
     def wait(self, msecs: int = 30_000) -> bool:
         return bool(self._pool.waitForDone(msecs))
+
+
+class SerialRunner(ThreadPoolRunner):
+    """One worker thread of its own: tasks run one at a time, in the order submitted (the
+    window's writes, so a star clicked after a note was typed lands after it)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        pool = QThreadPool(parent)
+        pool.setMaxThreadCount(1)
+        super().__init__(pool, parent)
 
 
 class ImmediateRunner:

@@ -5,6 +5,11 @@ then the complete result, then the facet counts, each on a worker thread. A sear
 starts while another is under way makes the older one's results stale: they are dropped.
 Once the counts are in, the catalogue's word list is brought up to date in the background
 (it makes typed prefixes fast; searches never wait for it).
+
+It follows the library's change notices itself (:meth:`SearchController.apply_notice`): a
+catalogue change searches again, once however many notices arrive together; a change of the
+user's own data counts the facets again, and searches again only when the query filters on
+that data (``is:starred`` after a star).
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.listing import Facets, ListRow, SearchResult, SortKey
+from atlas_desktop.domain.query import FilterKind, parse_query
 from atlas_desktop.services import Library
 
 from .runner import Runner
@@ -26,6 +33,15 @@ PREFETCH_ROWS = 64
 REST_DELAY_MS = 16
 #: Facets wait this long after the list is shown, so fast typing does not count in vain.
 FACETS_DELAY_MS = 180
+#: The filters whose results a change of the user's own data can move.
+_MOVED_BY: dict[Changes, tuple[tuple[FilterKind, str | None], ...]] = {
+    Changes.STATE: ((FilterKind.IS, "starred"), (FilterKind.IS, "read"),
+                    (FilterKind.IS, "unread")),
+    Changes.NOTES: ((FilterKind.IS, "noted"),),
+    Changes.REPORTS: ((FilterKind.IS, "reported"),),
+    Changes.COLLECTIONS: ((FilterKind.COLLECTION, None),),
+    Changes.LABELS: ((FilterKind.LABEL, None),),
+}
 
 
 class SearchController(QObject):
@@ -53,6 +69,13 @@ class SearchController(QObject):
         self._rest_timer.setSingleShot(True)
         self._rest_timer.setInterval(REST_DELAY_MS)
         self._rest_timer.timeout.connect(self._start_rest)
+        # Notices that arrive together (an import's, a merge's) make one search.
+        self._again_timer = QTimer(self)
+        self._again_timer.setSingleShot(True)
+        self._again_timer.setInterval(0)
+        self._again_timer.timeout.connect(self._search_again)
+        self._asked = ""  # the text as the window gave it (``_text`` is what was searched)
+        self._started = 0
         #: Display rows read with the last first page (pk -> ListRow), for the model.
         self.prefetched_rows: dict[int, ListRow] = {}
         #: How many rows the list shows at once (the window keeps it up to date).
@@ -68,8 +91,16 @@ class SearchController(QObject):
     def sort(self) -> SortKey:
         return self._sort
 
+    @property
+    def searches_started(self) -> int:
+        """How many searches were started (each reads the library once or more)."""
+        return self._started
+
     def run(self, text: str, sort: SortKey | None = None) -> None:
         self._seq += 1
+        self._started += 1
+        self._asked = text
+        self._again_timer.stop()
         if self._rest_timer.isActive():  # that result's rest is not wanted any more
             self._rest_timer.stop()
             self._end()
@@ -92,6 +123,12 @@ class SearchController(QObject):
         self._runner.submit(first_page, lambda value: self._on_page(seq, value),
                             self._on_error)
 
+    def stop(self) -> None:
+        """Start nothing more (the window is closing); what runs comes back as usual."""
+        for timer in (self._facets_timer, self._rest_timer, self._again_timer):
+            timer.stop()
+        self._seq += 1  # results still on their way are stale
+
     def invalidate_rows(self) -> None:
         """The user's data or the catalogue changed: rows read before now are stale."""
         self._rows_generation += 1
@@ -100,6 +137,24 @@ class SearchController(QObject):
     def refresh_facets(self) -> None:
         """Count again for the current search (after the user's data changed)."""
         self._facets_timer.start(0)
+
+    def apply_notice(self, notice: ChangeNotice) -> None:
+        """A change landed: search again if the result may have moved, else recount."""
+        if not notice.concerns(Changes.CATALOGUE | Changes.user_data()):
+            return
+        self.invalidate_rows()
+        if notice.concerns(Changes.CATALOGUE) or self._filters_on(notice.kinds):
+            self._again_timer.start()
+        else:
+            self.refresh_facets()
+
+    def _filters_on(self, kinds: Changes) -> bool:
+        wanted = [f for kind, filters in _MOVED_BY.items() if kinds & kind for f in filters]
+        return any((c.kind, c.value.lower()) in wanted or (c.kind, None) in wanted
+                   for c in parse_query(self._asked).filters)
+
+    def _search_again(self) -> None:
+        self.run(self._asked)
 
     def _on_page(self, seq: int,
                  value: tuple[SearchResult, int, dict[int, ListRow], int, str]) -> None:

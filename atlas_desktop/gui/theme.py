@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -18,6 +18,14 @@ THEMES: tuple[tuple[Theme, str], ...] = (
     ("light", "Light"),
     ("dark", "Dark"),
 )
+#: Where the user's choice is kept (QSettings).
+THEME_KEY = "ui/theme"
+
+
+def stored_theme(settings: QSettings) -> Theme:
+    """The user's choice, "system" when none (or one this version does not know)."""
+    value = settings.value(THEME_KEY, "system", type=str)
+    return next((theme for theme, _ in THEMES if theme == value), "system")
 
 
 def dark_palette() -> QPalette:

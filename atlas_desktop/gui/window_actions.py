@@ -103,6 +103,17 @@ def create_actions(window: QMainWindow) -> WindowActions:
     )
 
 
+def refresh_icons(a: WindowActions) -> None:
+    """Our icons are drawn in the palette's text colour: draw them again after it changed."""
+    for action, name in ((a.find, "search"), (a.clear_search, "clear"),
+                         (a.import_files, "import"), (a.export, "export"),
+                         (a.open_folder, "folder"), (a.star, "star"), (a.mark_read, "read"),
+                         (a.report, "flag"), (a.outbox, "outbox"),
+                         (a.new_collection, "folder-plus"), (a.new_label, "tag"),
+                         (a.show_chart, "chart"), (a.shortcuts, "help")):
+        action.setIcon(icon(name))
+
+
 def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
                 collections_menu: QMenu) -> dict[str, QMenu]:
     bar = window.menuBar()

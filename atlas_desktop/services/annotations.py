@@ -40,25 +40,22 @@ class AnnotationService:
         if len(text) > NOTE_MAX:
             raise AnnotationError(f"The note is longer than {NOTE_MAX:,} characters.")
         text = text.replace("\r\n", "\n").replace("\x00", "")
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.NOTES, entry_ids=[entry_id]) as conn:
             self._require_entry(conn, entry_id)
             note = user_store.set_note(conn, entry_id, text, now=utc_now_precise())
-        self._ctx.notify(Changes.NOTES)
         return note
 
     # ----------------------------------------------------------------- state
 
     def set_starred(self, *, entry_id: str, starred: bool) -> None:
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.STATE, entry_ids=[entry_id]) as conn:
             self._require_entry(conn, entry_id)
             user_store.set_starred(conn, entry_id, starred, now=self._ctx.clock())
-        self._ctx.notify(Changes.STATE)
 
     def set_read(self, *, entry_ids: Sequence[str], read: bool) -> None:
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.STATE, entry_ids=entry_ids) as conn:
             for entry_id in entry_ids:
                 user_store.set_read(conn, entry_id, read, now=self._ctx.clock())
-        self._ctx.notify(Changes.STATE)
 
     def user_data(self, *, entry_id: str) -> UserData:
         with self._ctx.db.read() as conn:
@@ -80,23 +77,21 @@ class AnnotationService:
                 "Choose one of the label colours: " + ", ".join(LABEL_COLOURS.values()) + "."
             )
         try:
-            with self._ctx.db.write() as conn:
+            with self._ctx.write(Changes.LABELS, entry_ids=()) as conn:
                 label = user_store.create_label(conn, name, color.lower(), now=self._ctx.clock())
         except ValueError as exc:
             raise AnnotationError(str(exc)) from None
-        self._ctx.notify(Changes.LABELS)
         return label
 
     def set_label(self, *, entry_ids: Sequence[str], label_id: int, on: bool) -> None:
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.LABELS, entry_ids=entry_ids) as conn:
             for entry_id in entry_ids:
                 user_store.set_entry_label(conn, entry_id, label_id, on)
-        self._ctx.notify(Changes.LABELS)
 
     def delete_label(self, *, label_id: int) -> None:
-        with self._ctx.db.write() as conn:
+        # The entries that carried it are not looked up: None says "any entry".
+        with self._ctx.write(Changes.LABELS) as conn:
             user_store.delete_label(conn, label_id)
-        self._ctx.notify(Changes.LABELS)
 
     # ----------------------------------------------------------------- collections
 
@@ -111,35 +106,35 @@ class AnnotationService:
     def create_collection(self, *, name: str) -> Collection:
         try:
             name = clean_name(name, "collection name")
-            with self._ctx.db.write() as conn:
+            with self._ctx.write(Changes.COLLECTIONS, entry_ids=()) as conn:
                 created = user_store.create_collection(conn, name, now=self._ctx.clock())
         except (NameInvalid, ValueError) as exc:
             raise AnnotationError(str(exc)) from None
-        self._ctx.notify(Changes.COLLECTIONS)
         return created
 
     def rename_collection(self, *, collection_id: int, name: str) -> None:
         try:
             name = clean_name(name, "collection name")
-            with self._ctx.db.write() as conn:
+            with self._ctx.write(Changes.COLLECTIONS, entry_ids=()) as conn:
                 user_store.rename_collection(conn, collection_id, name, now=self._ctx.clock())
         except (NameInvalid, ValueError) as exc:
             raise AnnotationError(str(exc)) from None
-        self._ctx.notify(Changes.COLLECTIONS)
 
     def delete_collection(self, *, collection_id: int) -> None:
         """Delete (recoverably: :meth:`restore_collection` undoes it)."""
-        with self._ctx.db.write() as conn:
+        members: list[str] = []
+        with self._ctx.write(Changes.COLLECTIONS, entry_ids=members) as conn:
+            members += user_store.collection_entry_ids(conn, collection_id)
             user_store.delete_collection(conn, collection_id, now=self._ctx.clock())
-        self._ctx.notify(Changes.COLLECTIONS)
 
     def restore_collection(self, *, collection_id: int) -> None:
+        members: list[str] = []
         try:
-            with self._ctx.db.write() as conn:
+            with self._ctx.write(Changes.COLLECTIONS, entry_ids=members) as conn:
                 user_store.restore_collection(conn, collection_id, now=self._ctx.clock())
+                members += user_store.collection_entry_ids(conn, collection_id)
         except ValueError as exc:
             raise AnnotationError(str(exc)) from None
-        self._ctx.notify(Changes.COLLECTIONS)
 
     def add_to_collection(
         self, *, name: str, entry_ids: Sequence[str], create: bool = True
@@ -150,7 +145,7 @@ class AnnotationService:
             clean = clean_name(name, "collection name")
         except NameInvalid as exc:
             raise AnnotationError(str(exc)) from None
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.COLLECTIONS, entry_ids=entry_ids) as conn:
             missing = [e for e in entry_ids if cat.pk_for_id(conn, e) is None]
             if missing:
                 raise AnnotationError("No such entry: " + ", ".join(missing))
@@ -163,21 +158,18 @@ class AnnotationService:
                 conn, collection.id, list(dict.fromkeys(entry_ids)), now=self._ctx.clock()
             )
             collection = user_store.collection_by_id(conn, collection.id) or collection
-        self._ctx.notify(Changes.COLLECTIONS)
         return collection, added
 
     def add_to_collection_id(self, *, collection_id: int, entry_ids: Sequence[str]) -> int:
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.COLLECTIONS, entry_ids=entry_ids) as conn:
             added = user_store.add_to_collection(
                 conn, collection_id, list(dict.fromkeys(entry_ids)), now=self._ctx.clock()
             )
-        self._ctx.notify(Changes.COLLECTIONS)
         return added
 
     def remove_from_collection(self, *, collection_id: int, entry_ids: Sequence[str]) -> None:
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.COLLECTIONS, entry_ids=entry_ids) as conn:
             user_store.remove_from_collection(conn, collection_id, entry_ids)
-        self._ctx.notify(Changes.COLLECTIONS)
 
     def collection_entry_ids(self, *, collection_id: int) -> list[str]:
         with self._ctx.db.read() as conn:

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Sequence
 
 from atlas_desktop.domain.annotations import UserData
-from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.listing import EntryBrief, Facets, ListRow, SearchResult, SortKey
 from atlas_desktop.domain.query import PREFIX_MIN_LETTERS, parse_query, without_unfinished_word
@@ -35,13 +35,13 @@ class CatalogueService:
         self._terms: TermList | None = None
         ctx.subscribe(self._on_changes)
 
-    def _on_changes(self, changes: Changes) -> None:
+    def _on_changes(self, notice: ChangeNotice) -> None:
         # Any change may move a count (user data included: starred, collections…); the
         # catalogue's bitsets only move with the catalogue.
         with self._counts_lock:
             self._library_facets = None
             self._user_generation += 1
-            if changes & Changes.CATALOGUE:
+            if notice.concerns(Changes.CATALOGUE):
                 self._count_all = None
                 self._bits = None
                 self._catalogue_generation += 1

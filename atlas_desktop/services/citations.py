@@ -69,9 +69,8 @@ class CitationService:
     def set_default_style(self, *, style: str) -> StyleInfo:
         """Check ``style`` resolves, then store it. Raises StyleNotFound/StyleInvalid."""
         source = resolve_style(style)
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.SETTINGS, entry_ids=()) as conn:
             user_store.set_setting(conn, DEFAULT_STYLE_SETTING, source.info.spec)
-        self._ctx.notify(Changes.SETTINGS)
         return source.info
 
     def locale(self) -> str | None:
@@ -84,9 +83,8 @@ class CitationService:
         """Store the citation language (normalised, e.g. ``en_gb`` -> ``en-GB``); None
         clears it. Raises LocaleNotFound for a language with no locale file."""
         tag = normalise_locale(locale) if locale else None
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.SETTINGS, entry_ids=()) as conn:
             user_store.set_setting(conn, LOCALE_SETTING, tag)
-        self._ctx.notify(Changes.SETTINGS)
         return tag
 
     def locales(self) -> dict[str, str]:

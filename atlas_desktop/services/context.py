@@ -1,17 +1,25 @@
-"""What every service shares: the library file, its folder, a clock, change listeners."""
+"""What every service shares: the library file, its folder, a clock, change listeners, and
+the one way to write (:meth:`LibraryContext.write`)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.paths import LibraryPaths
 from atlas_desktop.store import LibraryDB
+from atlas_desktop.store.database import Connection
 
-ChangeListener = Callable[[Changes], None]
+ChangeListener = Callable[[ChangeNotice], None]
+
+#: Who asked for the writes made in this context (thread): set by a face around a call
+#: (:meth:`LibraryContext.initiated_by`) and copied into every notice those writes send.
+_INITIATOR: ContextVar[object | None] = ContextVar("atlas_initiator", default=None)
 
 
 def utc_now() -> str:
@@ -43,11 +51,38 @@ class LibraryContext:
 
         return unsubscribe
 
-    def notify(self, changes: Changes) -> None:
-        """Tell listeners what changed. Called after the transaction committed."""
-        if changes == Changes.NONE:
+    @contextmanager
+    def write(
+        self, kinds: Changes, *, entry_ids: Collection[str] | None = None, bulk: bool = False
+    ) -> Iterator[Connection]:
+        """A write transaction that, once committed, sends ONE notice of what changed.
+
+        ``entry_ids`` is read after the block, so a set the block fills (ids an import or a
+        merge learns as it goes) is fine; None means many or unknown. ``Changes.NONE`` sends
+        nothing (bookkeeping no view shows). Nothing is sent if the block raises: then
+        nothing was committed. ``bulk``: see :meth:`LibraryDB.write`.
+        """
+        with self.db.write(bulk=bulk) as conn:
+            yield conn
+        self.notify(kinds, entry_ids=entry_ids)
+
+    def notify(self, kinds: Changes, *, entry_ids: Collection[str] | None = None) -> None:
+        """Tell listeners what changed (after it committed). Writes go through :meth:`write`,
+        which calls this; call it directly only for what is not one transaction (a run of
+        several, the keyring, a sync starting)."""
+        if kinds == Changes.NONE:
             return
+        notice = ChangeNotice.of(kinds, entry_ids, _INITIATOR.get())
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
-            listener(changes)
+            listener(notice)
+
+    @contextmanager
+    def initiated_by(self, initiator: object | None) -> Iterator[None]:
+        """Notices sent by writes inside this block name ``initiator`` (this thread only)."""
+        token = _INITIATOR.set(initiator)
+        try:
+            yield
+        finally:
+            _INITIATOR.reset(token)

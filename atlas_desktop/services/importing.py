@@ -159,7 +159,10 @@ class ImportService:
         problems: dict[int, list[str]] = {}
         polled = cancel.is_set if cancel is not None else None
         try:
-            with self._ctx.db.write(bulk=total_entries > BULK_THRESHOLD) as conn:
+            # One notice for the whole import; its ids are unknown to views (None): an import
+            # may touch tens of thousands of entries, and every view starts afresh anyway.
+            with self._ctx.write(Changes.CATALOGUE,
+                                 bulk=total_entries > BULK_THRESHOLD) as conn:
                 self._assign_ids(conn, atlas_files)
                 assign_ids(conn, mine_files)
                 if cancel is not None and cancel.is_set():
@@ -197,7 +200,6 @@ class ImportService:
         for f in todo:
             f.raw_entries = []
             f.contracts = [] if f.origin is Origin.MINE else f.contracts
-        self._ctx.notify(Changes.CATALOGUE)
         return report
 
     def _assign_ids(self, conn: Any, files: list[FileResult]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from importlib import resources
 from typing import Any
 
@@ -17,7 +19,7 @@ from atlas_desktop.store.database import CheckMode
 from .annotations import AnnotationService
 from .catalogue import CatalogueService
 from .citations import CitationService
-from .context import LibraryContext
+from .context import ChangeListener, LibraryContext
 from .exporting import ExportService
 from .importing import ImportService
 from .references import ReferenceService
@@ -56,17 +58,23 @@ class Library:
         """Run the integrity check now (the window does this in the background)."""
         self.ctx.db.verify()
 
-    def subscribe(self, listener: Any) -> Any:
+    def subscribe(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener`` with every :class:`ChangeNotice` (on the thread that wrote);
+        returns the function that unsubscribes."""
         return self.ctx.subscribe(listener)
+
+    def initiated_by(self, initiator: object | None) -> AbstractContextManager[None]:
+        """Writes in this block (on this thread) send notices naming ``initiator``: the
+        window's operations wrap each write in it, so a view can tell its own changes."""
+        return self.ctx.initiated_by(initiator)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         with self.ctx.db.read() as conn:
             return user_store.get_setting(conn, key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.ctx.db.write() as conn:
+        with self.ctx.write(Changes.SETTINGS, entry_ids=()) as conn:
             user_store.set_setting(conn, key, value)
-        self.ctx.notify(Changes.SETTINGS)
 
     def add_sample_library(self) -> list[str]:
         """Add the bundled sample entries (ids already present are left alone)."""
@@ -74,19 +82,21 @@ class Library:
             "utf-8"
         )
         bundle = parse_bundle(text)
-        with self.ctx.db.write() as conn:
+        added: list[str] = []
+        with self.ctx.write(Changes.CATALOGUE, entry_ids=added) as conn:
             present = cat.existing_ids(conn, [d["id"] for d in bundle.contracts])
             fresh = [d for d in bundle.contracts if d["id"] not in present]
             result = cat.upsert_contracts(conn, fresh, ids=[d["id"] for d in fresh],
                                           now=self.ctx.clock(), origin=Origin.ATLAS)
             user_store.set_meta(conn, SAMPLE_SEEDED_KEY, self.ctx.clock())
-        self.ctx.notify(Changes.CATALOGUE)
+            added += result.new
         return result.new
 
     def maintain(self) -> None:
         """After a big import: merge the search index and fold the write-ahead log into the
         library file. Takes seconds at 100,000 entries; run it off the UI thread."""
-        with self.ctx.db.write() as conn:
+        # Nothing a view shows changes: the index is merged, not altered.
+        with self.ctx.write(Changes.NONE) as conn:
             cat.optimize_indexes(conn)
         self.ctx.db.checkpoint()
 

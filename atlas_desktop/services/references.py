@@ -54,11 +54,10 @@ class ReferenceService:
         ids = list(dict.fromkeys(entry_ids))
         if len(ids) < 2:
             raise ReferenceError("Choose at least two references to keep apart.")
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.SETTINGS, entry_ids=ids) as conn:
             pairs = kept_apart_pairs(user_store.get_setting(conn, KEPT_APART_KEY, []))
             pairs.update(frozenset((a, b)) for i, a in enumerate(ids) for b in ids[i + 1:])
             user_store.set_setting(conn, KEPT_APART_KEY, sorted(sorted(p) for p in pairs))
-        self._ctx.notify(Changes.SETTINGS)
 
     def merge(self, *, keep_id: str, merge_ids: Sequence[str]) -> Entry:
         """Merge references into ``keep_id``: fields it lacks are taken from the others
@@ -68,9 +67,9 @@ class ReferenceService:
         others = [i for i in dict.fromkeys(merge_ids) if i != keep_id]
         if not others:
             raise ReferenceError("Choose at least one other reference to merge.")
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.CATALOGUE | Changes.user_data(),
+                             entry_ids=[keep_id, *others]) as conn:
             result = self._merge_in(conn, keep_id, others, self._ctx.clock())
-        self._ctx.notify(Changes.CATALOGUE | Changes.user_data())
         return result
 
     def resolve_duplicates(
@@ -90,7 +89,9 @@ class ReferenceService:
                 entry_id = merged_into[entry_id]
             return entry_id
 
-        with self._ctx.db.write() as conn:
+        concerned = {i for pair, _ in decisions for i in (pair.id, pair.duplicate_of)}
+        with self._ctx.write(Changes.CATALOGUE | Changes.user_data() | Changes.SETTINGS,
+                             entry_ids=concerned) as conn:
             kept = kept_apart_pairs(user_store.get_setting(conn, KEPT_APART_KEY, []))
             for pair, decision in decisions:
                 later, earlier = current(pair.id), current(pair.duplicate_of)
@@ -106,7 +107,6 @@ class ReferenceService:
                 merged_into[drop] = keep
                 outcome.merged.append((drop, keep))
             user_store.set_setting(conn, KEPT_APART_KEY, sorted(sorted(p) for p in kept))
-        self._ctx.notify(Changes.CATALOGUE | Changes.user_data() | Changes.SETTINGS)
         return outcome
 
     def _merge_in(self, conn: Any, keep_id: str, others: list[str], now: str) -> Entry:

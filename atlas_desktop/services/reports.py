@@ -46,7 +46,7 @@ class ReportService:
         ``current_value`` is what the user saw; by default it is taken from the stored entry.
         """
         cleaned, problems = validate_draft(draft)
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.REPORTS, entry_ids=[cleaned.entry_id]) as conn:
             entry = cat.get_entry(conn, cleaned.entry_id)
             if entry is None:
                 problems.insert(0, ReportProblem(
@@ -82,7 +82,6 @@ class ReportService:
             user_store.insert_report(conn, report, now=created_at)
             stored = user_store.get_report(conn, report_id)
         assert stored is not None
-        self._ctx.notify(Changes.REPORTS)
         return stored
 
     def get(self, *, report_id: str) -> CorrectionReport | None:
@@ -99,10 +98,12 @@ class ReportService:
 
     def withdraw(self, *, report_id: str) -> CorrectionReport:
         """Withdraw a report that has not been sent; it will never be sent."""
-        with self._ctx.db.write() as conn:
+        concerned: list[str] = []
+        with self._ctx.write(Changes.REPORTS, entry_ids=concerned) as conn:
             report = user_store.get_report(conn, report_id)
             if report is None:
                 raise ReportError(f"There is no report {report_id}.")
+            concerned.append(report.entry_id)
             if report.status is ReportStatus.SENT:
                 raise ReportError("This report has already reached the atlas team.")
             if report.status is ReportStatus.SENDING:
@@ -116,7 +117,6 @@ class ReportService:
             )
             updated = user_store.get_report(conn, report_id)
         assert updated is not None
-        self._ctx.notify(Changes.REPORTS)
         return updated
 
     def can_edit(self, report: CorrectionReport, last_http_status: int | None) -> bool:
@@ -136,10 +136,12 @@ class ReportService:
 
         The ``report_id`` and ``created_at`` stay; the body is rebuilt once, here.
         """
-        with self._ctx.db.write() as conn:
+        concerned: list[str] = []
+        with self._ctx.write(Changes.REPORTS, entry_ids=concerned) as conn:
             report = user_store.get_report(conn, report_id)
             if report is None:
                 raise ReportError(f"There is no report {report_id}.")
+            concerned.append(report.entry_id)
             status = user_store.report_http_status(conn, report_id)
             if not self.can_edit(report, status):
                 raise ReportError(
@@ -171,7 +173,6 @@ class ReportService:
             )
             updated = user_store.get_report(conn, report_id)
         assert updated is not None
-        self._ctx.notify(Changes.REPORTS)
         return updated
 
     def export_unsent(self, *, path: Path) -> int:

@@ -105,9 +105,8 @@ class SyncService:
                 normalised = normalise_server_url(url)
             except ServerUrlError as exc:
                 raise SyncSettingsError(str(exc)) from None
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.SETTINGS | Changes.SYNC, entry_ids=()) as conn:
             user_store.set_setting(conn, SERVER_URL_SETTING, normalised)
-        self._ctx.notify(Changes.SETTINGS | Changes.SYNC)
         return normalised
 
     def keyring_info(self) -> KeyringInfo:
@@ -289,7 +288,8 @@ class SyncService:
         return result
 
     def _remember(self, result: SyncResult) -> None:
-        with self._ctx.db.write() as conn:
+        # The run's end is announced once, by run(), after the count of waiting reports.
+        with self._ctx.write(Changes.NONE) as conn:
             user_store.set_meta(conn, _LAST_RUN_KEY, result.finished_at)
             user_store.set_meta(conn, _LAST_STATE_KEY, result.state.value)
             user_store.set_meta(conn, _LAST_MESSAGE_KEY, result.message)
@@ -321,7 +321,7 @@ class SyncService:
         return until if until > self._clock() else None
 
     def _set_wait_until(self, url: str, until: datetime) -> None:
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.NONE) as conn:
             user_store.set_meta(conn, _WAIT_KEY, json.dumps({"server": url, "until": iso(until)}))
 
     # ------------------------------------------------------------------ status and news
@@ -366,16 +366,14 @@ class SyncService:
         return _update_of(records)
 
     def mark_changes_seen(self) -> None:
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.SYNC, entry_ids=()) as conn:
             seq, _ = sync_state.latest_change(conn)
             user_store.set_meta(conn, _SEEN_KEY, str(seq))
-        self._ctx.notify(Changes.SYNC)
 
     def restart_pull(self) -> None:
         """Forget the catalogue cursor: the next pull starts from the server's first page."""
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.SYNC, entry_ids=()) as conn:
             sync_state.clear_cursor(conn)
-        self._ctx.notify(Changes.SYNC)
 
     def retry_report(self, *, report_id: str) -> CorrectionReport:
         """Queue again, unchanged, a report the server refused for a reason other than its
@@ -385,10 +383,12 @@ class SyncService:
         (``ReportService.edit_and_requeue``); a 409 is never resent: the server holds a
         different report under the same id.
         """
-        with self._ctx.db.write() as conn:
+        concerned: list[str] = []
+        with self._ctx.write(Changes.REPORTS, entry_ids=concerned) as conn:
             report = user_store.get_report(conn, report_id)
             if report is None:
                 raise SyncSettingsError(f"There is no report {report_id}.")
+            concerned.append(report.entry_id)
             status = user_store.report_http_status(conn, report_id)
             if report.status is not ReportStatus.NEEDS_ATTENTION:
                 raise SyncSettingsError(
@@ -406,7 +406,6 @@ class SyncService:
                                      status=ReportStatus.QUEUED, next_attempt_at=None)
             updated = user_store.get_report(conn, report_id)
         assert updated is not None
-        self._ctx.notify(Changes.REPORTS)
         return updated
 
     def unsent_count(self) -> int:

@@ -110,7 +110,8 @@ class SyncRun:
         for report_id in ids:
             if self._cancelled():
                 return None
-            with self._ctx.db.write() as conn:
+            # Claiming is bookkeeping; the outcome below is what the outbox shows.
+            with self._ctx.write(Changes.NONE) as conn:
                 report = sync_state.claim_report(conn, report_id, now=iso(self._clock()))
             if report is None:
                 continue  # withdrawn or sent elsewhere meanwhile
@@ -133,7 +134,7 @@ class SyncRun:
     def _record(self, report: CorrectionReport, outcome: Outcome) -> None:
         now = self._clock()
         result = self.result
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.REPORTS, entry_ids=[report.entry_id]) as conn:
             current = user_store.get_report(conn, report.report_id)
             if current is None:
                 return
@@ -170,7 +171,6 @@ class SyncRun:
                     last_error=outcome.message, last_http_status=outcome.http_status,
                     next_attempt_at=iso(now + timedelta(seconds=delay)))
                 result.retry_later.append(report.report_id)
-        self._ctx.notify(Changes.REPORTS)
 
     # ------------------------------------------------------------------ the catalogue
 
@@ -224,8 +224,11 @@ class SyncRun:
                 cursor = next_cursor
             return None
         finally:
+            # Each page is its own transaction (written with Changes.NONE); the pull is
+            # announced once, so the window searches once, not once per page.
             if not update.empty:
-                self._ctx.notify(Changes.CATALOGUE)
+                self._ctx.notify(Changes.CATALOGUE, entry_ids=[
+                    c.entry_id for c in (*update.new, *update.changed, *update.withdrawn)])
 
     def _pull_failed(self, outcome: Outcome) -> Outcome:
         if outcome.kind is OutcomeKind.REJECTED:
@@ -239,7 +242,7 @@ class SyncRun:
         page: Page,
     ) -> CatalogueUpdate | None:
         now = iso(self._clock())
-        with self._ctx.db.write() as conn:
+        with self._ctx.write(Changes.NONE) as conn:
             server, stored = sync_state.get_cursor(conn)
             if (stored if server == self._url else None) != cursor:
                 return None  # someone else applied this page: never apply it twice
@@ -270,7 +273,7 @@ class SyncRun:
                 conn, checked_before=iso(self._started - timedelta(seconds=interval)),
                 sent_after=iso(self._started - timedelta(days=self._options.status_window_days)),
                 limit=self._options.max_status_polls)
-        changed = False
+        changed: list[str] = []
         for report in reports:
             if self._cancelled():
                 break
@@ -286,13 +289,14 @@ class SyncRun:
                 self.result.errors.append("Review statuses could not be checked: "
                                           + outcome.message)
                 break
-            with self._ctx.db.write() as conn:
+            # One notice for the whole poll (below), not one per report.
+            with self._ctx.write(Changes.NONE) as conn:
                 user_store.update_report(conn, report.report_id, now=now, **values)
             if outcome.kind in {OutcomeKind.OK, OutcomeKind.NOT_FOUND}:
                 self.result.statuses_updated.append(report.report_id)
-                changed = True
+                changed.append(report.entry_id)
         if changed:
-            self._ctx.notify(Changes.REPORTS)
+            self._ctx.notify(Changes.REPORTS, entry_ids=changed)
 
 
 def _received_at(data: dict[str, object]) -> str | None:

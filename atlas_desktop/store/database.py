@@ -159,4 +159,4 @@ class LibraryDB:
         self.engine.dispose()
 
 
-__all__ = ["LibraryCorrupt", "LibraryDB", "StoreError"]
+__all__ = ["Connection", "LibraryCorrupt", "LibraryDB", "StoreError"]

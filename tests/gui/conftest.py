@@ -17,7 +17,9 @@ def window(qtbot, seeded_library, settings):
     from atlas_desktop.gui.main_window import MainWindow
     from atlas_desktop.gui.runner import ImmediateRunner
 
-    win = MainWindow(seeded_library, ImmediateRunner(), settings=settings)
+    # Reads and writes at once on this thread: each test sees the outcome of what it did.
+    win = MainWindow(seeded_library, ImmediateRunner(), settings=settings,
+                     writer=ImmediateRunner())
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
@@ -62,3 +64,12 @@ def _empty_clipboard_before_exit():
 
     if QGuiApplication.instance() is not None:
         QGuiApplication.clipboard().clear()
+
+
+def ops(library, writer=None):
+    """The window's operations over ``library``: each write at once on this thread, or on
+    ``writer``'s (the window's own is one thread of its own)."""
+    from atlas_desktop.gui.operations import Operations
+    from atlas_desktop.gui.runner import ImmediateRunner
+
+    return Operations(library, writer or ImmediateRunner())

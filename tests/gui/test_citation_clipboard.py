@@ -20,6 +20,7 @@ from atlas_desktop.gui.clipboard import ENTRY_IDS_MIME, RTF_MIME
 from atlas_desktop.gui.copy_menu import make_copy_default_action
 from atlas_desktop.gui.runner import ImmediateRunner, ThreadPoolRunner
 from tests.citations.readers import read_html, read_rtf
+from tests.gui.conftest import ops
 
 HEINS = "heins-2013-role-therapeutic"
 TWISK = "twisk-2009-review-cognitive"
@@ -28,7 +29,7 @@ DANIELS = "daniels-2011-socialization-model"
 
 @pytest.fixture
 def controller(qtbot, seeded_library):
-    return CitationController(seeded_library, ImmediateRunner())
+    return CitationController(seeded_library, ImmediateRunner(), ops=ops(seeded_library))
 
 
 def clipboard_formats(board) -> dict[str, str]:
@@ -76,7 +77,7 @@ def test_qt_rich_text_import_sees_the_italic_journal(controller, clipboard, qtbo
 
 def test_copy_in_a_background_thread_reaches_the_clipboard(qtbot, seeded_library, clipboard):
     runner = ThreadPoolRunner()
-    controller = CitationController(seeded_library, runner)
+    controller = CitationController(seeded_library, runner, ops=ops(seeded_library))
     with qtbot.waitSignal(controller.copied, timeout=30_000):
         controller.copy(EntrySelection(entry_ids=(DANIELS,)), CopyKind.IN_TEXT, "harvard")
     assert clipboard.text() == "(Daniels and Wearden, 2011)"
@@ -108,7 +109,7 @@ class ManualRunner:
 
 def test_only_the_newest_copy_reaches_the_clipboard(qtbot, seeded_library, clipboard):
     runner = ManualRunner()
-    controller = CitationController(seeded_library, runner)
+    controller = CitationController(seeded_library, runner, ops=ops(seeded_library))
     controller.copy(EntrySelection(entry_ids=(HEINS,)), CopyKind.IN_TEXT, "apa")
     controller.copy(EntrySelection(entry_ids=(TWISK,)), CopyKind.IN_TEXT, "apa")
     runner.run(1)
@@ -159,7 +160,7 @@ def test_ctrl_shift_c_copies_with_the_default_style(qtbot, seeded_library, contr
 
 def test_warm_up_builds_the_default_engine_in_the_background(qtbot, seeded_library):
     runner = ThreadPoolRunner()
-    controller = CitationController(seeded_library, runner)
+    controller = CitationController(seeded_library, runner, ops=ops(seeded_library))
     seeded_library.citations.set_default_style(style="ama")
     with qtbot.waitSignal(controller.style_ready, timeout=30_000) as signal:
         controller.warm_up()

@@ -15,6 +15,7 @@ from atlas_desktop.gui.models.entry_table import EntryTableModel
 from atlas_desktop.gui.runner import ImmediateRunner
 from atlas_desktop.services.citations import CitationService
 from tests.citations.readers import read_html, read_rtf
+from tests.gui.conftest import ops
 
 HEINS = "heins-2013-role-therapeutic"
 TWISK = "twisk-2009-review-cognitive"
@@ -22,7 +23,7 @@ TWISK = "twisk-2009-review-cognitive"
 
 @pytest.fixture
 def controller(qtbot, seeded_library):
-    return CitationController(seeded_library, ImmediateRunner())
+    return CitationController(seeded_library, ImmediateRunner(), ops=ops(seeded_library))
 
 
 def make_menu(qtbot, controller, ids):
@@ -160,7 +161,7 @@ def test_dragging_rows_carries_their_citation(qtbot, controller, seeded_library)
 def test_a_drag_before_the_engine_is_built_carries_plain_references(qtbot, seeded_library):
     cold = EngineCache()
     seeded_library.citations = CitationService(seeded_library.ctx, cold)
-    controller = CitationController(seeded_library, ImmediateRunner())
+    controller = CitationController(seeded_library, ImmediateRunner(), ops=ops(seeded_library))
     try:
         mime = CitationDragSource(controller).mime_data_for(EntrySelection(entry_ids=(HEINS,)))
         assert mime.text() == (

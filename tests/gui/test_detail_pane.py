@@ -8,7 +8,7 @@ from PySide6.QtGui import QTextDocument
 
 from atlas_desktop.domain.entry import Author, Badges, Entry
 from atlas_desktop.gui.panes.detail_pane import DetailPane
-from atlas_desktop.gui.runner import ImmediateRunner
+from tests.gui.conftest import ops
 
 HOSTILE = Entry(
     id="hostile-1",
@@ -25,7 +25,7 @@ HOSTILE = Entry(
 
 
 def pane(qtbot, library):
-    widget = DetailPane(library, ImmediateRunner())
+    widget = DetailPane(library, ops(library))
     qtbot.addWidget(widget)
     return widget
 

@@ -1,20 +1,22 @@
-"""Dropping files on a widget, the export dialog, and the library-wide duplicate review."""
+"""Dropping files on a widget and on the window, the export dialog, and the library-wide
+duplicate review."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from atlas_desktop.formats.bibtex import parse_bibtex
 from atlas_desktop.gui.dialogs.duplicates_dialog import DuplicatesDialog
 from atlas_desktop.gui.dialogs.export_dialog import ExportDialog
-from atlas_desktop.gui.dialogs.import_dialog import ImportDialog, install_import_drop
+from atlas_desktop.gui.dialogs.import_dialog import ImportDialog
 from atlas_desktop.gui.file_drop import install_file_drop
 from atlas_desktop.services.exporting import ExportFormat
 from tests.conftest import MENDELEY
+from tests.gui.conftest import ops
 
 
 def drag_events(mime: QMimeData) -> tuple[QDragEnterEvent, QDropEvent]:
@@ -53,20 +55,33 @@ def test_dropped_files_reach_the_callback_and_other_drags_are_refused(qtbot, tmp
     assert len(received) == 1
 
 
-def test_files_dropped_on_the_window_are_imported_through_the_dialog(qtbot, library, runner):
-    window = QWidget()
+def test_files_dropped_on_the_window_are_imported_and_listed(qtbot, library, runner,
+                                                             settings):
+    """The main window's own drop path: a dialog imports the files on the window's writer,
+    and the list shows them once the change notice arrives."""
+    from atlas_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(library, runner, settings=settings)
     qtbot.addWidget(window)
-    install_import_drop(window, library, runner)
+    window.show()
+    assert window.acceptDrops()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(MENDELEY))])
     enter, drop = drag_events(mime)
     QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
     QApplication.sendEvent(window, drop)
     (dialog,) = window.findChildren(ImportDialog)
     assert dialog.isVisible() and dialog.paths == [MENDELEY]
     qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
     assert dialog.report is not None and dialog.report.committed
     assert library.catalogue.count(text="is:mine") == 512
+    qtbot.waitUntil(lambda: window.model.rowCount() == 512, timeout=10_000)
+    dialog.close()
+    window.close()  # waits for the writes still queued (tidying after the import)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    runner.wait()
+    QCoreApplication.processEvents()  # the reads under way come back to a live window
 
 
 def test_export_dialog_writes_the_selection_in_the_background(qtbot, library, runner,
@@ -119,7 +134,7 @@ def test_export_dialog_without_a_file_says_so(qtbot, library, runner):
 
 def test_duplicate_review_for_the_whole_library(qtbot, library, runner):
     library.importer.import_files(paths=[MENDELEY])
-    dialog = DuplicatesDialog(library, runner)
+    dialog = DuplicatesDialog(library, runner, ops(library, runner))
     qtbot.addWidget(dialog)
     dialog.start()
     qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10_000)

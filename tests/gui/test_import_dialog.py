@@ -8,6 +8,7 @@ import hashlib
 from atlas_desktop.domain.references import DuplicateDecision
 from atlas_desktop.gui.dialogs.import_dialog import ImportDialog
 from tests.conftest import MENDELEY, REFS
+from tests.gui.conftest import ops
 
 
 def state(library):
@@ -21,7 +22,7 @@ def finished(dialog):
 
 
 def test_import_runs_in_the_background_and_reports(qtbot, library, runner):
-    dialog = ImportDialog(library, runner, [MENDELEY])
+    dialog = ImportDialog(library, ops(library, runner), [MENDELEY])
     qtbot.addWidget(dialog)
     progress_seen = []
     dialog._bridge.progressed.connect(lambda d, t, m: progress_seen.append(m))
@@ -41,7 +42,7 @@ def test_problems_first_then_the_valid_entries_on_request(qtbot, library, runner
     broken = tmp_path / "broken.bib"
     broken.write_text((REFS / "bib/pybtex/xampl.bib").read_text().replace(
         "   year = 1986,\n}", "   year = 1986\n   x\n}", 1))
-    dialog = ImportDialog(library, runner, [broken])
+    dialog = ImportDialog(library, ops(library, runner), [broken])
     qtbot.addWidget(dialog)
     dialog.start()
     qtbot.waitUntil(finished(dialog), timeout=30_000)
@@ -58,7 +59,7 @@ def test_problems_first_then_the_valid_entries_on_request(qtbot, library, runner
 
 def test_cancel_leaves_the_library_unchanged(qtbot, seeded_library, runner):
     before = state(seeded_library)
-    dialog = ImportDialog(seeded_library, runner, [REFS / "bib/bbt/unabbreviate-1436-3.bib"])
+    dialog = ImportDialog(seeded_library, ops(seeded_library, runner), [REFS / "bib/bbt/unabbreviate-1436-3.bib"])
     qtbot.addWidget(dialog)
     dialog.start()
     dialog.cancel()  # at once: the import takes about a second and checks between steps
@@ -70,7 +71,7 @@ def test_cancel_leaves_the_library_unchanged(qtbot, seeded_library, runner):
 
 def test_closing_the_dialog_while_importing_cancels(qtbot, seeded_library, runner):
     before = state(seeded_library)
-    dialog = ImportDialog(seeded_library, runner, [REFS / "bib/bbt/unabbreviate-1436-3.bib"])
+    dialog = ImportDialog(seeded_library, ops(seeded_library, runner), [REFS / "bib/bbt/unabbreviate-1436-3.bib"])
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.start()
@@ -84,7 +85,7 @@ def test_closing_the_dialog_while_importing_cancels(qtbot, seeded_library, runne
 
 
 def test_duplicates_are_merged_only_where_the_user_says_so(qtbot, library, runner):
-    dialog = ImportDialog(library, runner, [MENDELEY])
+    dialog = ImportDialog(library, ops(library, runner), [MENDELEY])
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         dialog.start()

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QMessageBox
 from atlas_desktop.domain.reports import ReportStatus
 from atlas_desktop.gui.dialogs.outbox_dialog import OutboxDialog
 from atlas_desktop.gui.dialogs.report_dialog import ReportDialog
+from tests.gui.conftest import ops
 
 
 def dialog(qtbot, library, entry_id="van-der-vaart-2019", field=""):
     entry = library.catalogue.get_entry(entry_id=entry_id)
-    d = ReportDialog(library, entry, field=field)
+    d = ReportDialog(library, entry, ops=ops(library), field=field)
     qtbot.addWidget(d)
     return d
 
@@ -59,7 +60,7 @@ def test_outbox_lists_withdraws_and_saves_unsent(qtbot, seeded_library, tmp_path
         entry_id="heins-2013-role-therapeutic", field="title", problem="One."))
     lib.reports.create_report(draft=ReportDraft(
         entry_id="twisk-2009-review-cognitive", field="badges", problem="Two."))
-    box = OutboxDialog(lib)
+    box = OutboxDialog(lib, ops(lib))
     qtbot.addWidget(box)
     assert box.table.rowCount() == 2
     assert "no atlas server is set" in box.banner.text()

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from atlas_desktop.gui.dialogs.sync_settings import SyncSettingsDialog
+from tests.gui.conftest import ops
 from tests.sync_support import memory_keyring, no_keyring  # noqa: F401 - fixtures
 
 
@@ -16,7 +17,7 @@ def save(qtbot, dialog):
 
 def test_an_unusable_address_is_explained_and_nothing_is_saved(qtbot, library,
                                                                 memory_keyring):  # noqa: F811
-    dialog = SyncSettingsDialog(library.sync)
+    dialog = SyncSettingsDialog(library.sync, ops(library))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.url_edit, "http://atlas.example.org/<b>api</b>")
@@ -30,7 +31,7 @@ def test_an_unusable_address_is_explained_and_nothing_is_saved(qtbot, library,
 
 def test_address_and_token_are_saved_the_token_only_in_the_keyring(qtbot, library,
                                                                    memory_keyring):  # noqa: F811
-    dialog = SyncSettingsDialog(library.sync)
+    dialog = SyncSettingsDialog(library.sync, ops(library))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.token_edit.isEnabled() and not dialog.remove_token.isVisible()
@@ -44,7 +45,7 @@ def test_address_and_token_are_saved_the_token_only_in_the_keyring(qtbot, librar
                                     "t0ken-xyz"}
     assert library.get_setting("sync.token") is None
 
-    again = SyncSettingsDialog(library.sync)
+    again = SyncSettingsDialog(library.sync, ops(library))
     qtbot.addWidget(again)
     again.show()
     assert again.url_edit.text() == "https://atlas.example.org/api"
@@ -56,7 +57,7 @@ def test_address_and_token_are_saved_the_token_only_in_the_keyring(qtbot, librar
 
 def test_without_a_keyring_the_token_field_is_off_and_says_why(qtbot, library,
                                                                no_keyring):  # noqa: F811
-    dialog = SyncSettingsDialog(library.sync)
+    dialog = SyncSettingsDialog(library.sync, ops(library))
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.token_edit.isEnabled()

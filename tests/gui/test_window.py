@@ -8,6 +8,7 @@ import re
 from PySide6.QtCore import Qt
 
 from atlas_desktop.domain.listing import SortKey
+from atlas_desktop.gui.panes.facet_sidebar import CollectionAction
 from tests.gui.conftest import entry_ids_in_list
 
 
@@ -85,13 +86,49 @@ def test_sidebar_shows_live_counts(qtbot, window):
 
 
 def test_chart_click_narrows_to_the_years(qtbot, window):
-    qtbot.waitUntil(lambda: bool(window.chart.bins()))
-    target = next(b for b in window.chart.bins() if b.total)
-    with qtbot.waitSignal(window.chart.years_clicked) as blocker:
-        window.chart.years_clicked.emit(target.low, target.high)
-    assert blocker.args == [target.low, target.high]
-    assert f"year:{target.low}" in window.search_box.text()
-    assert "entries from" in window.chart.accessibleDescription() or window.chart.bins()
+    """A real click on a bar: the list shows that bar's entries; a second click undoes it."""
+    from PySide6.QtCore import QPoint
+
+    chart = window.chart
+    qtbot.waitUntil(lambda: any(b.total for b in chart.bins()))
+    chart.repaint()  # lays the bars out
+    middle = chart.height() // 2
+    target, point = next((b, QPoint(x, middle)) for x in range(chart.width())
+                         if (b := chart.bin_at(x, middle)) is not None and b.total)
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=point)
+    token = f"year:{target.low}" if target.low == target.high else \
+        f"year:{target.low}-{target.high}"
+    assert window.search_box.text() == token
+    qtbot.waitUntil(lambda: window.model.rowCount() == target.total)
+    assert all(target.low <= window.model.list_row(r).year <= target.high
+               for r in range(window.model.rowCount()))
+    qtbot.waitUntil(lambda: window.chart.bins() == [target])  # counted for the new result
+    chart.repaint()
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton,
+                     pos=next(QPoint(x, middle) for x in range(chart.width())
+                              if chart.bin_at(x, middle) == target))
+    assert window.search_box.text() == ""
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5)
+
+
+def test_export_opens_for_the_current_search(qtbot, window, tmp_path):
+    """File → Export… (its action passes a checked state; the dialog must get the query)."""
+    from atlas_desktop.gui.dialogs.export_dialog import ExportDialog
+    from atlas_desktop.services.exporting import ExportFormat
+
+    window.set_query("therap")
+    therap = window.library.catalogue.search(text="therap").total
+    qtbot.waitUntil(lambda: window.model.rowCount() == therap)
+    window.commands.export.trigger()
+    (dialog,) = window.findChildren(ExportDialog)
+    assert dialog.scope_search.text() == "The current search result (therap)"
+    dialog.scope_search.setChecked(True)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(ExportFormat.RIS.value))
+    dialog.path_edit.setText(str(tmp_path / "therap.ris"))
+    with qtbot.waitSignal(dialog.export_finished, timeout=30_000) as blocker:
+        dialog.export_button.click()
+    assert blocker.args[0].count == therap
+    dialog.close()
 
 
 def test_settings_are_remembered(qtbot, seeded_library, settings):
@@ -135,10 +172,10 @@ def test_collection_delete_is_confirmed_and_can_be_undone(qtbot, window, monkeyp
         name="Clinic talk", entry_ids=["heins-2013-role-therapeutic"])
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window._on_sidebar_collection_action("delete", collection.id)
+    window.sidebar.collection_action.emit(CollectionAction.DELETE, collection.id)
     assert lib.annotations.collections() == []
-    assert window.actions.undo_delete.isEnabled()
-    window.actions.undo_delete.trigger()
+    assert window.commands.undo_delete.isEnabled()
+    window.commands.undo_delete.trigger()
     restored = lib.annotations.collections()
     assert [c.name for c in restored] == ["Clinic talk"] and restored[0].count == 1
 

@@ -9,6 +9,7 @@ import json
 from PySide6.QtCore import Qt
 
 from atlas_desktop.gui.clipboard import ENTRY_IDS_MIME, RTF_MIME
+from atlas_desktop.gui.panes.facet_sidebar import CollectionAction
 
 HEINS = "heins-2013-role-therapeutic"
 TWISK = "twisk-2009-review-cognitive"
@@ -88,7 +89,7 @@ def test_the_list_context_menu_offers_the_copies(qtbot, window):
     actions = menu.actions()
     assert actions[0] is window.copy_default_action
     assert actions[1].menu() is window.copy_menu and actions[1].text() == "Copy as…"
-    assert window.actions.report in actions
+    assert window.commands.report in actions
 
 
 def test_the_detail_button_copies_the_shown_entry_only(qtbot, window, clipboard):
@@ -119,7 +120,7 @@ def test_a_collection_copies_as_one_bibliography(qtbot, window, seeded_library, 
     collection = next(c for c in seeded_library.annotations.collections()
                       if c.name == "Letter to GP")
     with qtbot.waitSignal(window.citations.copied):
-        window._on_sidebar_collection_action("copy", collection.id)
+        window.sidebar.collection_action.emit(CollectionAction.COPY, collection.id)
     paragraphs = [p for p in clipboard.text().splitlines() if p.strip()]
     assert [p.split(",")[0] for p in paragraphs] == ["Heins", "Twisk"]
 

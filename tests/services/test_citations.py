@@ -8,7 +8,7 @@ import pytest
 
 from atlas_desktop.citations import EngineCache, StyleNotFound
 from atlas_desktop.citations.locales import LocaleNotFound
-from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.citation import CopyKind
 from atlas_desktop.paths import LibraryPaths
 from atlas_desktop.services import open_library
@@ -24,12 +24,12 @@ HEINS = "heins-2013-role-therapeutic"
 def test_default_style_is_apa_and_a_choice_is_stored_in_the_library(library):
     service = library.citations
     assert service.default_style() == "apa"
-    changes: list[Changes] = []
+    changes: list[ChangeNotice] = []
     library.subscribe(changes.append)
     info = service.set_default_style(style="Harvard")
     assert info.spec == "harvard"
     assert library.get_setting(DEFAULT_STYLE_SETTING) == "harvard"
-    assert changes == [Changes.SETTINGS]
+    assert [c.kinds for c in changes] == [Changes.SETTINGS]
 
 
 def test_an_unknown_default_style_is_refused_and_the_old_one_kept(library):

@@ -114,3 +114,29 @@ def test_a_short_word_being_typed_is_recognised(text, expected):
     from atlas_desktop.domain.query import without_unfinished_word
 
     assert without_unfinished_word(text) == expected
+
+
+def test_query_tokens_are_the_clauses_the_parser_reads():
+    from atlas_desktop.domain.query import query_tokens
+
+    text = 'fatigue -"graded exercise" tag:"Symptom: Fatigue" year:2010-2015 -pem:required'
+    assert query_tokens(text) == ["fatigue", '-"graded exercise"', 'tag:"Symptom: Fatigue"',
+                                  "year:2010-2015", "-pem:required"]
+    assert len(query_tokens(text)) == len(parse_query(text).clauses)
+    assert query_tokens('  "unclosed phrase') == ['"unclosed phrase']
+
+
+def test_filters_are_toggled_in_the_text():
+    from atlas_desktop.domain.query import filter_tokens, is_filter_token, toggle_filter
+
+    assert is_filter_token("-pem:required") and is_filter_token('tag:"A: B"')
+    assert not is_filter_token("ME/CFS:") and not is_filter_token('"a: b"')
+    text = 'cortisol tag:"Symptom: Fatigue"'
+    assert filter_tokens(text) == {'tag:"Symptom: Fatigue"'}
+    assert toggle_filter(text, 'tag:"Symptom: Fatigue"') == "cortisol"
+    assert toggle_filter(text, "pem:required", exclusive=True) == (
+        'cortisol tag:"Symptom: Fatigue" pem:required')
+    # Exclusive values replace each other; other filters and words stay.
+    assert toggle_filter("sleep year:2000-2009 pem:required", "year:2010-2019",
+                         exclusive=True) == "sleep pem:required year:2010-2019"
+    assert toggle_filter("sleep year:2000-2009 pem:required", "") == "sleep"

@@ -123,7 +123,7 @@ class AboutDialog(QDialog):
                 f"{rows}</table><p>The full licence texts are under Licences.</p>")
 
     def _licences_text(self) -> str:
-        parts = []
+        parts: list[str] = []
         for credit in credits():
             name = credit["name"]
             header = f"{name} — {credit['licence']}"

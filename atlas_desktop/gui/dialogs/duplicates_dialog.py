@@ -29,6 +29,7 @@ from atlas_desktop.domain.references import DuplicateDecision, DuplicatePair
 from atlas_desktop.services import Library
 from atlas_desktop.services.references import DecisionOutcome
 
+from ..operations import Operations
 from ..runner import Runner
 
 DECISION_LABELS: dict[DuplicateDecision, str] = {
@@ -111,12 +112,13 @@ class DuplicatesDialog(QDialog):
 
     decisions_applied = Signal(object)  # DecisionOutcome
 
-    def __init__(self, library: Library, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, runner: Runner, ops: Operations,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DuplicatesDialog")
         self.setWindowTitle("Possible duplicates in your references")
         self.resize(860, 480)
-        self._library, self._runner = library, runner
+        self._library, self._runner, self._ops = library, runner, ops
         self.status = QLabel("Looking for duplicates…", self)
         self.status.setWordWrap(True)
         self.panel = DuplicatesPanel(self)
@@ -156,8 +158,8 @@ class DuplicatesDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.status.setText("Applying your decisions…")
         references = self._library.references
-        self._runner.submit(lambda: references.resolve_duplicates(decisions=decisions),
-                            self._on_applied, self._on_failed)
+        self._ops.run(lambda: references.resolve_duplicates(decisions=decisions),
+                      initiator=self, done=self._on_applied, failed=self._on_failed)
 
     def _on_applied(self, outcome: DecisionOutcome) -> None:
         self.status.setText(summarise_outcome(outcome))

@@ -42,8 +42,9 @@ class GuideBrowser(QTextBrowser):
         super().__init__(parent)
         self._sizes: dict[str, tuple[int, int]] = {}
 
-    def setSource(self, name: QUrl, type: QTextDocument.ResourceType = (  # noqa: N802
+    def setSource(self, name: QUrl | str, type: QTextDocument.ResourceType = (  # noqa: N802
             QTextDocument.ResourceType.UnknownResource)) -> None:
+        name = QUrl(name)
         if name.hasFragment() and (not name.path() or name.path() == self.source().path()):
             self.scrollToAnchor(name.fragment())  # a link within the guide
             return

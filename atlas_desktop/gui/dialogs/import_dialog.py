@@ -11,8 +11,10 @@ States, in order:
    duplicates are listed in a :class:`DuplicatesPanel` with "Keep both" preselected. Nothing
    is merged until the user presses "Apply decisions".
 
-The dialog only talks to the services (through the runner); the progress callback fires on
-the worker thread and reaches the widgets through a queued Qt signal.
+The dialog only talks to the services, and every write is an operation on the window's
+writer thread (``gui/operations.py``); the progress callback fires on that thread and
+reaches the widgets through a queued Qt signal. The library's change notice, not this
+dialog, tells the window's views to show the new entries.
 """
 
 from __future__ import annotations
@@ -40,8 +42,7 @@ from atlas_desktop.services.import_report import ImportReport
 from atlas_desktop.services.importing import ImportCancelled
 from atlas_desktop.services.references import DecisionOutcome
 
-from ..file_drop import FileDropFilter, install_file_drop
-from ..runner import Runner
+from ..operations import Operations, reason_of
 from .duplicates_dialog import DuplicatesPanel, summarise_outcome, titles_for
 
 FILE_FILTER = ("Reference and atlas files (*.bib *.bibtex *.ris *.txt *.json);;"
@@ -62,13 +63,13 @@ class ImportDialog(QDialog):
     import_finished = Signal(object)
     duplicates_resolved = Signal(object)
 
-    def __init__(self, library: Library, runner: Runner, paths: Sequence[Path],
+    def __init__(self, library: Library, ops: Operations, paths: Sequence[Path],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ImportDialog")
         self.setWindowTitle("Import")
         self.resize(820, 520)
-        self._library, self._runner = library, runner
+        self._library, self._ops = library, ops
         self.paths = [Path(p) for p in paths]
         self._cancel = threading.Event()
         self.report: ImportReport | None = None
@@ -122,19 +123,19 @@ class ImportDialog(QDialog):
     # ------------------------------------------------------------------ entry points
 
     @classmethod
-    def choose_and_start(cls, library: Library, runner: Runner,
+    def choose_and_start(cls, library: Library, ops: Operations,
                          parent: QWidget | None = None) -> ImportDialog | None:
         """Ask for files (a file dialog), then open the dialog importing them."""
         names, _ = QFileDialog.getOpenFileNames(parent, "Import files", "", FILE_FILTER)
         if not names:
             return None
-        return cls.open_for(library, runner, [Path(n) for n in names], parent)
+        return cls.open_for(library, ops, [Path(n) for n in names], parent)
 
     @classmethod
-    def open_for(cls, library: Library, runner: Runner, paths: Sequence[Path],
+    def open_for(cls, library: Library, ops: Operations, paths: Sequence[Path],
                  parent: QWidget | None = None) -> ImportDialog:
         """Show a dialog importing ``paths`` (dropped files, chosen files)."""
-        dialog = cls(library, runner, paths, parent)
+        dialog = cls(library, ops, paths, parent)
         dialog.show()
         dialog.start()
         return dialog
@@ -159,7 +160,8 @@ class ImportDialog(QDialog):
             ids = [i for pair in report.duplicates for i in (pair.id, pair.duplicate_of)]
             return report, (titles_for(library, ids) if ids else {})
 
-        self._runner.submit(work, self._on_done, self._on_failed)
+        self._ops.run(work, what="The import", initiator=self, done=self._on_done,
+                      failed=self._on_failed)
 
     def cancel(self) -> None:
         """Stop the import; the library stays as it was."""
@@ -219,7 +221,8 @@ class ImportDialog(QDialog):
         if report.wants_tidying:
             # A bulk import leaves the search index in pieces and the write-ahead log full:
             # tidy both in the background (seconds at 100,000 entries).
-            self._runner.submit(self._library.maintain, on_error=lambda _exc: None)
+            # Only speed is at stake if it fails: a later import or start tidies again.
+            self._ops.run(self._library.maintain, initiator=self, failed=lambda _exc: None)
         self.import_finished.emit(report)
 
     def _show_problems(self, report: ImportReport) -> None:
@@ -250,7 +253,7 @@ class ImportDialog(QDialog):
         if isinstance(exc, ImportCancelled):
             self.status.setText("Import cancelled. Your library is unchanged.")
         else:
-            self.status.setText(f"The import failed and nothing was saved: {exc}")
+            self.status.setText(f"The import failed and nothing was saved. {reason_of(exc)}")
 
     # ------------------------------------------------------------------ duplicates
 
@@ -258,8 +261,8 @@ class ImportDialog(QDialog):
         decisions = self.duplicates.decisions()
         self.apply_button.setEnabled(False)
         references = self._library.references
-        self._runner.submit(lambda: references.resolve_duplicates(decisions=decisions),
-                            self._on_applied, self._on_apply_failed)
+        self._ops.run(lambda: references.resolve_duplicates(decisions=decisions),
+                      initiator=self, done=self._on_applied, failed=self._on_apply_failed)
 
     def _on_applied(self, outcome: DecisionOutcome) -> None:
         self.status.setText(summarise_outcome(outcome))
@@ -268,21 +271,9 @@ class ImportDialog(QDialog):
         self.duplicates_resolved.emit(outcome)
 
     def _on_apply_failed(self, exc: BaseException) -> None:
-        self.status.setText(f"The decisions could not be applied, nothing was changed: {exc}")
+        self.status.setText("The decisions could not be applied, nothing was changed. "
+                            + reason_of(exc))
         self.apply_button.setEnabled(True)
-
-
-def install_import_drop(window: QWidget, library: Library, runner: Runner) -> FileDropFilter:
-    """Files dropped onto ``window`` open an :class:`ImportDialog` importing them.
-
-    The dialogs are children of ``window`` (kept alive by it); the filter is returned so a
-    caller can also connect ``files_dropped`` to something of its own.
-    """
-
-    def open_dialog(paths: list[Path]) -> None:
-        ImportDialog.open_for(library, runner, paths, window)
-
-    return install_file_drop(window, open_dialog)
 
 
 def _summary(report: ImportReport) -> str:

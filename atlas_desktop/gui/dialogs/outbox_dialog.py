@@ -1,4 +1,7 @@
-"""The outbox: every correction report, its status, and what can still be done with it."""
+"""The outbox: every correction report, its status, and what can still be done with it.
+
+Withdrawing and retrying are operations (``gui/operations.py``); the list follows the
+library's change notices, so a report sent by a sync while it is open moves too."""
 
 from __future__ import annotations
 
@@ -21,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.reports import FIELD_LABELS, CorrectionReport, ReportStatus
 from atlas_desktop.domain.sync import REVIEW_LABELS, SyncOverview, SyncState
 from atlas_desktop.services import Library
-from atlas_desktop.services.reports import ReportError
-from atlas_desktop.services.sync import SyncSettingsError
 
+from ..operations import Operations, reason_of
 from .report_dialog import ReportDialog
 
 STATUS_WORDS = {
@@ -74,12 +77,12 @@ def _reports(n: int) -> str:
 
 class OutboxDialog(QDialog):
     sync_requested = Signal()
-    reports_changed = Signal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None, *,
+    def __init__(self, library: Library, ops: Operations, parent: QWidget | None = None, *,
                  overview: SyncOverview | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("OutboxDialog")
+        self._ops = ops
         self._overview = overview
         self.setWindowTitle("Outbox — correction reports")
         self.resize(900, 460)
@@ -134,7 +137,12 @@ class OutboxDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        ops.changed.connect(self._on_ops_changed)
         self.refresh()
+
+    def _on_ops_changed(self, notice: ChangeNotice) -> None:
+        if notice.concerns(Changes.REPORTS):
+            self.refresh()
 
     def set_overview(self, overview: SyncOverview) -> None:
         """The sync status changed (a run finished): show the reports as they are now."""
@@ -214,10 +222,7 @@ class OutboxDialog(QDialog):
             QMessageBox.information(self, "Entry not found",
                                     "The entry of this report is no longer in the library.")
             return
-        dialog = ReportDialog(self._library, entry, editing=report, parent=self)
-        if dialog.exec():
-            self.refresh()
-            self.reports_changed.emit()
+        ReportDialog(self._library, entry, ops=self._ops, editing=report, parent=self).exec()
 
     def _on_withdraw_clicked(self) -> None:
         report = self.selected()
@@ -229,24 +234,20 @@ class OutboxDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self._library.reports.withdraw(report_id=report.report_id)
-        except ReportError as exc:
-            QMessageBox.warning(self, "Cannot withdraw", str(exc))
-        self.refresh()
-        self.reports_changed.emit()
+        reports = self._library.reports
+        self._ops.run(lambda: reports.withdraw(report_id=report.report_id), initiator=self,
+                      failed=lambda exc: QMessageBox.warning(self, "Cannot withdraw",
+                                                             reason_of(exc)))
 
     def _on_retry_clicked(self) -> None:
         report = self.selected()
         if report is None:
             return
-        try:
-            self._library.sync.retry_report(report_id=report.report_id)
-        except SyncSettingsError as exc:
-            QMessageBox.information(self, "Not queued again", str(exc))
-        self.refresh()
-        self.reports_changed.emit()
-        self.sync_requested.emit()
+        sync = self._library.sync
+        self._ops.run(lambda: sync.retry_report(report_id=report.report_id), initiator=self,
+                      done=lambda _report: self.sync_requested.emit(),
+                      failed=lambda exc: QMessageBox.information(self, "Not queued again",
+                                                                 reason_of(exc)))
 
     def _on_save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from atlas_desktop.paths import choose_data_dir, chosen_data_dir, platform_data_dir
 from atlas_desktop.services import Library
 
+from ..operations import Operations
 from ..runner import Runner
-from ..theme import THEMES, Theme
+from ..theme import THEME_KEY, THEMES, Theme
 from .style_picker import StylePickerDialog
 from .sync_settings import SyncSettingsDialog
 
-THEME_KEY = "ui/theme"
 #: Citation languages offered here (every installed one works from the command line).
 OFFERED_LOCALES = ("en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL", "nb-NO",
                    "sv-SE", "da-DK", "pt-BR")
@@ -60,12 +60,13 @@ class PreferencesDialog(QDialog):
     locale_chosen = Signal(str)
 
     def __init__(self, library: Library, runner: Runner, settings: QSettings,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, ops: Operations) -> None:
         super().__init__(parent)
         self.setObjectName("PreferencesDialog")
         self.setWindowTitle("Preferences")
         self.setMinimumWidth(520)
         self._library, self._runner, self._settings = library, runner, settings
+        self._ops = ops
 
         self.style_box = QComboBox(self)
         self.style_box.setAccessibleName("Default citation style")
@@ -166,7 +167,7 @@ class PreferencesDialog(QDialog):
         self.folder_note.setText(note)
 
     def _on_sync_clicked(self) -> None:
-        dialog = SyncSettingsDialog(self._library.sync, self._runner, parent=self)
+        dialog = SyncSettingsDialog(self._library.sync, self._ops, self._runner, parent=self)
         dialog.settings_saved.connect(self._show_server)
         dialog.settings_saved.connect(self.sync_settings_saved.emit)
         dialog.exec()

@@ -1,5 +1,6 @@
-"""Reporting an error in an entry. The report is saved to the outbox in one step; nothing is
-sent from here (the sync sends it later, whenever there is a connection)."""
+"""Reporting an error in an entry. The report is saved to the outbox in one step (an
+operation, off the UI thread); nothing is sent from here (the sync sends it later, whenever
+there is a connection)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,14 @@ from atlas_desktop.domain.reports import (
 from atlas_desktop.services import Library
 
 from ..forms.ui_report_dialog import Ui_ReportDialog
+from ..operations import Operations, reason_of
 
 
 class ReportDialog(QDialog):
     """Invariant: Save is enabled only while the draft passes the contract's checks; what
     ``report`` holds after acceptance is exactly what the outbox stored."""
 
-    def __init__(self, library: Library, entry: Entry, *, field: str = "",
+    def __init__(self, library: Library, entry: Entry, *, ops: Operations, field: str = "",
                  editing: CorrectionReport | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,8 @@ class ReportDialog(QDialog):
         self.ui.setupUi(self)
         self.setObjectName("ReportDialog")
         self._library = library
+        self._ops = ops
+        self._saving = False
         self._entry = entry
         self.report: CorrectionReport | None = None
         self.ui.entryLabel.setText(
@@ -95,32 +99,41 @@ class ReportDialog(QDialog):
                 f"The suggested correction is {suggest_len:,} characters long; the limit is "
                 f"{SUGGESTION_MAX:,}."]
         self.ui.errorLabel.setText("\n".join(shown))
-        self.save_button.setEnabled(not problems)
+        self.save_button.setEnabled(not problems and not self._saving)
         return [p.message for p in problems]
 
     def _on_save(self) -> None:
-        if self._validate():
+        if self._validate() or self._saving:
             return
-        try:
-            if self._editing is not None:
-                draft = self.draft()
-                self.report = self._library.reports.edit_and_requeue(
-                    report_id=self._editing.report_id, field=draft.field,
-                    problem=draft.problem, suggested_correction=draft.suggested_correction,
-                    contact=draft.contact)
-            else:
-                self.report = self._library.reports.create_report(
-                    draft=self.draft(),
-                    current_value=current_value_for(self._entry, self.field),
-                    use_entry_value=False,
-                )
-        except ReportInvalid as exc:
-            self.ui.errorLabel.setText("\n".join(p.message for p in exc.problems))
-            return
-        except Exception as exc:  # a storage problem: say so, keep the text
-            self.ui.errorLabel.setText(f"The report could not be saved: {exc}")
-            return
+        reports, draft, editing = self._library.reports, self.draft(), self._editing
+        current = current_value_for(self._entry, self.field)
+
+        def save() -> CorrectionReport:
+            if editing is not None:
+                return reports.edit_and_requeue(
+                    report_id=editing.report_id, field=draft.field, problem=draft.problem,
+                    suggested_correction=draft.suggested_correction, contact=draft.contact)
+            return reports.create_report(draft=draft, current_value=current,
+                                         use_entry_value=False)
+
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.ui.errorLabel.setText("")
+        self._ops.run(save, initiator=self, done=self._on_saved, failed=self._on_failed)
+
+    def _on_saved(self, report: CorrectionReport) -> None:
+        self._saving = False
+        self.report = report
         self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        # The text stays in the dialog; the user can fix it or try again.
+        self._saving = False
+        if isinstance(exc, ReportInvalid):
+            self.ui.errorLabel.setText("\n".join(p.message for p in exc.problems))
+        else:
+            self.ui.errorLabel.setText(f"The report could not be saved. {reason_of(exc)}")
+        self.save_button.setEnabled(True)
 
 
 def _byline(entry: Entry) -> str:

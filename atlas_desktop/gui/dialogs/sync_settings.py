@@ -2,7 +2,9 @@
 
 Invariants: the address is saved only once the service accepts it (https://, or http:// to
 this computer); the token goes only to the OS keyring, and when there is none the token
-field is disabled with a sentence that says why. Server text is shown as plain text.
+field is disabled with a sentence that says why. Server text is shown as plain text. Saving
+is an operation (``gui/operations.py``): the keyring may wait on the system (an unlock
+prompt) and the library on its write lock, never the window.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from atlas_desktop.services.sync import SyncService, SyncSettingsError
+from atlas_desktop.services.sync import SyncService
 
+from ..operations import Operations, reason_of
 from ..runner import ImmediateRunner, Runner
 
 
@@ -37,10 +40,11 @@ class SyncSettingsDialog(QDialog):
     #: Emitted after the settings were saved (the controller should refresh its status).
     settings_saved = Signal()
 
-    def __init__(self, service: SyncService, runner: Runner | None = None,
+    def __init__(self, service: SyncService, ops: Operations, runner: Runner | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
+        self._ops = ops
         self.setWindowTitle("Sync settings")
         self.setMinimumWidth(460)
 
@@ -104,18 +108,29 @@ class SyncSettingsDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         url = self.url_edit.text().strip()
         token = self.token_edit.text().strip()
-        try:
-            if url != (self._service.server_url() or ""):
-                self._service.set_server_url(url=url or None)
-            if token:
-                if not url:
-                    raise SyncSettingsError("A token needs a server address.")
-                self._service.set_token(token=token)
-            elif self.remove_token.isChecked() and self._service.server_url():
-                self._service.set_token(token=None)
-        except SyncSettingsError as exc:
-            self.show_error(str(exc))
+        remove = self.remove_token.isChecked()
+        service = self._service
+        if token and not url:
+            self.show_error("A token needs a server address.")
             return
+
+        def save() -> None:
+            if url != (service.server_url() or ""):
+                service.set_server_url(url=url or None)
+            if token:
+                service.set_token(token=token)
+            elif remove and service.server_url():
+                service.set_token(token=None)
+
+        self.buttons.setEnabled(False)
+        self._ops.run(save, initiator=self, done=self._on_saved, failed=self._on_failed)
+
+    def _on_saved(self, _: None) -> None:
+        self.buttons.setEnabled(True)
         self.token_edit.clear()
         self.settings_saved.emit()
         self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.show_error(reason_of(exc))

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
 
 from ..clipboard import ENTRY_IDS_MIME, RTF_MIME
@@ -85,6 +86,8 @@ _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
               | Qt.ItemFlag.ItemIsDragEnabled)
 BLOCK = 64
 CACHE_ROWS = 4096
+#: The user's marks a row paints (ListRow.starred, noted, reported, read).
+ROW_MARKS = Changes.STATE | Changes.NOTES | Changes.REPORTS
 
 
 class EntryTableModel(QAbstractTableModel):
@@ -169,6 +172,28 @@ class EntryTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._pks) - 1, len(Column) - 1)
             )
+
+    def refresh_entries(self, entry_ids: frozenset[str] | None) -> None:
+        """These entries' marks changed (None: any entry's): their cached rows are read
+        again when painted; the others stay."""
+        if entry_ids is None:
+            self.refresh_rows()
+            return
+        stale = [pk for pk, row in self._cache.items() if row.id in entry_ids]
+        for pk in stale:
+            del self._cache[pk]
+        if stale:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._pks) - 1, len(Column) - 1)
+            )
+
+    def apply_notice(self, notice: ChangeNotice) -> None:
+        """A catalogue change is followed by a new result (the search controller's); until
+        then no old row is painted again. A change of the marks repaints its rows."""
+        if notice.concerns(Changes.CATALOGUE):
+            self.drop_cached_rows()
+        elif notice.concerns(ROW_MARKS):
+            self.refresh_entries(notice.entry_ids)
 
     def _fetch_block(self, row: int) -> None:
         start = (row // BLOCK) * BLOCK

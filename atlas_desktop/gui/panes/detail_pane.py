@@ -1,8 +1,14 @@
 """The detail pane: everything the atlas says about the selected entry, safely rendered,
-with the user's own note beneath."""
+with the user's own note beneath.
+
+It owns the star and the note of the entry it shows: a click on the star is drawn at once and
+written as an operation (``gui/operations.py``); changes made elsewhere (Ctrl+D on a
+selection, a merge, another window's sync) reach it as change notices, and it skips its own.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import unquote
 
 from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
@@ -26,14 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from atlas_desktop.domain.annotations import UserData
+from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.services import Library
 
 from ..badges import pill_colours
 from ..icons import icon
-from ..runner import Runner
+from ..operations import Operations, failure_sentence
 from .detail_html import render_entry
 from .note_editor import NoteEditor
+
+#: What the pane shows of the user's layer (the star; labels and the rest through UserData).
+_USER_KINDS = Changes.STATE | Changes.NOTES | Changes.LABELS | Changes.COLLECTIONS
 
 SAFE_SCHEMES = {"http", "https"}
 
@@ -46,21 +56,26 @@ class SafeBrowser(QTextBrowser):
         super().__init__(parent)
         self.pills: dict[str, QImage] = {}
 
-    def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802
-        if kind == QTextDocument.ResourceType.ImageResource.value and name.scheme() == "atlas-pill":
-            return self.pills.get(name.toString())
+    def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802
+        url = name if isinstance(name, QUrl) else QUrl(name)
+        if kind == QTextDocument.ResourceType.ImageResource.value and url.scheme() == "atlas-pill":
+            return self.pills.get(url.toString())
         return None
 
 
 class DetailPane(QWidget):
     tag_clicked = Signal(str, str)  # category, label
     report_requested = Signal(str)  # the field the user wants to report, "" for a choice
-    star_toggled = Signal(bool)
+    #: The user's data of the shown entry as the pane now shows it (UserData).
+    user_data_shown = Signal(object)
 
-    def __init__(self, library: Library, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DetailPane")
+        self._library = library
+        self._ops = ops
         self.entry: Entry | None = None
+        self.user: UserData | None = None
         self.can_report = True
         self._pill_images: dict[tuple[str, str, str, float], QImage] = {}
 
@@ -105,7 +120,7 @@ class DetailPane(QWidget):
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
         self.browser.document().setDocumentMargin(14)
 
-        self.notes = NoteEditor(library, runner, self)
+        self.notes = NoteEditor(library, ops, self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("DetailSplitter")
         splitter.addWidget(self.browser)
@@ -120,12 +135,14 @@ class DetailPane(QWidget):
         layout.setSpacing(0)
         layout.addLayout(self.actions_row)
         layout.addWidget(splitter)
+        ops.changed.connect(self._on_ops_changed)
         self.show_empty()
 
     # ----------------------------------------------------------------- content
 
     def show_empty(self, message: str = "Select an entry to read it here.") -> None:
         self.entry = None
+        self.user = None
         self.notes.set_entry(None)
         self.star_button.setEnabled(False)
         self.report_button.setEnabled(False)
@@ -138,11 +155,7 @@ class DetailPane(QWidget):
         self.star_button.setEnabled(True)
         self.copy_button.setEnabled(True)
         self.report_button.setEnabled(self.can_report)
-        self.star_button.blockSignals(True)
-        self.star_button.setChecked(bool(user and user.starred))
-        self.star_button.setIcon(icon("star-filled" if user and user.starred else "star"))
-        self.star_button.setText("Starred" if user and user.starred else "Star")
-        self.star_button.blockSignals(False)
+        self._show_user(user)
         self.browser.pills.clear()
         html = render_entry(entry, self.palette(), pill_image=self._pill,
                             can_report=self.can_report)
@@ -153,7 +166,10 @@ class DetailPane(QWidget):
         self.browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.browser.setHtml(html)
         self.browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.notes.set_entry(entry.id, user.note if user is not None else False)
+        if user is not None:
+            self.notes.set_entry(entry.id, user.note)
+        else:
+            self.notes.set_entry(entry.id)
 
     def document(self) -> QTextDocument:
         return self.browser.document()
@@ -193,10 +209,40 @@ class DetailPane(QWidget):
 
     # ----------------------------------------------------------------- interaction
 
+    def _show_user(self, user: UserData | None) -> None:
+        self.user = user
+        starred = bool(user and user.starred)
+        self.star_button.blockSignals(True)
+        self.star_button.setChecked(starred)
+        self.star_button.blockSignals(False)
+        self.star_button.setIcon(icon("star-filled" if starred else "star"))
+        self.star_button.setText("Starred" if starred else "Star")
+        if user is not None:
+            self.user_data_shown.emit(user)
+
     def _on_star_button_toggled(self, on: bool) -> None:
-        self.star_button.setIcon(icon("star-filled" if on else "star"))
-        self.star_button.setText("Starred" if on else "Star")
-        self.star_toggled.emit(on)
+        """Drawn at once; written as an operation whose notice this pane then skips. If
+        the write fails, the star goes back to what the library holds."""
+        entry = self.entry
+        if entry is None:
+            return
+        self._show_user(replace(self.user or UserData(entry_id=entry.id), starred=on))
+        annotations = self._library.annotations
+
+        def failed(exc: BaseException) -> None:
+            if self.entry is not None and self.entry.id == entry.id:
+                self._show_user(annotations.user_data(entry_id=entry.id))
+            self._ops.failed.emit(failure_sentence(exc, "The star"))
+
+        self._ops.run(lambda: annotations.set_starred(entry_id=entry.id, starred=on),
+                      initiator=self, failed=failed)
+
+    def _on_ops_changed(self, notice: ChangeNotice) -> None:
+        entry = self.entry
+        if (entry is None or notice.initiator is self or not notice.concerns(_USER_KINDS)
+                or not notice.touches(entry.id)):
+            return
+        self._show_user(self._library.annotations.user_data(entry_id=entry.id))
 
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme()

@@ -6,8 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from enum import Enum
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +65,16 @@ SECTION_TIPS = {
 }
 
 
+class CollectionAction(Enum):
+    """What the user asked to do with a collection (the sidebar's item and context menu)."""
+
+    NEW = "New collection…"
+    RENAME = "Rename…"
+    COPY = "Copy as bibliography"
+    EXPORT = "Export…"
+    DELETE = "Delete…"
+
+
 class CountDelegate(QStyledItemDelegate):
     """Label on the left (elided if needed), count right-aligned and muted."""
 
@@ -89,7 +108,7 @@ class CountDelegate(QStyledItemDelegate):
 class FacetSidebar(QTreeWidget):
     token_toggled = Signal(str, str)  # token, group
     entries_dropped = Signal(int, list)  # collection id, entry ids
-    collection_action = Signal(str, int)  # "new" | "rename" | "delete" | "copy" | "export", id
+    collection_action = Signal(object, int)  # CollectionAction, collection id (0 for NEW)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,8 +147,8 @@ class FacetSidebar(QTreeWidget):
     def set_facets(self, facets: Facets) -> None:
         self._facets = facets
         for i in range(self.topLevelItemCount()):
-            top = self.topLevelItem(i)
-            self._expanded[top.data(0, GROUP_ROLE)] = top.isExpanded()
+            if (shown := self.topLevelItem(i)) is not None:
+                self._expanded[shown.data(0, GROUP_ROLE)] = shown.isExpanded()
         self.clear()
         groups = dict(facets.groups)
         sections = list(SECTION_TITLES)
@@ -199,20 +218,21 @@ class FacetSidebar(QTreeWidget):
         token = item.data(0, TOKEN_ROLE)
         group = item.data(0, GROUP_ROLE)
         if token == NEW_COLLECTION:
-            self.collection_action.emit("new", 0)
+            self.collection_action.emit(CollectionAction.NEW, 0)
         elif token is not None:
             self.token_toggled.emit(token, group)
 
-    def _on_context_menu(self, pos: object) -> None:
-        item = self.itemAt(pos)  # type: ignore[arg-type]
+    def _on_context_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
         if item is None or item.data(0, COLLECTION_ROLE) is None:
             return
         collection_id = int(item.data(0, COLLECTION_ROLE))
         menu = QMenu(self)
-        for action, text in (("rename", "Rename…"), ("copy", "Copy as bibliography"),
-                             ("export", "Export…"), ("delete", "Delete…")):
-            menu.addAction(text, lambda a=action: self.collection_action.emit(a, collection_id))
-        menu.exec(self.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+        for action in (CollectionAction.RENAME, CollectionAction.COPY, CollectionAction.EXPORT,
+                       CollectionAction.DELETE):
+            menu.addAction(action.value).triggered.connect(
+                lambda _checked=False, a=action: self.collection_action.emit(a, collection_id))
+        menu.exec(self.viewport().mapToGlobal(pos))
 
     def _collection_at(self, event: QDropEvent | QDragMoveEvent) -> int | None:
         item = self.itemAt(event.position().toPoint())

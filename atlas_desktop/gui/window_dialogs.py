@@ -1,0 +1,155 @@
+"""The dialogs the main window opens (import, export, duplicates, report, outbox, sync
+settings, catalogue updates, preferences, about, help), each with what it needs.
+
+Dialogs that change the library do it through the window's operations; the window's views
+follow the change notices, so nothing here tells a view to refresh.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+from atlas_desktop.domain.entry import Entry
+from atlas_desktop.services import Library
+
+from .citation_controller import CitationController
+from .dialogs.about_dialog import AboutDialog
+from .dialogs.catalogue_changes import CatalogueChangesDialog
+from .dialogs.duplicates_dialog import DuplicatesDialog
+from .dialogs.export_dialog import ExportDialog
+from .dialogs.help_dialog import HelpDialog
+from .dialogs.import_dialog import ImportDialog
+from .dialogs.outbox_dialog import OutboxDialog
+from .dialogs.preferences_dialog import PreferencesDialog
+from .dialogs.report_dialog import ReportDialog
+from .dialogs.sync_settings import SyncSettingsDialog
+from .operations import Operations
+from .panes.detail_pane import DetailPane
+from .runner import Runner
+from .selection import SelectionController
+from .status_bar import WindowStatusBar
+from .sync_controller import SyncController
+from .theme import Theme, apply_theme
+from .window_actions import SHORTCUTS_HELP
+
+#: The field a report is about when the user did not choose one: the first missing.
+_REPORT_FIELD_ORDER = ("title", "authors", "journal", "year", "doi", "pmid", "summary")
+
+
+class WindowDialogs:
+    def __init__(self, window: QMainWindow, library: Library, runner: Runner, ops: Operations,
+                 settings: QSettings, *, sync: SyncController, citations: CitationController,
+                 selection: SelectionController, detail: DetailPane, status: WindowStatusBar,
+                 query: Callable[[], str]) -> None:
+        self._window = window
+        self._library = library
+        self._runner = runner
+        self._ops = ops
+        self._settings = settings
+        self._sync = sync
+        self._citations = citations
+        self._selection = selection
+        self._detail = detail
+        self._status = status
+        self._query = query
+
+    # ----------------------------------------------------------------- files
+
+    def import_files(self) -> None:
+        ImportDialog.choose_and_start(self._library, self._ops, self._window)
+
+    def open_import(self, paths: list[Path]) -> None:
+        ImportDialog.open_for(self._library, self._ops, paths, self._window)
+
+    def open_export(self, query: str | None = None) -> None:
+        ExportDialog(self._library, self._runner,
+                     selected_ids=self._selection.selected_entry_ids(),
+                     query=self._query() if query is None else query,
+                     parent=self._window).show()
+
+    def find_duplicates(self) -> None:
+        dialog = DuplicatesDialog(self._library, self._runner, self._ops, self._window)
+        dialog.show()
+        dialog.start()
+
+    # ----------------------------------------------------------------- reports and sync
+
+    def report_error(self, field: str = "") -> None:
+        entry = self._detail.entry
+        if entry is None:
+            return
+        dialog = ReportDialog(self._library, entry, ops=self._ops,
+                              field=field or _first_missing(entry), parent=self._window)
+        if dialog.exec() and dialog.report is not None:
+            self._status.show_message(
+                "Report saved to the outbox; it will be sent at the next sync.", 6000)
+            self._sync.sync_soon()
+
+    def open_outbox(self) -> None:
+        dialog = OutboxDialog(self._library, self._ops, self._window,
+                              overview=self._sync.overview)
+        dialog.sync_requested.connect(self._sync.sync_now)
+        self._sync.status_changed.connect(dialog.set_overview)
+        dialog.exec()
+        self._sync.status_changed.disconnect(dialog.set_overview)
+
+    def open_sync_settings(self) -> None:
+        dialog = SyncSettingsDialog(self._library.sync, self._ops, self._runner,
+                                    parent=self._window)
+        dialog.settings_saved.connect(self._sync.refresh_status)
+        dialog.settings_saved.connect(self._sync.sync_now)
+        dialog.exec()
+
+    def show_catalogue_changes(self) -> None:
+        dialog = CatalogueChangesDialog(self._library.sync.unseen_changes(), self._window)
+        dialog.entry_activated.connect(self._selection.select_entry)
+        dialog.exec()
+        self._ops.run(self._library.sync.mark_changes_seen,
+                      done=lambda _: self._sync.refresh_status())
+
+    # ----------------------------------------------------------------- the application
+
+    def open_preferences(self) -> None:
+        self.preferences_dialog().exec()
+
+    def preferences_dialog(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self._library, self._runner, self._settings, self._window,
+                                   ops=self._ops)
+        dialog.theme_changed.connect(_apply_theme)
+        dialog.sync_settings_saved.connect(self._sync.refresh_status)
+        dialog.sync_settings_saved.connect(self._sync.sync_now)
+        dialog.default_style_chosen.connect(self._citations.set_default_style)
+        dialog.locale_chosen.connect(lambda tag: self._citations.set_locale(tag or None))
+        return dialog
+
+    def show_about(self) -> None:
+        self.about_dialog().exec()
+
+    def about_dialog(self) -> AboutDialog:
+        return AboutDialog(self._library.paths.data_dir, self._window,
+                           notices=self._library.citations.licence_notices())
+
+    def show_user_guide(self) -> None:
+        HelpDialog(self._window).exec()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
+                       for k, v in SHORTCUTS_HELP)
+        QMessageBox.information(self._window, "Keyboard shortcuts",
+                                f"<table cellspacing='6'>{rows}</table>")
+
+
+def _first_missing(entry: Entry) -> str:
+    missing = entry.missing_fields()
+    return next((field for field in _REPORT_FIELD_ORDER if field in missing), "")
+
+
+def _apply_theme(theme: Theme) -> None:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, theme)
