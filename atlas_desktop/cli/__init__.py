@@ -15,6 +15,7 @@ from atlas_desktop import __version__
 
 from . import cite_cmds, library_cmds, reference_cmds, sync_cmds, user_cmds
 from .common import EXIT_BAD_INPUT, EXIT_USAGE, CliError, data_dir_parent, error
+from .terminal import safe_output
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (library_cmds, reference_cmds, user_cmds, cite_cmds,
                                            sync_cmds)
@@ -43,17 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run a parsed sub-command; turn expected failures into messages and exit codes."""
-    try:
-        return int(args.handler(args))
-    except CliError as exc:
-        error(str(exc))
-        return exc.code
-    except KeyboardInterrupt:
-        error("interrupted; nothing was left half-done")
-        return 130
-    except BrokenPipeError:
-        return 0
+    """Run a parsed sub-command; turn expected failures into messages and exit codes.
+
+    Everything it prints is cleaned of terminal controls (:mod:`.terminal`) except JSON and
+    exported data, which are exact."""
+    with safe_output():
+        try:
+            return int(args.handler(args))
+        except CliError as exc:
+            error(str(exc))
+            return exc.code
+        except KeyboardInterrupt:
+            error("interrupted; nothing was left half-done")
+            return 130
+        except BrokenPipeError:
+            return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,8 @@ import orjson
 from atlas_desktop.paths import resolve_library
 from atlas_desktop.services import Library, StoreError, open_library
 
+from .terminal import raw_stream
+
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -30,7 +32,9 @@ class CliError(Exception):
 def print_json(value: Any, out: TextIO | None = None) -> None:
     """JSON, indented, as UTF-8 whatever the terminal's encoding (orjson: the standard
     library's encoder took 11 s for a search result of 86,000 entries)."""
-    stream = out or sys.stdout
+    # Exact: past the terminal cleaning every other output goes through (JSON escapes C0
+    # controls itself, and a reader must get the catalogue's text as it is).
+    stream = raw_stream(out or sys.stdout)
     data = orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:

@@ -14,6 +14,7 @@ from atlas_desktop.services import Library, StoreError
 from atlas_desktop.services.exporting import ExportError, ExportFormat
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, CliError, error, open_for, print_json
+from .terminal import raw_stream
 
 
 def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentParser) -> None:
@@ -271,7 +272,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         result = library.exporter.export(
             format=ExportFormat(args.format), path=args.output,
-            out=sys.stdout if args.output is None else None,
+            # The format's own text, exact (as in a file), not cleaned for the terminal.
+            out=raw_stream(sys.stdout) if args.output is None else None,
             entry_ids=args.ids, query=args.query, collection=args.collection,
         )
     except ExportError as exc:
