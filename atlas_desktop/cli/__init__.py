@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from atlas_desktop import __version__
+from atlas_desktop.paths import LibraryPaths, resolve_library
+from atlas_desktop.services.failures import describe_failure
 
 from . import cite_cmds, library_cmds, reference_cmds, sync_cmds, user_cmds
 from .common import EXIT_BAD_INPUT, EXIT_USAGE, CliError, data_dir_parent, error
@@ -46,8 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run a parsed sub-command; turn expected failures into messages and exit codes.
 
-    Everything it prints is cleaned of terminal controls (:mod:`.terminal`) except JSON and
-    exported data, which are exact."""
+    Every storage problem (read-only, full disk, locked, damaged…) and anything unexpected
+    becomes one sentence and an exit code through
+    :func:`~atlas_desktop.services.failures.describe_failure`; the traceback goes to the log
+    file the sentence names, never to the terminal. Everything printed is cleaned of terminal
+    controls (:mod:`.terminal`) except JSON and exported data, which are exact."""
     with safe_output():
         try:
             return int(args.handler(args))
@@ -59,6 +64,17 @@ def run(args: argparse.Namespace) -> int:
             return 130
         except BrokenPipeError:
             return 0
+        except Exception as exc:  # the one place: a sentence, and the traceback in the log
+            failure = describe_failure(exc, paths=_library_paths(args))
+            error(failure.message)
+            return failure.exit_code
+
+
+def _library_paths(args: argparse.Namespace) -> LibraryPaths | None:
+    try:
+        return resolve_library(getattr(args, "data_dir", None))
+    except Exception:  # only used to place the log
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
