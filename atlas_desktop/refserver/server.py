@@ -22,6 +22,12 @@ from .db import ServerDB, StoredReport
 from .faults import Fault, FaultDice, FaultPlan
 from .handler import AtlasRequestHandler
 
+#: Connections served at once; the rest wait in the listen queue (issue 19.9: one thread per
+#: connection, unbounded, and a queue of 5 timed 80 of 200 clients out).
+MAX_WORKERS = 32
+#: The listen queue (the kernel caps it at net.core.somaxconn, 4096 on current Linux).
+LISTEN_BACKLOG = 512
+
 
 class AtlasHTTPServer(ThreadingHTTPServer):
     # Handler threads are joined on close; open connections are shut down first so that a
@@ -29,9 +35,17 @@ class AtlasHTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], *, db: ServerDB, token: str | None,
-                 faults: FaultPlan, base_path: str, quiet: bool) -> None:
+                 faults: FaultPlan, base_path: str, quiet: bool,
+                 max_workers: int = MAX_WORKERS) -> None:
+        self.max_workers = max_workers
+        self._slots = threading.BoundedSemaphore(max_workers)
+        self._busy = threading.Condition()
+        #: Connections being served now, and the most there ever were at once.
+        self.busy = 0
+        self.most_busy = 0
         self.db = db
         self.token = token
         self.faults = FaultDice(faults)
@@ -102,6 +116,34 @@ class AtlasHTTPServer(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a thread once one of ``max_workers`` is free; until then
+        accepting waits, and further clients wait in the listen queue."""
+        while not self._slots.acquire(timeout=0.1):
+            if self.stopping.is_set():
+                self.shutdown_request(request)
+                return
+        with self._busy:
+            self.busy += 1
+            self.most_busy = max(self.most_busy, self.busy)
+            self._busy.notify_all()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        with self._busy:
+            self.busy -= 1
+            self._busy.notify_all()
+        self._slots.release()
+
+    def wait_until_busy(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` connections are being served at once."""
+        with self._busy:
+            return self._busy.wait_for(lambda: self.busy >= count, timeout)
+
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._sockets_lock:
             self._sockets.add(request)
@@ -110,6 +152,7 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         finally:
             with self._sockets_lock:
                 self._sockets.discard(request)
+            self._release()
 
     def close_connections(self) -> None:
         with self._sockets_lock:
@@ -126,12 +169,12 @@ class RefServer:
     def __init__(
         self, db_path: Path, *, host: str = "127.0.0.1", port: int = 0,
         token: str | None = None, faults: FaultPlan | None = None, base_path: str = "",
-        quiet: bool = True,
+        quiet: bool = True, max_workers: int = MAX_WORKERS,
     ) -> None:
         self.db = ServerDB(Path(db_path))
         self.httpd = AtlasHTTPServer((host, port), db=self.db, token=token,
                                      faults=faults or FaultPlan(), base_path=base_path,
-                                     quiet=quiet)
+                                     quiet=quiet, max_workers=max_workers)
         self._thread: threading.Thread | None = None
 
     @property
