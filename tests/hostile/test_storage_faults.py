@@ -162,6 +162,28 @@ def test_a_full_disk_gives_one_sentence_and_the_log(cli, small_disk):
     assert code == 0 and '"starred": false' in out  # nothing of the failed writes landed
 
 
+def test_a_disk_that_fills_during_writes_gives_one_sentence(cli, small_disk):
+    """The library is open elsewhere (its log and shared memory exist), so opening works and
+    the write itself meets the full disk: SQLite's "database or disk is full"."""
+    data_dir = small_disk / "lib"
+    code, _, err = cli("--data-dir", str(data_dir), "import", str(_sample_bundle()))
+    assert code == 0, err
+    holder = open_library(LibraryPaths(data_dir))
+    try:
+        holder.annotations.set_starred(entry_id=HEINS, starred=True)  # log and -shm made
+        fill_disk(small_disk)
+        for args in (("note", HEINS, "y" * 150_000), ("import", str(HOSTILE /
+                                                                    "terminal-escapes.json"))):
+            code, _, err = cli("--data-dir", str(data_dir), *args)
+            assert code == 74, (args, err)
+            sentence = _one_sentence(err)
+            assert "The disk holding the library is full, so nothing could be saved" in sentence
+            _named_log(sentence)
+        assert holder.annotations.get_note(entry_id=HEINS) is None  # nothing landed
+    finally:
+        holder.close()
+
+
 def test_a_lock_held_past_the_busy_timeout_gives_the_sentence_alone(cli, monkeypatch):
     from atlas_desktop.store import engine
 
