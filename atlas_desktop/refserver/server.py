@@ -46,6 +46,8 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         #: Connections being served now, and the most there ever were at once.
         self.busy = 0
         self.most_busy = 0
+        #: Requests whose slot neither their thread nor the acceptor has taken back yet.
+        self._unclaimed: set[int] = set()
         self.db = db
         self.token = token
         self.faults = FaultDice(faults)
@@ -126,12 +128,24 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         with self._busy:
             self.busy += 1
             self.most_busy = max(self.most_busy, self.busy)
+            self._unclaimed.add(id(request))
             self._busy.notify_all()
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._release()
+            # Ctrl-C can land while the thread is being started: the slot is released by
+            # whichever side claims it first, never twice (a double release turned the
+            # KeyboardInterrupt into an error the server carried on after).
+            if self._claim(request):
+                self._release()
             raise
+
+    def _claim(self, request: Any) -> bool:
+        with self._busy:
+            if id(request) in self._unclaimed:
+                self._unclaimed.discard(id(request))
+                return True
+            return False
 
     def _release(self) -> None:
         with self._busy:
@@ -145,6 +159,7 @@ class AtlasHTTPServer(ThreadingHTTPServer):
             return self._busy.wait_for(lambda: self.busy >= count, timeout)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
+        owns_slot = self._claim(request)
         with self._sockets_lock:
             self._sockets.add(request)
         try:
@@ -152,7 +167,8 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         finally:
             with self._sockets_lock:
                 self._sockets.discard(request)
-            self._release()
+            if owns_slot:
+                self._release()
 
     def close_connections(self) -> None:
         with self._sockets_lock:
