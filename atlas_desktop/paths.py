@@ -72,6 +72,11 @@ class LibraryPaths:
     def styles_dir(self) -> Path:
         return self.data_dir / "styles"
 
+    @property
+    def logs_dir(self) -> Path:
+        """Where failures that reach the user are logged with their traceback."""
+        return self.data_dir / "logs"
+
 
 def resolve_library(cli_value: str | os.PathLike[str] | None = None) -> LibraryPaths:
     """``--data-dir`` wins, then ``ATLAS_DESKTOP_DATA_DIR``, then the folder chosen in

@@ -17,7 +17,8 @@ os.environ.pop("ATLAS_DESKTOP_DATA_DIR", None)
 # a throw-away home for the test run.
 _HOME = tempfile.mkdtemp(prefix="atlas-test-home-")
 atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
-for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+              "XDG_RUNTIME_DIR"):
     os.environ[_name] = os.path.join(_HOME, _name.lower())
     os.makedirs(os.environ[_name], mode=0o700, exist_ok=True)
 

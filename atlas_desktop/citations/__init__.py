@@ -1,11 +1,12 @@
-"""Citation rendering: CSL styles through citeproc-js (on V8), clipboard documents, and the
-small per-entry exporters. Plain Python apart from the V8 engine; no Qt, no SQL.
+"""Citation rendering: CSL styles through citeproc-js (on V8) and clipboard documents. Plain
+Python apart from the V8 engine; no Qt, no SQL. (Copies as BibTeX, RIS and CSL-JSON are
+written by the file export's writers in ``formats``: one writer per format.)
 
 Layout: ``assets`` (where the engine, styles and locales are), ``styles`` (aliases, installed
 and dependent styles, user files), ``locales``, ``engine`` (one citeproc-js engine per style),
 ``cache`` (built engines, background builds), ``documents`` (text/HTML/RTF documents),
-``evidence`` (snapshot reference, copy with evidence), ``exports`` (BibTeX/RIS/CSL-JSON),
-``compose`` (all of it together for one copy).
+``evidence`` (snapshot reference, copy with evidence), ``compose`` (all of it together for
+one copy).
 """
 
 from .assets import citeproc_js_path

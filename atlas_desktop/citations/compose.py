@@ -13,7 +13,7 @@ from atlas_desktop.domain.citation import CitationCopy, CopyKind, ItemFailure, R
 from atlas_desktop.domain.csl import describe_gaps, entry_to_csl, is_citable
 from atlas_desktop.domain.entry import Entry
 
-from . import documents, evidence, exports
+from . import documents, evidence
 from .cache import EngineCache
 from .engine import FORMATS, Format, Layout, Rendering
 from .errors import EngineClosed
@@ -31,7 +31,8 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
     if kind is CopyKind.SNAPSHOT:
         return _snapshots(entries)
     if kind in (CopyKind.BIBTEX, CopyKind.RIS, CopyKind.CSL_JSON):
-        return _export(entries, kind)
+        # One writer per format: the services copy through the file export's writers.
+        raise ValueError(f"{kind.value} is written by the export's writer, not composed")
     if source is None:
         raise ValueError(f"{kind.value} needs a citation style")
     refused = [ItemFailure(e.id, NOTHING_TO_CITE) for e in entries if not is_citable(e)]
@@ -114,16 +115,3 @@ def _snapshots(entries: Sequence[Entry]) -> CitationCopy:
     noun = "atlas snapshot reference" + ("s" if len(refs) > 1 else "")
     return CitationCopy(kind=CopyKind.SNAPSHOT, content=rich, description=noun,
                         entry_ids=tuple(ids), failures=tuple(failures))
-
-
-def _export(entries: Sequence[Entry], kind: CopyKind) -> CitationCopy:
-    if kind is CopyKind.BIBTEX:
-        text, noun = exports.bibtex(entries), "BibTeX"
-    elif kind is CopyKind.RIS:
-        text, noun = exports.ris(entries), "RIS"
-    else:
-        text, noun = exports.csl_json(entries), "CSL-JSON"
-    count = f" of {len(entries)} entries" if len(entries) > 1 else ""
-    return CitationCopy(kind=kind, content=RichText(text=text), description=noun + count,
-                        entry_ids=tuple(e.id for e in entries),
-                        warnings=tuple(describe_gaps(entries, formatted=False)))

@@ -10,7 +10,9 @@ from typing import Any, TextIO
 import orjson
 
 from atlas_desktop.paths import resolve_library
-from atlas_desktop.services import Library, StoreError, open_library
+from atlas_desktop.services import Library, LibraryReadOnly, open_library
+
+from .terminal import raw_stream
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -30,7 +32,9 @@ class CliError(Exception):
 def print_json(value: Any, out: TextIO | None = None) -> None:
     """JSON, indented, as UTF-8 whatever the terminal's encoding (orjson: the standard
     library's encoder took 11 s for a search result of 86,000 entries)."""
-    stream = out or sys.stdout
+    # Exact: past the terminal cleaning every other output goes through (JSON escapes C0
+    # controls itself, and a reader must get the catalogue's text as it is).
+    stream = raw_stream(out or sys.stdout)
     data = orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
@@ -46,14 +50,17 @@ def error(message: str) -> None:
 
 
 def open_for(args: argparse.Namespace, *, write: bool) -> Library:
-    """Open the library the arguments name. Writers run the integrity check first."""
+    """Open the library the arguments name. Writers run the integrity check first and may
+    create the library; a command that only reads never creates one. A read-only library
+    refuses a writer here, before anything is done. Storage problems propagate as
+    StoreError or OSError, for :func:`atlas_desktop.cli.run` to put in one sentence."""
     paths = resolve_library(getattr(args, "data_dir", None))
-    try:
-        return open_library(paths, check="now" if write else "skip")
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"Cannot open the library folder {paths.data_dir}: {exc.strerror}") from None
+    library = open_library(paths, check="now" if write else "skip", create=write)
+    if write and library.read_only is not None:
+        reason = library.read_only
+        library.close()
+        raise LibraryReadOnly(f"{reason} Nothing was changed.")
+    return library
 
 
 def data_dir_parent() -> argparse.ArgumentParser:

@@ -10,10 +10,11 @@ from typing import Any
 from atlas_desktop.domain.entry import PEM_LABELS
 from atlas_desktop.domain.listing import SortKey
 from atlas_desktop.services import Library, StoreError
-from atlas_desktop.services.exporting import ExportError, ExportFormat
+from atlas_desktop.services.exporting import ExportError, ExportFormat, ExportWouldEmpty
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, CliError, error, open_for, print_json
 from .entry_text import entry_json, entry_text
+from .terminal import raw_stream
 
 
 def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentParser) -> None:
@@ -74,6 +75,8 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
     scope.add_argument("--ids", nargs="+", default=None, metavar="ID", help="these entries")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                    help="file to write (default: standard output)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing FILE even when no entries are found")
     p.set_defaults(handler=cmd_export)
 
 
@@ -90,11 +93,7 @@ def _positive_int(text: str) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     library = open_for(args, write=True)
     try:
-        try:
-            report = library.importer.import_files(paths=args.files,
-                                                   keep_going=args.keep_going)
-        except StoreError as exc:
-            raise CliError(str(exc)) from None
+        report = library.importer.import_files(paths=args.files, keep_going=args.keep_going)
         # The report is out as soon as the import is saved; the tidying that follows a large
         # one (as in the window) only keeps the process a few seconds longer.
         if args.json:
@@ -214,9 +213,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         result = library.exporter.export(
             format=ExportFormat(args.format), path=args.output,
-            out=sys.stdout if args.output is None else None,
+            # The format's own text, exact (as in a file), not cleaned for the terminal.
+            out=raw_stream(sys.stdout) if args.output is None else None,
             entry_ids=args.ids, query=args.query, collection=args.collection,
+            replace_with_nothing=args.force,
         )
+    except ExportWouldEmpty as exc:
+        raise CliError(f"{exc} Use --force to replace it with an empty file.") from None
     except ExportError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:

@@ -95,8 +95,11 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
                    "127.0.0.1)")
     p.add_argument("--base-path", default="", metavar="PATH", help="serve under a path, "
                    "such as /api")
-    p.add_argument("--token", default=os.environ.get(SERVER_TOKEN_ENV),
-                   help=f"require this bearer token (default: ${SERVER_TOKEN_ENV})")
+    p.add_argument("--token-file", type=Path, default=None, metavar="FILE",
+                   help="require the bearer token written in FILE (its first line)")
+    p.add_argument("--token", default=None,
+                   help=f"require this token; prefer --token-file or ${SERVER_TOKEN_ENV}: "
+                   "a token on the command line is visible to every user in the process list")
     p.add_argument("--fail-rate", type=_rate, default=0.0, metavar="SHARE",
                    help="answer this share of requests with 500")
     p.add_argument("--busy-rate", type=_rate, default=0.0, metavar="SHARE",
@@ -267,7 +270,28 @@ def cmd_status(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- serve
 
 
+def _server_token(args: argparse.Namespace) -> str | None:
+    """The token from --token-file, else $ATLAS_REFSERVER_TOKEN, else --token (warned)."""
+    if args.token_file is not None:
+        try:
+            with open(args.token_file, encoding="utf-8") as handle:
+                token = handle.readline(4096).strip()
+        except OSError as exc:
+            raise CliError(f"Cannot read the token file {args.token_file}: "
+                           f"{exc.strerror or exc}.") from None
+        if not token:
+            raise CliError(f"The token file {args.token_file} is empty.")
+        return token
+    if args.token:
+        print(f"atlas-desktop: warning: --token puts the token in the process list, where "
+              f"every user of this computer can read it; use --token-file FILE or "
+              f"${SERVER_TOKEN_ENV} instead.", file=sys.stderr, flush=True)
+        return str(args.token)
+    return os.environ.get(SERVER_TOKEN_ENV) or None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    token = _server_token(args)
     try:
         faults = FaultPlan(
             fail_rate=args.fail_rate, busy_rate=args.busy_rate,
@@ -280,7 +304,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if base_path and not base_path.startswith("/"):
         base_path = "/" + base_path
     try:
-        server = RefServer(args.db, host=args.host, port=args.port, token=args.token,
+        server = RefServer(args.db, host=args.host, port=args.port, token=token,
                            faults=faults, base_path=base_path, quiet=not args.verbose)
     except OSError as exc:
         raise CliError(
@@ -298,7 +322,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"Catalogue from {args.bundle}: {changed} entries added or changed, "
                   f"{withdrawn} withdrawn.", flush=True)
         print(f"Atlas reference server listening on {server.url} (data in {args.db}"
-              f"{', token required' if args.token else ''}). Press Ctrl-C to stop.", flush=True)
+              f"{', token required' if token else ''}). Press Ctrl-C to stop.", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -45,6 +45,7 @@ from bibtexparser.splitter import Splitter
 
 from atlas_desktop.domain.references import make_citation_key
 
+from .bibtex_macros import BoundedMacros
 from .bibtex_names import NAME_FIELDS, parse_name_list
 from .bibtex_values import MalformedValue, resolve_value
 from .latex import decode_latex
@@ -133,7 +134,7 @@ def parse_bibtex(text: str, *, source: str = "") -> BibtexFile:
         text = _KEYLESS_RE.sub(add_empty_key, text)
     library = Splitter(text).split()
     result = BibtexFile()
-    macros = _read_macros(library.blocks, result)
+    macros = _read_macros(library.blocks, result, BoundedMacros(len(text)))
     reader = _EntryReader(macros, result, source)
     for block in library.blocks:
         if isinstance(block, DuplicateFieldKeyBlock):
@@ -188,18 +189,20 @@ def _failure_reason(block: ParsingFailedBlock) -> str:
     return f"{what} ({reason.strip() or 'no reason given'}); it was left out."
 
 
-def _read_macros(blocks: Sequence[object], result: BibtexFile) -> dict[str, str]:
+def _read_macros(blocks: Sequence[object], result: BibtexFile,
+                 macros: BoundedMacros) -> BoundedMacros:
     """``@string`` definitions in file order, each resolved against the earlier ones.
 
     Names are case-insensitive; a later definition replaces an earlier one, as in BibTeX.
+    Expansion is bounded (:mod:`.bibtex_macros`): over a bound, FormatError.
     """
-    macros: dict[str, str] = {}
     for block in blocks:
         string = block
         if isinstance(block, DuplicateBlockKeyBlock):
             string = block.ignore_error_block
         if not isinstance(string, BlockString):
             continue
+        macros.begin()
         try:
             value, undefined = resolve_value(str(string.value), macros)
         except MalformedValue:
@@ -212,7 +215,7 @@ def _read_macros(blocks: Sequence[object], result: BibtexFile) -> dict[str, str]
                 f"line {_line(string)}: @string {string.key} uses “{name}”, which the file "
                 "does not define; it was kept as written."
             )
-        macros[string.key.strip().lower()] = value
+        macros.define(string.key.strip().lower(), value, line=_line(string))
     return macros
 
 

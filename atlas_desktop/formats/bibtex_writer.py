@@ -2,13 +2,23 @@
 
 * Atlas entries are written as the atlas writes them on its pages: key
   ``mecfsatlas-<id>`` (their ``bibtex_key``), author, title, journal, year, DOI,
-  ``note = {PubMed: …}`` and the atlas URL.
+  ``note = {PubMed: …}`` and the atlas URL, with volume, number and pages when the catalogue
+  has them.
 * The user's references keep their citation key, entry type and every field they came with
   (``extra["bibtex_fields"]``); values that map to CSL variables are written under the field
   name :func:`~.bibtex_fields.candidates` prefers, so reading the file back gives the same
   entries (the round trip is tested on the real files).
 
 Keys are unique within one file: a clash falls back to a key made from the entry id.
+
+Entry text is someone else's (a server's, a bundle's, a file's), so no value may end its
+field early or start a block (issue 19.3: a DOI ``10.1234/x},note={X`` added a field, a URL
+wrote ``@preamble``). Every value is written so that its braces nest when counted as BibTeX
+itself counts them, backslashes ignored: text escapes braces as ``\textbraceleft{}``
+(``\\{`` would count for BibTeX), verbatim values (DOI, URL…) whose braces do not nest get
+them percent-encoded, keys and field names are restricted to safe characters, and no line
+of a value starts with ``@`` or ``%``. :func:`check_value` states the invariant; the writer
+checks every value against it. The clipboard's "Copy as BibTeX" is this writer too.
 """
 
 from __future__ import annotations
@@ -33,7 +43,8 @@ CSL_TO_BIB_TYPE: Final = {
     "manuscript": "unpublished", "patent": "patent", "pamphlet": "booklet",
     "software": "software", "dataset": "dataset", "standard": "standard",
 }
-_KEY_UNSAFE_RE: Final = re.compile(r"[\s,{}()=\"#%\\]+")
+_KEY_UNSAFE_RE: Final = re.compile(r"[\s,{}()=\"#%\\@]+")
+_FIELD_NAME_RE: Final = re.compile(r"[A-Za-z_][\w:.+-]*")
 _LEADING_FIELDS: Final = ("author", "title")
 #: Stands for BibTeX's ``and others`` (a truncated author list) in a list of people.
 _OTHERS: Final[Mapping[str, Any]] = {"family": "others"}
@@ -76,9 +87,33 @@ def entry_to_bibtex(entry: Entry, *, key: str) -> str:
     if entry.origin is Origin.MINE:
         bib_type = _entry_type(entry.extra)
     lines = [f"@{bib_type}{{{key},"]
-    lines.extend(f"  {name} = {value}," for name, value in fields)
+    for name, value in fields:
+        if _FIELD_NAME_RE.fullmatch(name) and check_value(value):
+            lines.append(f"  {name} = {value},")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def check_value(value: str) -> bool:
+    """Whether ``value`` is one safe BibTeX field value: a month macro or a number, or a
+    ``{…}`` group whose braces nest when every brace counts (BibTeX ignores backslashes),
+    closed only by its last character, with no line starting with ``@`` or ``%``."""
+    if re.fullmatch(r"[a-z]{3}|\d+", value):
+        return True
+    if not (value.startswith("{") and value.endswith("}")):
+        return False
+    depth = 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and index != len(value) - 1:
+                return False
+    return depth == 0 and not _BLOCK_LINE_RE.search(value)
+
+
+_BLOCK_LINE_RE: Final = re.compile(r"\n[ \t]*[@%]")
 
 
 def _entry_type(extra: Mapping[str, Any]) -> str:
@@ -89,19 +124,45 @@ def _entry_type(extra: Mapping[str, Any]) -> str:
     return CSL_TO_BIB_TYPE.get(csl_type, "misc") if isinstance(csl_type, str) else "misc"
 
 
+def _text(text: str) -> str:
+    """Text as a value body whose braces all nest: ``\\{`` counts as a brace for BibTeX,
+    so literal braces become ``\\textbraceleft{}``/``\\textbraceright{}`` (read back as
+    braces). Whitespace runs become one space (the reader does the same); blank lines are kept
+    (paragraphs of an abstract or note), and a paragraph starting with ``@`` or ``%`` has it
+    braced so that no line of the value can be taken for a block or a comment."""
+    paragraphs = [" ".join(p.split()) for p in _PARAGRAPH_RE.split(text)]
+    encoded = (_LITERAL_BRACE_RE.sub(_brace_word, encode_latex(p)) for p in paragraphs if p)
+    return "\n\n".join("{" + p[0] + "}" + p[1:] if p[:1] in "@%" else p for p in encoded)
+
+
+_PARAGRAPH_RE: Final = re.compile(r"\n[ \t]*\n\s*")
+_LITERAL_BRACE_RE: Final = re.compile(r"\\([{}])")
+
+
+def _brace_word(match: re.Match[str]) -> str:
+    return r"\textbraceleft{}" if match.group(1) == "{" else r"\textbraceright{}"
+
+
 def _braced(text: str) -> str:
-    return "{" + encode_latex(text) + "}"
+    return "{" + _text(text) + "}"
 
 
 def _verbatim(text: str) -> str:
-    # Links and paths are written as they are; only braces would break the file.
-    if text.count("{") != text.count("}"):
+    """Links, paths and identifiers are written as they are (whitespace collapsed, as the
+    reader collapses it), unless their braces do not nest: then they are percent-encoded."""
+    text = " ".join(text.split())
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
         text = text.replace("{", "%7B").replace("}", "%7D")
     return "{" + text + "}"
 
 
 def _title(text: str) -> str:
-    return "{" + protect_case(encode_latex(text)) + "}"
+    return "{" + protect_case(_text(text)) + "}"
 
 
 def _names(people: Iterable[Any]) -> str:
@@ -113,23 +174,23 @@ _PLAIN_NAME_RE: Final = re.compile(r"[\\{}%&$#_~^,]|--|``|''|\band\b|^others$", 
 
 
 def _name(person: Mapping[str, Any]) -> str:
-    family = str(person.get("family") or person.get("literal") or "")
-    given = person.get("given")
+    family = " ".join(str(person.get("family") or person.get("literal") or "").split())
+    given = " ".join(str(person.get("given") or "").split()) or None
     if given and " " not in family and not _PLAIN_NAME_RE.search(f"{family}\n{given}"):
         return f"{family}, {given}"  # the common case, without escaping work
-    fam = encode_latex(family)
+    fam = _text(family)
     if not given:
         # One word stays as it is; several words are a corporate name, kept whole.
         plain = re.fullmatch(r"[^\s,]+", family) and family.lower() != "others"
         return fam if plain else "{" + fam + "}"
-    given_text = encode_latex(str(given))
-    if " and " in f" {given} ":
+    given_text = _text(str(given))
+    if " and " in f" {given} " or "," in given:
         given_text = "{" + given_text + "}"
     if re.search(r"\band\b", family):
         return "{" + fam + "}, " + given_text
     if ", " in family:  # ``King, Jr.``: BibTeX's "von Last, Jr, First"
         last, jr = family.split(", ", 1)
-        return f"{encode_latex(last)}, {encode_latex(jr)}, {given_text}"
+        return f"{_text(last)}, {_text(jr)}, {given_text}"
     return f"{fam}, {given_text}"
 
 
@@ -145,6 +206,16 @@ def _atlas_fields(entry: Entry) -> list[tuple[str, str]]:
         out.append(("journal", _braced(entry.journal)))
     if entry.year is not None:
         out.append(("year", f"{{{entry.year}}}"))
+    # Volume, issue and pages when the catalogue has them (a catalogue update may add them).
+    for names, field in ((("volume",), "volume"), (("issue", "journal_issue"), "number"),
+                         (("page", "pages"), "pages")):
+        value = next((entry.extra[n] for n in names if isinstance(entry.extra.get(n), str | int)
+                      and str(entry.extra[n]).strip()), None)
+        if value is not None and field == "pages":  # a range with BibTeX's en dash, ``--``
+            text = _text(re.sub(r"\s*[-–—]+\s*", "-", str(value)))
+            out.append((field, "{" + text.replace("-", "--") + "}"))
+        elif value is not None:
+            out.append((field, _braced(str(value))))
     if entry.doi:
         out.append(("doi", _verbatim(entry.doi)))
     if entry.pmid:
@@ -193,7 +264,7 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
         if isinstance(value, str | int) and str(value):
             text = str(value)
             if target == "page":  # a range is written with BibTeX's en dash, ``--``
-                place(target, "{" + encode_latex(text).replace("-", "--") + "}")
+                place(target, "{" + _text(text).replace("-", "--") + "}")
             else:
                 place(target, _braced(text))
     for name, target in SIMPLE_FIELDS.items():
@@ -214,11 +285,11 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
     if entry.doi and "doi" not in kept:
         out["doi"] = _verbatim(entry.doi)
     if entry.pmid and "pmid" not in kept:
-        out["pmid"] = "{" + entry.pmid + "}"
+        out["pmid"] = _verbatim(entry.pmid)
     if entry.url and "url" not in kept:
         out["url"] = _verbatim(entry.url)
     for name, value in kept.items():
-        if name in out or not isinstance(name, str) or not re.fullmatch(r"[^\s,={}\"#%]+", name):
+        if name in out or not isinstance(name, str) or not _FIELD_NAME_RE.fullmatch(name):
             continue
         if isinstance(value, list):
             if name in NAME_FIELDS:

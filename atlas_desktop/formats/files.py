@@ -1,9 +1,10 @@
-"""Writing files so that a failure never leaves half a file behind."""
+"""Writing files so that a failure never leaves half a file behind, nor changes its mode."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,15 +16,22 @@ def atomic_text_writer(path: Path | str, *, encoding: str = "utf-8") -> Iterator
     """Write to a temporary file beside ``path``; rename over it only when all went well.
 
     The data is flushed and fsynced before the rename, so after a crash ``path`` holds either
-    the old content or the complete new one.
+    the old content or the complete new one. The new file gets the replaced file's mode (a
+    shared ``refs.bib`` stays 644), or for a new file the mode an ordinary write would give it;
+    the temporary file's private 600 never shows.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
             yield handle
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
     except BaseException:
@@ -36,3 +44,15 @@ def atomic_text_writer(path: Path | str, *, encoding: str = "utf-8") -> Iterator
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it, racing threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022

@@ -40,11 +40,20 @@ from .bundle import (
 )
 from .csljson import CslFile, read_csl_json
 from .detect import FileKind
+from .input_files import megabytes, too_large
 from .ris import RisFile, read_ris
 from .text import FormatError, decode_bytes, sniff_utf16_without_bom
 
-#: Larger reference files are refused before being read into memory.
-MAX_REFERENCE_BYTES: Final = 500_000_000
+#: Input limits (issue 19.14), each named in the message that refuses a larger file. Reading
+#: BibTeX, RIS or CSL-JSON takes up to about 20 times the file in memory (a 32 MB file with
+#: all of its 75,000 references on one line: 0.6 GB), so those stop at 32 MB, several times
+#: the largest real libraries we have seen. A bundle in the one-entry-per-line layout Atlas
+#: Desktop writes is parsed an entry at a time (100,000 entries are 407 MB); a bundle in any
+#: other layout is parsed whole, which takes about 5 times the file.
+MAX_REFERENCE_BYTES: Final = 32_000_000
+MAX_BUNDLE_BYTES: Final = 1_000_000_000
+MAX_WHOLE_BUNDLE_BYTES: Final = 64_000_000
+REFERENCE_FILES: Final = "BibTeX, RIS and CSL-JSON files"
 
 
 @dataclass
@@ -98,6 +107,12 @@ def read_bundle_file(data: bytes, into: FileContents, options: ReadOptions) -> N
     if by_lines is not None:
         into.raw_entries, into.ids = by_lines[0].raw_entries, by_lines[1]
         return
+    if len(data) > MAX_WHOLE_BUNDLE_BYTES:
+        raise FormatError(
+            f"The file is {megabytes(len(data))}; a bundle that is not in the layout Atlas "
+            "Desktop writes (one entry per line) is read whole, up to "
+            f"{megabytes(MAX_WHOLE_BUNDLE_BYTES)}. Export it again with Atlas Desktop, or "
+            "split it.")
     raw = _read_bundle(data, into)
     bad_ids = []
     for index, item in enumerate(raw.raw_entries):
@@ -180,6 +195,8 @@ def page_too_large(size: int) -> str:
 
 
 def references_too_large(size: int) -> str:
-    return (f"The file is {size / 1_000_000:.0f} MB; reference files this large are not "
-            f"supported (the limit is {MAX_REFERENCE_BYTES // 1_000_000} MB). Split it and "
-            "import the parts.")
+    return too_large(size, MAX_REFERENCE_BYTES, REFERENCE_FILES)
+
+
+def bundle_too_large(size: int) -> str:
+    return too_large(size, MAX_BUNDLE_BYTES, "bundles")

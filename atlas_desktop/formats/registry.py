@@ -30,14 +30,17 @@ from .detect import (
     is_json,
     is_ris,
     is_wos,
-    read_head,
     sniff,
 )
+from .input_files import InputFile
 from .readers import (
+    MAX_BUNDLE_BYTES,
     MAX_REFERENCE_BYTES,
+    REFERENCE_FILES,
     FileContents,
     ReadFunction,
     ReadOptions,
+    bundle_too_large,
     page_too_large,
     read_bibtex_file,
     read_bundle_file,
@@ -60,6 +63,8 @@ class Reader:
     #: Larger files are refused before they are read into memory, with this sentence.
     max_bytes: int | None = None
     too_large: Callable[[int], str] | None = None
+    #: What files of this kind are called in a message about their size.
+    what: str = "files of this kind"
 
     @property
     def origin(self) -> Origin:
@@ -70,7 +75,7 @@ class Reader:
 _READERS: list[Reader] = []
 #: Text that no reader recognises: an atlas page, or nothing that can be imported.
 _PAGE_READER = Reader(FileKind.ATLAS_PAGE, lambda head: True, read_page_file,
-                      max_bytes=MAX_PAGE_BYTES, too_large=page_too_large)
+                      max_bytes=MAX_PAGE_BYTES, too_large=page_too_large, what="atlas pages")
 
 
 def register(reader: Reader) -> None:
@@ -104,20 +109,25 @@ def detect_kind(head: bytes, name: str = "") -> FileKind:
 def read_file(path: Path, *, by_line: bool = True) -> FileContents:
     """Read one file with the reader its content calls for, without touching the library.
 
+    Only a regular file is read, at most up to its reader's limit (:class:`InputFile`: a
+    FIFO, a device or a folder is refused at once, and nothing is read "until the end").
     Nothing is raised for a bad file: what could not be read is an error of the result, in a
     sentence for the user (a reader's own bug included, so one file cannot take an import
     down)."""
     contents = FileContents()
     try:
-        size = path.stat().st_size
-        kind = detect_kind(read_head(path), path.name)
-        reader = reader_for(kind)
-        contents.kind, contents.origin = kind, reader.origin
-        if reader.max_bytes is not None and size > reader.max_bytes:
-            assert reader.too_large is not None
-            raise FormatError(reader.too_large(size))
+        with InputFile(path) as source:
+            kind = detect_kind(source.head(), path.name)
+            reader = reader_for(kind)
+            contents.kind, contents.origin = kind, reader.origin
+            if reader.max_bytes is not None and source.size > reader.max_bytes:
+                assert reader.too_large is not None
+                raise FormatError(reader.too_large(source.size))
+            # A reader without a limit refuses its kind whatever the content: its head will do.
+            data = (source.read(reader.max_bytes, reader.what) if reader.max_bytes is not None
+                    else source.head())
         try:
-            reader.read(path.read_bytes(), contents, ReadOptions(str(path), by_line=by_line))
+            reader.read(data, contents, ReadOptions(str(path), by_line=by_line))
         except (FormatError, OSError, MemoryError):
             raise
         except Exception as exc:
@@ -141,16 +151,19 @@ def read_file(path: Path, *, by_line: bool = True) -> FileContents:
 
 for _reader in (
     # JSON first: a bundle, an outbox export, CSL-JSON, or JSON we cannot import.
-    Reader(FileKind.BUNDLE, is_bundle, read_bundle_file),
+    Reader(FileKind.BUNDLE, is_bundle, read_bundle_file, MAX_BUNDLE_BYTES, bundle_too_large,
+           "bundles"),
     Reader(FileKind.CORRECTIONS, is_corrections, refuse_corrections),
     Reader(FileKind.CSL_JSON, is_csl_json, read_csl_json_file, MAX_REFERENCE_BYTES,
-           references_too_large),
+           references_too_large, REFERENCE_FILES),
     Reader(FileKind.JSON_OTHER, is_json, refuse_other_json),
     # Web of Science's export looks like RIS, so it is recognised first.
-    Reader(FileKind.WOS, is_wos, read_ris_file, MAX_REFERENCE_BYTES, references_too_large),
-    Reader(FileKind.RIS, is_ris, read_ris_file, MAX_REFERENCE_BYTES, references_too_large),
+    Reader(FileKind.WOS, is_wos, read_ris_file, MAX_REFERENCE_BYTES, references_too_large,
+           REFERENCE_FILES),
+    Reader(FileKind.RIS, is_ris, read_ris_file, MAX_REFERENCE_BYTES, references_too_large,
+           REFERENCE_FILES),
     # After the others: an atlas page holds a BibTeX block after its prose.
     Reader(FileKind.BIBTEX, is_bibtex, read_bibtex_file, MAX_REFERENCE_BYTES,
-           references_too_large),
+           references_too_large, REFERENCE_FILES),
 ):
     register(_reader)

@@ -1,12 +1,20 @@
 """Writing entries as RIS, through rispy's writer (UTF-8, no numbering between records).
 
-Atlas entries are written as journal articles with their DOI, the atlas URL and the PMID as
-accession number (``AN``, with ``DB  - PubMed``), which :mod:`.ris` reads back as the PMID.
-The user's references keep their RIS type and every tag they were imported with.
+Atlas entries are written as journal articles with their DOI, the paper's DOI link as
+``UR`` (the atlas page is not the paper) and the PMID as accession number (``AN``, with
+``DB  - PubMed``), which :mod:`.ris` reads back as the PMID. The user's references keep their
+RIS type and every tag they were imported with.
+
+RIS has one value per line, so a line break inside a value would start a tag of its own: a
+title with ``\nER  - \nTY  - JOUR`` in it forged a second record (issue 19.4). Every value
+is folded to one line (any run of whitespace, Unicode line separators included, becomes one
+space) and only well-formed tag names are written. The clipboard's "Copy as RIS" is this
+writer too.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, TextIO
 
@@ -32,21 +40,43 @@ class _Writer(rispy.RisWriter):  # type: ignore[misc]
         return ""
 
 
+_TAG_RE: Final = re.compile(r"[A-Z][A-Z0-9]")
+_TYPE_RE: Final = re.compile(r"[A-Z0-9]{2,8}")
+
+
 def write_ris(out: TextIO, entries: Iterable[Entry]) -> int:
     writer = _Writer(skip_unknown_tags=False)
     count = 0
     for entry in entries:
-        writer.format_lines(out, [_to_ris(entry)])
+        writer.format_lines(out, [_folded(_to_ris(entry))])
         out.write("\n")
         count += 1
     return count
+
+
+def _fold(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _folded(record: dict[str, Any]) -> dict[str, Any]:
+    """Every value of ``record`` on one line; unknown tags only when they are tag names."""
+    clean: dict[str, Any] = {}
+    for name, value in record.items():
+        if name == "unknown_tag":
+            clean[name] = {tag: [_fold(v) for v in values] for tag, values in value.items()
+                           if _TAG_RE.fullmatch(tag)}
+        elif isinstance(value, list):
+            clean[name] = [_fold(v) for v in value]
+        else:
+            clean[name] = _fold(value)
+    return clean
 
 
 def _to_ris(entry: Entry) -> dict[str, Any]:
     extra = entry.extra
     mine = entry.origin is Origin.MINE
     ris_type = extra.get("ris_type") if mine else "JOUR"
-    if not isinstance(ris_type, str) or not ris_type:
+    if not isinstance(ris_type, str) or not _TYPE_RE.fullmatch(ris_type):
         csl_type = extra.get("type") or extra.get("csl_type")
         ris_type = CSL_TO_RIS.get(csl_type, "GEN") if isinstance(csl_type, str) else "JOUR"
     record: dict[str, Any] = {"type_of_reference": ris_type}
@@ -61,7 +91,10 @@ def _to_ris(entry: Entry) -> dict[str, Any]:
         record["year"] = str(entry.year)
     if entry.doi:
         record["doi"] = entry.doi
-    urls = [entry.url] if entry.url else []
+    # For an atlas entry ``url`` is the atlas's page, not the paper: link the paper's DOI.
+    urls = [entry.url] if mine and entry.url else []
+    if not mine and entry.doi:
+        urls = [f"https://doi.org/{entry.doi}"]
     if urls:
         record["urls"] = urls
     kept = entry.extra.get("ris_fields") if mine else None
@@ -71,7 +104,28 @@ def _to_ris(entry: Entry) -> dict[str, Any]:
             record["name_of_database"] = "PubMed"
     if mine:
         _reference_tags(entry, record)
+    else:
+        _atlas_tags(entry, record)
     return record
+
+
+def _atlas_tags(entry: Entry, record: dict[str, Any]) -> None:
+    """Volume, issue and pages when the catalogue has them (a catalogue update may add them)."""
+    extra = entry.extra
+    for names, target in ((("volume",), "volume"), (("issue", "journal_issue"), "number"),
+                          (("page", "pages"), "page")):
+        value = next((extra[n] for n in names if isinstance(extra.get(n), str | int)
+                      and str(extra[n]).strip()), None)
+        if value is None:
+            continue
+        if target != "page":
+            record[target] = str(value)
+            continue
+        start, _, end = (part.strip() for part in
+                         re.sub(r"\s*[-–—]+\s*", "-", str(value)).partition("-"))
+        record["start_page"] = start
+        if end:
+            record["end_page"] = end
 
 
 def _reference_tags(entry: Entry, record: dict[str, Any]) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
+import re
 import socket
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .db import CursorError
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
+_LENGTH_RE: Final = re.compile(r"[0-9]{1,18}")
 
 
 class AtlasRequestHandler(BaseHTTPRequestHandler):
@@ -151,22 +153,28 @@ class AtlasRequestHandler(BaseHTTPRequestHandler):
         self._send_json(status, answer)
 
     def _read_body(self) -> bytes | None:
-        length_text = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding") or length_text is None:
+        """The body, by an exact Content-Length of at most MAX_REPORT_BYTES. A missing,
+        repeated, negative or otherwise malformed length is refused: ``rfile.read(-1)`` would
+        read until the client closes (400 MB were read so, issue 19.9)."""
+        lengths = self.headers.get_all("Content-Length") or []
+        if self.headers.get("Transfer-Encoding") or not lengths:
             self.close_connection = True
             self._error(411, "send the body with a Content-Length")
             return None
-        try:
-            length = int(length_text)
-        except ValueError:
+        if len(set(lengths)) != 1 or not _LENGTH_RE.fullmatch(lengths[0].strip()):
             self.close_connection = True
-            self._error(400, "Content-Length is not a number")
+            self._error(400, "Content-Length must be one whole number of bytes")
             return None
+        length = int(lengths[0])
         if length > MAX_REPORT_BYTES:
             self.close_connection = True  # the unread body would garble the next request
             self._error(413, f"a report may be at most {MAX_REPORT_BYTES} bytes")
             return None
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) != length:  # the client closed early
+            self.close_connection = True
+            return None
+        return body
 
     # ------------------------------------------------------------------ endpoints
 

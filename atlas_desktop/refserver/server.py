@@ -22,6 +22,12 @@ from .db import ServerDB, StoredReport
 from .faults import Fault, FaultDice, FaultPlan
 from .handler import AtlasRequestHandler
 
+#: Connections served at once; the rest wait in the listen queue (issue 19.9: one thread per
+#: connection, unbounded, and a queue of 5 timed 80 of 200 clients out).
+MAX_WORKERS = 32
+#: The listen queue (the kernel caps it at net.core.somaxconn, 4096 on current Linux).
+LISTEN_BACKLOG = 512
+
 
 class AtlasHTTPServer(ThreadingHTTPServer):
     # Handler threads are joined on close; open connections are shut down first so that a
@@ -29,9 +35,19 @@ class AtlasHTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], *, db: ServerDB, token: str | None,
-                 faults: FaultPlan, base_path: str, quiet: bool) -> None:
+                 faults: FaultPlan, base_path: str, quiet: bool,
+                 max_workers: int = MAX_WORKERS) -> None:
+        self.max_workers = max_workers
+        self._slots = threading.BoundedSemaphore(max_workers)
+        self._busy = threading.Condition()
+        #: Connections being served now, and the most there ever were at once.
+        self.busy = 0
+        self.most_busy = 0
+        #: Requests whose slot neither their thread nor the acceptor has taken back yet.
+        self._unclaimed: set[int] = set()
         self.db = db
         self.token = token
         self.faults = FaultDice(faults)
@@ -102,7 +118,48 @@ class AtlasHTTPServer(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a thread once one of ``max_workers`` is free; until then
+        accepting waits, and further clients wait in the listen queue."""
+        while not self._slots.acquire(timeout=0.1):
+            if self.stopping.is_set():
+                self.shutdown_request(request)
+                return
+        with self._busy:
+            self.busy += 1
+            self.most_busy = max(self.most_busy, self.busy)
+            self._unclaimed.add(id(request))
+            self._busy.notify_all()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            # Ctrl-C can land while the thread is being started: the slot is released by
+            # whichever side claims it first, never twice (a double release turned the
+            # KeyboardInterrupt into an error the server carried on after).
+            if self._claim(request):
+                self._release()
+            raise
+
+    def _claim(self, request: Any) -> bool:
+        with self._busy:
+            if id(request) in self._unclaimed:
+                self._unclaimed.discard(id(request))
+                return True
+            return False
+
+    def _release(self) -> None:
+        with self._busy:
+            self.busy -= 1
+            self._busy.notify_all()
+        self._slots.release()
+
+    def wait_until_busy(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` connections are being served at once."""
+        with self._busy:
+            return self._busy.wait_for(lambda: self.busy >= count, timeout)
+
     def process_request_thread(self, request: Any, client_address: Any) -> None:
+        owns_slot = self._claim(request)
         with self._sockets_lock:
             self._sockets.add(request)
         try:
@@ -110,6 +167,8 @@ class AtlasHTTPServer(ThreadingHTTPServer):
         finally:
             with self._sockets_lock:
                 self._sockets.discard(request)
+            if owns_slot:
+                self._release()
 
     def close_connections(self) -> None:
         with self._sockets_lock:
@@ -126,12 +185,12 @@ class RefServer:
     def __init__(
         self, db_path: Path, *, host: str = "127.0.0.1", port: int = 0,
         token: str | None = None, faults: FaultPlan | None = None, base_path: str = "",
-        quiet: bool = True,
+        quiet: bool = True, max_workers: int = MAX_WORKERS,
     ) -> None:
         self.db = ServerDB(Path(db_path))
         self.httpd = AtlasHTTPServer((host, port), db=self.db, token=token,
                                      faults=faults or FaultPlan(), base_path=base_path,
-                                     quiet=quiet)
+                                     quiet=quiet, max_workers=max_workers)
         self._thread: threading.Thread | None = None
 
     @property

@@ -8,7 +8,9 @@ first copy never waits.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from typing import Final
 
 from atlas_desktop.citations import (
     DEFAULT_STYLE,
@@ -29,10 +31,13 @@ from atlas_desktop.citations.documents import plain_reference
 from atlas_desktop.citations.locales import locale_names, normalise_locale
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.citation import CitationCopy, CopyKind, RichText, StyleInfo
+from atlas_desktop.domain.csl import describe_gaps
+from atlas_desktop.domain.entry import Entry
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import user as user_store
 
 from .context import LibraryContext
+from .exporting import ExportFormat, ExportService
 
 __all__ = ["DEFAULT_STYLE_SETTING", "LOCALE_SETTING", "CitationError", "CitationService",
            "UnknownEntries"]
@@ -40,6 +45,12 @@ __all__ = ["DEFAULT_STYLE_SETTING", "LOCALE_SETTING", "CitationError", "Citation
 DEFAULT_STYLE_SETTING = "citation.default_style"
 #: The citation language (e.g. en-GB); unset means each style's own, else en-US.
 LOCALE_SETTING = "citation.locale"
+
+
+#: Copies that are data, not citations: written by the file export's writer for the format,
+#: so copying entries and exporting them give the same text (issue 18 item 8).
+_EXPORT_KINDS: Final = {CopyKind.BIBTEX: ExportFormat.BIBTEX, CopyKind.RIS: ExportFormat.RIS,
+                        CopyKind.CSL_JSON: ExportFormat.CSL_JSON}
 
 
 class UnknownEntries(CitationError):
@@ -151,8 +162,20 @@ class CitationService:
         missing = [i for i in ids if i not in found]
         if missing:
             raise UnknownEntries(missing)
+        if kind in _EXPORT_KINDS:
+            return self._export_copy(entries, kind)
         return compose(entries, kind=kind, source=source, engines=self._engines,
                        formats=formats, locale=tag)
+
+    def _export_copy(self, entries: Sequence[Entry], kind: CopyKind) -> CitationCopy:
+        out = io.StringIO()
+        export = ExportService(self._ctx).export(
+            format=_EXPORT_KINDS[kind], out=out, entry_ids=[e.id for e in entries])
+        noun = export.format.label
+        count = f" of {len(entries)} entries" if len(entries) > 1 else ""
+        return CitationCopy(kind=kind, content=RichText(text=out.getvalue()),
+                            description=noun + count, entry_ids=tuple(e.id for e in entries),
+                            warnings=tuple(describe_gaps(entries, formatted=False)))
 
     def quick_reference(self, *, entry_ids: Sequence[str]) -> RichText:
         """A plain one-line reference per entry without the engine (authors, year, title,

@@ -65,6 +65,10 @@ class ExportError(ValueError):
     """The export cannot run as asked (unknown collection, two scopes…); nothing written."""
 
 
+class ExportWouldEmpty(ExportError):
+    """The export found no entries and would replace an existing file with an empty one."""
+
+
 class ExportCancelled(Exception):
     """The user cancelled; no file was written (an earlier file at the path is untouched)."""
 
@@ -90,8 +94,13 @@ class ExportService:
         query: str | None = None,
         collection: str | None = None,
         cancel: threading.Event | None = None,
+        replace_with_nothing: bool = False,
     ) -> ExportResult:
-        """Write the scope's entries to ``path`` (atomically) or to ``out``."""
+        """Write the scope's entries to ``path`` (atomically) or to ``out``.
+
+        An export that finds no entries does not replace an existing file (a mistyped
+        library folder or query must not wipe ``refs.bib``) unless ``replace_with_nothing``:
+        it raises :class:`ExportWouldEmpty` and the file is left as it was."""
         scopes = [s for s in (entry_ids, query, collection) if s is not None]
         if len(scopes) > 1:
             raise ExportError("Choose one of: selected entries, a search or a collection.")
@@ -110,6 +119,10 @@ class ExportService:
             else:
                 with atomic_text_writer(path) as handle:
                     count = writer(handle, entries)
+                    if count == 0 and not replace_with_nothing and Path(path).exists():
+                        raise ExportWouldEmpty(
+                            f"Nothing to export: no entries matched, and {path} already "
+                            "exists, so it was left as it was.")
         return ExportResult(count, ExportFormat(format), str(path) if path else None)
 
     def count(self, *, entry_ids: Sequence[str] | None = None, query: str | None = None,

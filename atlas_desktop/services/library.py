@@ -11,7 +11,7 @@ from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.entry import Origin
 from atlas_desktop.formats.bundle import parse_bundle
 from atlas_desktop.paths import LibraryPaths
-from atlas_desktop.store import LibraryDB
+from atlas_desktop.store import LibraryDB, LibraryMissing
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import user as user_store
 from atlas_desktop.store.database import CheckMode
@@ -49,6 +49,13 @@ class Library:
     @property
     def paths(self) -> LibraryPaths:
         return self.ctx.paths
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this library cannot be written, as a sentence for a banner ("This library is
+        read-only, because its folder … cannot be written …"), or None. Reads work; every
+        write raises :class:`~atlas_desktop.store.LibraryReadOnly` before it starts."""
+        return self.ctx.db.read_only
 
     @property
     def verified(self) -> bool:
@@ -108,15 +115,23 @@ class Library:
         self.ctx.db.close()
 
 
-def open_library(paths: LibraryPaths, *, check: CheckMode = "now") -> Library:
-    """Open (creating if needed) the library in ``paths``.
+def open_library(paths: LibraryPaths, *, check: CheckMode = "now",
+                 create: bool = True) -> Library:
+    """Open (creating if needed, unless ``create`` is False) the library in ``paths``.
 
     A brand-new default library starts with the sample entries. Raises a
     :class:`~atlas_desktop.store.StoreError` subclass with a sentence for the user if the file
-    is damaged, too new, or not a library.
+    is damaged, too new, empty or not a library, or (``create=False``) missing: what only
+    reads never makes a library, so a mistyped folder is reported instead of filled.
     """
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
     is_new = not paths.database.exists()
+    if is_new and not create:
+        detail = ("the folder holds no library.sqlite3" if paths.data_dir.is_dir()
+                  else "there is no such folder")
+        raise LibraryMissing(
+            f"There is no library in {paths.data_dir} ({detail}), and nothing was created "
+            "there. Check the folder's name.")
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
     db = LibraryDB(paths.database, check=check)
     library = Library(LibraryContext(db=db, paths=paths))
     if is_new and paths.is_default:

@@ -12,6 +12,11 @@ Invariants (contract sections 2 and 3):
   record of what it changed, and only if the stored cursor is still the one the page was
   asked for: an interrupted pull resumes, and no page is applied twice. User data (notes,
   stars, collections, reports) is never touched.
+- A pull is bounded whatever the server says (issue 19.7): a page with more entries (or
+  withdrawals) than the limit asked for is refused before it is looked at; a run pulls at most
+  ``max_pages`` pages; a cursor seen before in the same run, or the page cap reached with
+  ``has_more`` still true, stops the pull with a message, and an automatic run then waits the
+  usual pull interval before it goes on ("Sync now" goes on at once).
 """
 
 from __future__ import annotations
@@ -72,8 +77,9 @@ class SyncOptions:
     #: Reports sent longer ago than this are no longer polled.
     status_window_days: int = 365
     max_status_polls: int = 25
-    #: Pages per run; a longer pull goes on at the next run.
-    max_pages: int = 100_000
+    #: Pages per run (400 pages of 500: 200,000 entries, twice the largest catalogue
+    #: benchmarked); a longer pull goes on at the next run.
+    max_pages: int = 400
 
 
 class SyncRun:
@@ -191,14 +197,22 @@ class SyncRun:
         if server != self._url:
             cursor = None  # another server's cursor means nothing here: start from the top
         update = self.result.catalogue
+        limit = self._options.page_limit
+        seen: set[str | None] = {cursor}
         try:
             for _ in range(self._options.max_pages):
                 if self._cancelled():
                     return None
-                outcome = self._client.fetch_page(since=cursor, limit=self._options.page_limit)
+                outcome = self._client.fetch_page(since=cursor, limit=limit)
                 if outcome.kind is not OutcomeKind.OK:
                     return self._pull_failed(outcome)
                 page: Page = outcome.data
+                if len(page.entries) > limit or len(page.deleted) > limit:
+                    return Outcome(
+                        OutcomeKind.BAD_RESPONSE,
+                        f"The server sent a catalogue page of {len(page.entries):,} entries and "
+                        f"{len(page.deleted):,} withdrawals when at most {limit:,} were asked "
+                        "for. It was not applied; the update will try again at the next sync.")
                 contracts, problems = _validate_entries(page)
                 if problems:
                     return Outcome(
@@ -221,14 +235,31 @@ class SyncRun:
                     return Outcome(OutcomeKind.BAD_RESPONSE,
                                    "The server keeps sending the same catalogue page; the "
                                    "update stopped and will try again at the next sync.")
+                if next_cursor in seen:
+                    return self._not_converging(
+                        "The server led the catalogue update back to a page it had already "
+                        "sent")
+                seen.add(next_cursor)
                 cursor = next_cursor
-            return None
+            return self._not_converging(
+                f"The server still had more after {self._options.max_pages:,} catalogue pages "
+                f"({self._options.max_pages * limit:,} entries) in one sync")
         finally:
             # Each page is its own transaction (written with Changes.NONE); the pull is
             # announced once, so the window searches once, not once per page.
             if not update.empty:
                 self._ctx.notify(Changes.CATALOGUE, entry_ids=[
                     c.entry_id for c in (*update.new, *update.changed, *update.withdrawn)])
+
+    def _not_converging(self, what: str) -> Outcome:
+        """Stop a pull that does not end. What was applied stays, and the cursor; automatic
+        runs wait the pull interval before going on, so they cannot repeat it back to back."""
+        with self._ctx.db.write() as conn:
+            user_store.set_meta(conn, LAST_PULL_KEY, iso(self._clock()))
+        return Outcome(OutcomeKind.BAD_RESPONSE,
+                       f"{what}. The update stopped there; what arrived is kept, and it goes "
+                       "on at the next sync. If this happens again, the server is not working "
+                       "properly.")
 
     def _pull_failed(self, outcome: Outcome) -> Outcome:
         if outcome.kind is OutcomeKind.REJECTED:

@@ -6,10 +6,20 @@ anything that writes (switching to WAL, migrations). A failed check raises
 
 The check reads the whole file, so the window may open with ``check="background"``: reads
 start at once and every write waits until :meth:`LibraryDB.verify` has passed.
+
+A new library file is built beside its final name and linked into place only when complete,
+so ``library.sqlite3`` is never an empty file of ours; an empty one found there is refused
+(:class:`LibraryEmptyFile`), never initialised. A library whose file or folder cannot be
+written is opened read-only (:attr:`LibraryDB.read_only` says why) and every write raises
+:class:`LibraryReadOnly` before it starts. SQLite reads a read-only WAL library through its
+``-wal`` and ``-shm`` files when they exist or can be made; in a folder that cannot change and
+holds no ``-wal`` there is nothing to miss, so it is opened as immutable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +31,8 @@ from sqlalchemy import Connection
 from .engine import (
     PAGE_SIZE,
     LibraryCorrupt,
+    LibraryEmptyFile,
+    LibraryReadOnly,
     LibraryTooNew,
     StoreError,
     create_sqlite_engine,
@@ -43,12 +55,23 @@ class LibraryDB:
 
     def __init__(self, path: Path, *, check: CheckMode = "now") -> None:
         self.path = Path(path)
-        existed = self.path.exists() and self.path.stat().st_size > 0
-        if existed:
-            self._check_header()
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_sqlite_engine(self.path)
+        if not self.path.exists():
+            _create_library(self.path)
+            check = "skip"  # just built by us
+        elif self.path.stat().st_size == 0:
+            raise LibraryEmptyFile(
+                f"{self.path} is an empty file (0 bytes), not a library, so it was not opened "
+                "and nothing was changed. Restore it from a backup, or delete it to start a "
+                "new library in that folder.")
+        self._check_header()
+        #: Why the library cannot be written, as a sentence; None when it can.
+        self.read_only: str | None = read_only_reason(self.path)
+        mode = None
+        if self.read_only is not None:
+            wal = self.path.with_name(self.path.name + "-wal")
+            folder_fixed = not os.access(self.path.parent, os.W_OK)
+            mode = "immutable" if folder_fixed and not wal.exists() else "ro"
+        self.engine = create_sqlite_engine(self.path, mode=mode)
         self._verified = threading.Event()
         self._problem: str | None = None
 
@@ -61,13 +84,16 @@ class LibraryDB:
                     "it. Nothing was changed."
                 )
             needs_migration = version < LATEST_VERSION
-            if existed and (check == "now" or needs_migration):
+            if needs_migration and self.read_only is not None:
+                raise LibraryReadOnly(
+                    f"{self.read_only} It was written by an older Atlas Desktop and must be "
+                    "updated before it can be opened, which needs writing. Nothing was changed.")
+            if check == "now" or needs_migration:
                 self.verify()  # raises before anything is written
-            elif not existed or check == "skip":
+            elif check == "skip":
                 self._verified.set()
-                if not existed:
-                    set_page_size(self.engine, PAGE_SIZE)
-                set_wal(self.engine)
+                if self.read_only is None:
+                    set_wal(self.engine)
             # check == "background": the file is already in WAL mode (we created it so);
             # verify() runs later and opens the gate for writes.
             if needs_migration:
@@ -96,7 +122,7 @@ class LibraryDB:
                 "The library file failed its integrity check and was not changed "
                 f"({problem[:200]}). Restore it from a backup, or open another library folder."
             )
-        if not self._verified.is_set():
+        if not self._verified.is_set() and self.read_only is None:
             set_wal(self.engine)
         self._verified.set()
 
@@ -118,6 +144,8 @@ class LibraryDB:
         (still atomic; durable at the next checkpoint), no automatic checkpoint inside the
         commit and a 64 MiB page cache. Call :meth:`checkpoint` afterwards, off the UI thread.
         """
+        if self.read_only is not None:
+            raise LibraryReadOnly(f"{self.read_only} Nothing was changed.")
         self._verified.wait()
         if self._problem is not None:
             raise LibraryCorrupt(
@@ -147,6 +175,8 @@ class LibraryDB:
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file (after a bulk import)."""
+        if self.read_only is not None:
+            return
         with translate_errors(), self.engine.connect() as conn:
             raw = sqlite_connection(conn)
             raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -159,4 +189,57 @@ class LibraryDB:
         self.engine.dispose()
 
 
-__all__ = ["Connection", "LibraryCorrupt", "LibraryDB", "StoreError"]
+def read_only_reason(path: Path) -> str | None:
+    """Why the library at ``path`` cannot be written, or None. Uses ``access(2)``, which
+    answers for read-only mounts and immutable files and folders (``chattr +i``) even as
+    root, where the permission bits are not enforced."""
+    folder = path.parent
+    try:
+        on_read_only_disk = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        on_read_only_disk = False
+    if on_read_only_disk:
+        return f"This library is read-only, because it is on a read-only disk ({folder})."
+    if not os.access(folder, os.W_OK):
+        return (f"This library is read-only, because its folder {folder} cannot be written "
+                "(it is read-only or locked against changes).")
+    if not os.access(path, os.W_OK):
+        return (f"This library is read-only, because its file {path} cannot be written "
+                "(it is read-only or locked against changes).")
+    return None
+
+
+def _create_library(path: Path) -> None:
+    """Build a new, empty library beside ``path`` and link it into place when complete: a
+    crash or a full disk on the way leaves no file at ``path`` (only a stray temporary)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    for leftover in (temporary, *(temporary.with_name(temporary.name + s)
+                                  for s in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+    try:
+        engine = create_sqlite_engine(temporary)
+        try:
+            with translate_errors():
+                set_page_size(engine, PAGE_SIZE)
+                set_wal(engine)
+                migrate(engine)
+        finally:
+            engine.dispose()  # the last connection folds the log in and removes it
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(temporary, path)
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+    finally:
+        for leftover in (temporary, *(temporary.with_name(temporary.name + s)
+                                      for s in ("-wal", "-shm", "-journal"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+__all__ = ["Connection", "LibraryCorrupt", "LibraryDB", "StoreError", "read_only_reason"]

@@ -13,10 +13,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool, QueuePool
 
 BUSY_TIMEOUT_MS = 10_000
@@ -36,6 +37,26 @@ class LibraryLocked(StoreError):
 
 class LibraryTooNew(StoreError):
     pass
+
+
+class LibraryReadOnly(StoreError):
+    """A write to a library that cannot be written (its file or folder is read-only)."""
+
+
+class LibraryFull(StoreError):
+    """The disk holding the library is full."""
+
+
+class LibraryUnreadable(StoreError):
+    """The disk or the operating system would not let SQLite open or read the file."""
+
+
+class LibraryEmptyFile(StoreError):
+    """``library.sqlite3`` exists but holds nothing (0 bytes): never initialised silently."""
+
+
+class LibraryMissing(StoreError):
+    """A command that only reads was pointed at a folder with no library in it."""
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -60,10 +81,19 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_sqlite_engine(path: Path, *, pooled: bool = True) -> Engine:
-    """An engine over one library file with our pragmas on every connection."""
+def create_sqlite_engine(path: Path, *, pooled: bool = True, mode: str | None = None) -> Engine:
+    """An engine over one library file with our pragmas on every connection.
+
+    ``mode`` opens the file through a URI: ``"ro"`` (read-only; SQLite still uses the
+    write-ahead log and its shared-memory file) or ``"immutable"`` (read-only media: no log,
+    no locks; only for a WAL library whose folder cannot change and that has no ``-wal``).
+    """
+    url = f"sqlite:///{path}"
+    if mode is not None:
+        query = "mode=ro" if mode == "ro" else "immutable=1"
+        url = f"sqlite:///file:{quote(str(path))}?{query}&uri=true"
     engine = create_engine(
-        f"sqlite:///{path}",
+        url,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         poolclass=QueuePool if pooled else NullPool,
         **({"pool_size": 3, "max_overflow": 3} if pooled else {}),
@@ -114,29 +144,42 @@ def quick_check(engine: Engine) -> str | None:
     return "; ".join(problems) if problems else None
 
 
+#: SQLite's messages (``sqlite3_errstr``) for each kind of storage problem. Matched on the
+#: driver's message, never on SQLAlchemy's text, which carries the statement and its values
+#: (a note's text, for one).
+_KINDS: Final = (
+    (("locked", "busy"), LibraryLocked,
+     "The library is busy: another Atlas Desktop is writing to it. Try again in a moment."),
+    (("malformed", "not a database"), LibraryCorrupt,
+     "The library file is damaged and cannot be read safely. Nothing was changed. Restore it "
+     "from a backup or choose another library folder."),
+    (("readonly", "read-only"), LibraryReadOnly,
+     "The library cannot be written: its file or folder is read-only. Nothing was changed."),
+    (("database or disk is full", "disk is full"), LibraryFull,
+     "The disk holding the library is full, so nothing could be saved; nothing was changed. "
+     "Free some space and try again."),
+    (("disk i/o error", "unable to open", "cannot open"), LibraryUnreadable,
+     "The library file could not be read or written (the disk or the system refused: a full "
+     "disk, a removed drive or a permission). Nothing was changed."),
+)
+
+
+def storage_error(exc: BaseException) -> StoreError:
+    """The :class:`StoreError` for a driver error (the generic one if not a known kind)."""
+    orig = getattr(exc, "orig", None) or exc
+    message = str(orig).lower()
+    for words, kind, sentence in _KINDS:
+        if any(word in message for word in words):
+            return kind(sentence)
+    return StoreError(f"The library could not be used (SQLite said: {str(orig)[:200]}). "
+                      "Nothing was changed.")
+
+
 @contextmanager
 def translate_errors() -> Iterator[None]:
-    """Turn driver errors that mean "the file is broken or busy" into sentences."""
+    """Turn driver errors (SQLAlchemy's, and sqlite3's from raw connections) into
+    :class:`StoreError` sentences; the driver's error stays as the cause, for the log."""
     try:
         yield
-    except OperationalError as exc:
-        message = str(exc.orig).lower()
-        if "locked" in message or "busy" in message:
-            raise LibraryLocked(
-                "The library is busy: another Atlas Desktop is writing to it. Try again in a "
-                "moment."
-            ) from exc
-        if "malformed" in message or "not a database" in message:
-            raise LibraryCorrupt(
-                "The library file is damaged and cannot be read safely. Nothing was changed. "
-                "Restore it from a backup or choose another library folder."
-            ) from exc
-        raise
-    except DBAPIError as exc:
-        message = str(exc.orig).lower()
-        if "malformed" in message or "not a database" in message:
-            raise LibraryCorrupt(
-                "The library file is damaged or is not an Atlas Desktop library. Nothing was "
-                "changed."
-            ) from exc
-        raise
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        raise storage_error(exc) from exc

@@ -1,7 +1,9 @@
-"""BibTeX, RIS and CSL-JSON of entries; the snapshot reference; "copy with evidence"."""
+"""BibTeX, RIS and CSL-JSON of entries (the file export's writers, which the Copy menu uses
+too); the snapshot reference; "copy with evidence"."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from types import MappingProxyType
@@ -11,12 +13,34 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from atlas_desktop.citations import compose, resolve_style, shared_engines
 from atlas_desktop.citations.evidence import snapshot_action_label, snapshot_reference
-from atlas_desktop.citations.exports import bibtex, csl_json, ris
 from atlas_desktop.domain.citation import CopyKind
 from atlas_desktop.domain.entry import Author, Entry, Origin, Snapshot
+from atlas_desktop.formats.bibtex_writer import write_bibtex
+from atlas_desktop.formats.csljson import write_csl_json
+from atlas_desktop.formats.latex import decode_latex
+from atlas_desktop.formats.ris_writer import write_ris
 from tests.citations.readers import read_html, read_rtf
 
 HEINS = "heins-2013-role-therapeutic"
+
+
+def _written(writer, entries) -> str:
+    out = io.StringIO()
+    writer(out, entries)
+    return out.getvalue()
+
+
+def bibtex(entries) -> str:
+    return _written(write_bibtex, entries)
+
+
+def ris(entries) -> str:
+    return _written(write_ris, entries)
+
+
+def csl_json(entries) -> str:
+    return _written(write_csl_json, entries)
+
 TWISK = "twisk-2009-review-cognitive"
 
 
@@ -31,14 +55,15 @@ def test_bibtex_parses_with_a_real_bibtex_reader(sample_entries):
     assert fields == {
         "author": "Heins, Marianne J and Knoop, Hans and Bleijenberg, Gijs",
         "title": "The role of the therapeutic relationship in cognitive behaviour therapy "
-                 "for chronic fatigue syndrome",
+                 "for chronic fatigue syndrome.",
         "journal": "Behaviour research and therapy",
         "year": "2013",
         "doi": "10.1016/j.brat.2013.02.001",
-        "pmid": "23639303",
+        "note": "PubMed: 23639303",
+        # As the atlas's own BibTeX block on its pages (the RIS link is the paper's DOI).
+        "url": "https://www.mecfsatlas.com/evidence/heins-2013-role-therapeutic",
     }
-    assert "url" not in fields  # the atlas page is not the paper
-    assert vaart.key == "van-der-vaart-2019"
+    assert vaart.key == "mecfsatlas-van-der-vaart-2019"
     assert vaart.fields_dict["author"].value.startswith("van der Vaart, Rosalie and")
 
 
@@ -49,7 +74,11 @@ def test_bibtex_escapes_latex_special_characters():
     library = bibtexparser.parse_string(bibtex([entry]))
     assert library.failed_blocks == []
     fields = {k: f.value for k, f in library.entries[0].fields_dict.items()}
-    assert LatexNodes2Text().latex_to_text(fields["title"]) == "50% of #1 & $2 cases_x {ok}"
+    # Literal braces are written as \textbraceleft{}/\textbraceright{}: BibTeX counts an
+    # escaped brace as a brace, so ``\{`` could end the field for it.
+    assert decode_latex(fields["title"]) == "50% of #1 & $2 cases_x {ok}"
+    assert LatexNodes2Text().latex_to_text(fields["title"]) == "50% of #1 & $2 cases_x ok"
+    assert "\\{" not in fields["title"]  # BibTeX counts an escaped brace as a brace
     assert fields["author"] == "{ME Association} and Ødegård, Åse"
     assert fields["pages"] == "10--20"
     assert fields["volume"] == "3"
@@ -59,13 +88,13 @@ def test_ris_has_one_tag_per_line_and_ends_each_record(sample_entries):
     entry = sample_entries[HEINS].with_changes(
         extra=MappingProxyType({"volume": "51", "issue": "6", "pages": "289–295"}),
         title="A title\nover two lines.")
-    lines = ris([entry]).splitlines()
+    lines = ris([entry]).rstrip("\n").splitlines()
     assert lines[0] == "TY  - JOUR"
     assert lines[-1] == "ER  - "
     assert all(len(line) >= 6 and line[2:6] == "  - " for line in lines)
     tags = [line[:2] for line in lines]
     assert tags.count("AU") == 3
-    assert "TI  - A title over two lines" in lines
+    assert "TI  - A title over two lines." in lines
     assert {"VL  - 51", "IS  - 6", "SP  - 289", "EP  - 295", "DO  - 10.1016/j.brat.2013.02.001",
             "AN  - 23639303", "T2  - Behaviour research and therapy"} <= set(lines)
 

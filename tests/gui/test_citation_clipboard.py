@@ -89,7 +89,7 @@ def test_rows_of_the_entry_list_are_turned_into_ids_in_the_background(controller
     pks = [seeded_library.catalogue.pk_for_id(entry_id=i) for i in (TWISK, HEINS)]
     with qtbot.waitSignal(controller.copied):
         controller.copy(EntrySelection(pks=tuple(pks)), CopyKind.BIBTEX)
-    assert clipboard.text().startswith("@article{twisk-2009-review-cognitive,")
+    assert clipboard.text().startswith("@article{mecfsatlas-twisk-2009-review-cognitive,")
     assert not clipboard.mimeData().hasHtml()  # BibTeX is plain text only
 
 
