@@ -16,12 +16,8 @@ import pytest
 from pybtex.database import parse_string as pybtex_parse
 
 from atlas_desktop.domain.citation import CopyKind
-from atlas_desktop.domain.entry import (
-    Entry,
-    Origin,
-    canonical_entry_dict,
-    entry_from_contract,
-)
+from atlas_desktop.domain.contract import canonical_entry_dict, entry_from_contract
+from atlas_desktop.domain.entry import Entry, Origin
 from atlas_desktop.formats.bibtex import parse_bibtex
 from atlas_desktop.formats.bibtex_crossref import apply_crossrefs
 from atlas_desktop.formats.bibtex_fields import entry_to_reference
