@@ -7,6 +7,8 @@
 #   make package-test   run the built application's self-test and check what it contains
 #   make test-sync-long   the randomised sync fault and SIGKILL runs, at length
 #   make test-hostile     the hostile-content and fault tests alone (they are in make test too)
+#   make fresh-check   make install, the X11 self-test and make test in a new minimal Debian 12
+#                      root (debootstrap; root only; packaging/fresh-check.sh)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +20,7 @@ NPM    ?= npm
 CITEPROC_JS := js/node_modules/citeproc/citeproc_commonjs.js
 
 .PHONY: run install install-test test test-sync-long test-hostile bench lint clean system-deps \
-	crash-test package package-test icons
+	crash-test package package-test icons fresh-check
 
 run: install
 	$(BIN)/atlas-desktop
@@ -35,14 +37,16 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade "pip>=23.2"
 
-# Re-run the install whenever pyproject.toml changes; otherwise nothing is done.
+# Re-run the install whenever pyproject.toml changes; otherwise nothing is done. The system's
+# part comes after pip: what Qt needs from the system is read from the Qt pip installed.
 $(VENV)/.stamp-app: pyproject.toml | $(VENV)/bin/python
-	@sh packaging/system-deps.sh
 	$(PIP) install -e .
+	@sh packaging/system-deps.sh app
 	@touch $@
 
 $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
 	$(PIP) install -e ".[test]"
+	@sh packaging/system-deps.sh test
 	@touch $@
 
 # Re-fetched only when the pin changes. --ignore-scripts: nothing of the package runs here.
@@ -96,8 +100,13 @@ lint: install-test
 	$(BIN)/ruff check atlas_desktop tests benchmarks packaging packaging/atlas-desktop.spec
 	$(BIN)/mypy
 
-system-deps:
-	sh packaging/system-deps.sh
+system-deps: $(VENV)/.stamp-app
+	sh packaging/system-deps.sh test
+
+# A new minimal Debian 12 root with only what the README asks a user to install, a clean clone
+# of HEAD in it, and there: make install, the X11 self-test under Xvfb, make test. Root only.
+fresh-check:
+	bash packaging/fresh-check.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache js/node_modules

@@ -18,6 +18,7 @@ from atlas_desktop.services import StoreError
 from .icons import app_icon
 from .main_window import MainWindow
 from .opening import open_in_background
+from .platform_check import window_problem
 from .runner import ThreadPoolRunner
 from .single_instance import SingleInstance
 from .theme import apply_theme, stored_theme
@@ -41,6 +42,13 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
         from .self_test import prefer_offscreen
 
         prefer_offscreen()
+    if QApplication.instance() is None:
+        # No display, or Qt's plugin for it cannot load: say so in a sentence, before Qt
+        # would abort with its own diagnostics and a core dump.
+        problem = window_problem()
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Atlas Desktop")
