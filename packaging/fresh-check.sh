@@ -237,25 +237,48 @@ carry_certificates() {
   say "certificate authorities carried into the root: $count"
 }
 
-copy_into_root() {  # copy_into_root HOST-FILE [PATH-IN-ROOT]: unless the root has its own
-  local to=$root${2:-$1}
+copy_into_root() {  # copy_into_root HOST-FILE: unless the root has its own
+  local to=$root$1
   [[ -e $to ]] && return 0
   mkdir -p "$(dirname "$to")"
   cp -p "$1" "$to"
 }
 
-# pip's and npm's configuration files, and the files they name (constraints, a CA file).
+exists_in_root() {  # a path or file:// URL that the root has
+  local path=${1#file://}
+  [[ -e $root$path ]]
+}
+
+# pip's and npm's configuration files, with the files they name (constraints, a CA file). A
+# setting that names a folder of this machine (find-links = /opt/wheels, a file:// index) is
+# left out: a new machine does not have it.
 carry_configuration() {
-  local file to path
+  local file to line word path absent
   for file in /etc/pip.conf /etc/xdg/pip/pip.conf "$HOME/.config/pip/pip.conf" \
               "$HOME/.pip/pip.conf" /usr/etc/npmrc /etc/npmrc "$HOME/.npmrc"; do
     [[ -f $file ]] || continue
-    to=${file/#$HOME//root}
-    copy_into_root "$file" "$to"
-    say "carried $file (as $to)"
+    to=$root${file/#$HOME//root}
+    [[ -e $to ]] && continue
     for path in $(grep -oE '=[[:space:]]*/[^[:space:]]+' "$file" | sed -E 's/^=[[:space:]]*//'); do
       if [[ -f $path ]]; then copy_into_root "$path"; fi
     done
+    mkdir -p "$(dirname "$to")"
+    while IFS= read -r line || [[ -n $line ]]; do
+      absent=""
+      if [[ $line =~ ^[[:space:]]*[^#\;=[:space:]][^=]*=(.*)$ ]]; then
+        for word in ${BASH_REMATCH[1]}; do
+          if [[ $word == /* || $word == file://* ]] && ! exists_in_root "$word"; then
+            absent=$word
+          fi
+        done
+      fi
+      if [[ -z $absent ]]; then
+        printf '%s\n' "$line"
+      else
+        say "not carried from $file: ${line%%=*}(it names $absent, of this machine only)"
+      fi
+    done < "$file" > "$to"
+    say "carried $file"
   done
   # The variables by which pip, npm, node, git and friends reach the registries. A value that
   # is a path travels as a file; a folder of this machine (PIP_FIND_LINKS=/opt/wheels, say)
@@ -272,7 +295,7 @@ carry_configuration() {
     if [[ $value == /* ]]; then
       if [[ -f $value ]]; then
         copy_into_root "$value"
-      elif [[ ! -e $root$value ]]; then
+      elif ! exists_in_root "$value"; then
         say "not carried: $name ($value is a folder of this machine)"
         continue
       fi

@@ -59,7 +59,7 @@ EOF
   if [ -z "$(find /usr/share/fonts /usr/local/share/fonts -type f \( -name '*.ttf' \
         -o -name '*.otf' -o -name '*.ttc' -o -name '*.pfb' \) -print 2>/dev/null | head -n1)" ]
   then
-    need "a-font" fonts-dejavu-core dejavu-sans-fonts ttf-dejavu
+    need fonts fonts-dejavu-core dejavu-sans-fonts ttf-dejavu
   fi
   [ "$mode" = test ] || return 0
   has xvfb-run || need xvfb-run xvfb xorg-x11-server-Xvfb xorg-server-xvfb
