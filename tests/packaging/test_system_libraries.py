@@ -86,10 +86,10 @@ def test_the_window_plugins_and_our_qt_modules_are_read(binaries):
     assert {"libqxcb.so", "libqxcb-egl-integration.so", "libqxcb-glx-integration.so",
             "libxdg-shell.so"} <= names
     assert any(name.startswith("libqwayland") for name in names)
-    # The modules atlas_desktop imports, found in its sources.
-    assert qt_system_libs.qt_modules() == ["QtCore", "QtGui", "QtNetwork", "QtSvg", "QtWidgets"]
-    assert {name.split(".")[0] for name in names if name.startswith("Qt")} == \
-        {"QtCore", "QtGui", "QtNetwork", "QtSvg", "QtWidgets"}
+    # The modules atlas_desktop imports, found in its sources, each with its binary.
+    modules = qt_system_libs.qt_modules()
+    assert {"QtCore", "QtGui", "QtWidgets", "QtNetwork"} <= set(modules)
+    assert {name.split(".")[0] for name in names if name.startswith("Qt")} == set(modules)
 
 
 def test_every_library_they_link_to_has_a_package(binaries):
