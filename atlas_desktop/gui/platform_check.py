@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -28,7 +29,7 @@ PLUGIN_FILES = {
     "wayland": ("libqwayland.so", "libqwayland-generic.so", "libqwayland-egl.so"),
 }
 LABELS = {"xcb": "X11", "wayland": "Wayland"}
-#: A remote X display (ssh -X forwards one on TCP) gets this long to accept a connection.
+#: A Wayland compositor gets this long to accept the connection that shows it is there.
 CONNECT_TIMEOUT_S = 2.0
 LDD_TIMEOUT_S = 20.0
 ADVICE = "start it from a desktop session, or use the command line (atlas-desktop --help)"
@@ -87,23 +88,26 @@ def display_answers(name: str, env: Mapping[str, str]) -> bool:
 
 
 def x_server_answers(display: str) -> bool:
-    """Whether something accepts connections where DISPLAY points (a local socket, or TCP
-    port 6000+n for host:n, as ssh -X sets). A form we do not know counts as yes. On a
-    desktop this costs well under a millisecond; an X server with no client at all (a bare
-    Xvfb) resets when the probe leaves, which delays Qt's own connection by some 40 ms."""
+    """Whether an X server listens where a local DISPLAY (":n", "unix:n") points: a socket
+    bound to /tmp/.X11-unix/Xn, or to Linux's abstract name of it, in /proc/net/unix (a
+    socket file left by a server that died is not there). Looked up, never connected to: an
+    X server with no client yet (a bare Xvfb) resets when a connection ends, and refuses Qt's
+    connection during the reset, which made Qt abort in about one start in ten. A TCP
+    display (host:n, as ssh -X sets) and forms we do not know count as yes."""
     match = re.fullmatch(r"(?:(?P<protocol>\w+)/)?(?P<host>[^:/]*):(?P<number>\d+)(?:\.\d+)?",
                          display)
-    if match is None:
+    if match is None or not (match["host"] in ("", "unix") or match["protocol"] == "unix"):
         return True
-    host, number = match["host"], int(match["number"])
-    if host in ("", "unix") or match["protocol"] == "unix":
-        path = f"/tmp/.X11-unix/X{number}"
-        return _unix_connects("\0" + path) or _unix_connects(path)
+    path = f"/tmp/.X11-unix/X{match['number']}"
     try:
-        with socket.create_connection((host, 6000 + number), timeout=CONNECT_TIMEOUT_S):
-            return True
-    except OSError:
-        return False
+        with open("/proc/net/unix", encoding="utf-8", errors="replace") as table:
+            bound = {line.split()[-1] for line in table if len(line.split()) >= 8}
+    except OSError:  # not Linux: the socket file has to do
+        try:
+            return stat.S_ISSOCK(os.stat(path).st_mode)
+        except OSError:
+            return False
+    return path in bound or "@" + path in bound
 
 
 def wayland_socket(env: Mapping[str, str]) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,25 @@ def test_a_display_nobody_answers_at(tmp_path):
     number = next(n for n in range(917, 999) if not Path(f"/tmp/.X11-unix/X{n}").exists())
     sentence = assert_one_sentence(start_window(tmp_path, {"DISPLAY": f":{number}"}),
                                    tmp_path)
+    assert f"no X server answers at DISPLAY=:{number}" in sentence
+
+
+def test_a_socket_file_left_by_a_dead_x_server_is_no_display(tmp_path):
+    """What a crashed X server leaves: its socket file, and nothing listening on it."""
+    folder = Path("/tmp/.X11-unix")
+    if not folder.is_dir():
+        pytest.skip("no /tmp/.X11-unix on this machine")
+    # Far above the numbers xvfb-run -a takes (99 and up, one by one).
+    number = next(n for n in range(947, 999) if not (folder / f"X{n}").exists())
+    stale = folder / f"X{number}"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(stale))
+    try:
+        assert stale.is_socket()
+        sentence = assert_one_sentence(start_window(tmp_path, {"DISPLAY": f":{number}"}),
+                                       tmp_path)
+    finally:
+        stale.unlink()
     assert f"no X server answers at DISPLAY=:{number}" in sentence
 
 
