@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -241,7 +242,9 @@ class SyncService:
             base_url=url, user_agent=f"atlas-desktop/{__version__}", token=token,
             connect_timeout=self.options.connect_timeout,
             read_timeout=self.options.read_timeout,
-            total_timeout=self.options.total_timeout, clock=self._clock)
+            total_timeout=self.options.total_timeout, clock=self._clock,
+            run_deadline=time.monotonic() + self.options.run_timeout,
+            run_timeout=self.options.run_timeout, cancel=cancel)
         with AtlasClient(config) as client:
             steps = SyncRun(self._ctx, client, server_url=url, explicit=explicit,
                             options=self.options, now=now, clock=self._clock, rng=self._rng,
