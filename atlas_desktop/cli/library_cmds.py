@@ -162,6 +162,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     try:
         data = library.catalogue.show(entry_id=args.id)
         entry = library.catalogue.get_entry(entry_id=args.id) if data else None
+        if data is not None:
+            # What PubMed, Crossref or doi.org completed, and the notices (issue 15).
+            data.update(library.completion.record(entry_id=args.id).to_dict())
     finally:
         library.close()
     if data is None or entry is None:

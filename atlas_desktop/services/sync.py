@@ -90,6 +90,9 @@ class SyncService:
         self._rng = rng or random.Random()
         self._run_lock = threading.Lock()
         self._running = threading.Event()
+        #: Called after each run, still "running", with ``explicit`` and ``cancel`` (record
+        #: completion and the notice check); their failures never fail the sync.
+        self.after_run: list[Callable[..., object]] = []
 
     # ------------------------------------------------------------------ settings
 
@@ -162,6 +165,7 @@ class SyncService:
             started = self._clock()
             try:
                 result = self._run(explicit=explicit, token=token, cancel=cancel, now=started)
+                self._after_run(result, explicit=explicit, cancel=cancel)
             except StoreError as exc:
                 result = SyncResult(SyncState.ERROR, f"The library could not be updated: {exc}",
                                     explicit=explicit, started_at=iso(started))
@@ -176,6 +180,16 @@ class SyncService:
                 result.errors.append(f"The outcome of this sync could not be saved: {exc}")
         self._ctx.notify(Changes.SYNC)
         return result
+
+    def _after_run(self, result: SyncResult, *, explicit: bool,
+                   cancel: threading.Event | None) -> None:
+        for hook in self.after_run:
+            if _is_set(cancel):
+                return
+            try:
+                hook(explicit=explicit, cancel=cancel)
+            except Exception as exc:  # a fault there must not fail the sync or reach the user
+                result.errors.append(f"Records could not be completed online ({exc}).")
 
     def run_until_settled(
         self, *, max_wait: float, token: str | None = None,
