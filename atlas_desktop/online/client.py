@@ -164,8 +164,8 @@ class OnlineClient:
             if isinstance(got, Lookup):
                 out.update(dict.fromkeys(batch, got))
                 continue
-            if got.status == 404:
-                out.update(dict.fromkeys(batch, Lookup(Status.NOT_FOUND)))
+            if got.status != 200:
+                out.update(dict.fromkeys(batch, _refused(got, "PubMed")))
                 continue
             try:
                 records = {r.identifier: r for r in parse_efetch(got.body)}

@@ -151,7 +151,8 @@ class CompletionService:
                 urls[name] = self._environ[env].strip()
         changes: dict[str, Any] = {k: v for k, v in urls.items() if isinstance(v, str) and v}
         return replace(self.base_config, user_agent=f"atlas-desktop/{__version__}",
-                       email=self.email(), api_key=self._api_key(), **changes)
+                       email=self.email() or self.base_config.email,
+                       api_key=self._api_key() or self.base_config.api_key, **changes)
 
     # ------------------------------------------------------------------ reading
 

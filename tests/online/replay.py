@@ -7,7 +7,8 @@ the real recorded answers in tests/data/online/ (see its MANIFEST.txt).
 - ``/doi/{doi}`` redirects a DataCite DOI to ``/datacite/{doi}`` (as doi.org sends it to the
   registration agency), which answers the recorded CSL-JSON.
 
-``faults`` holds answers to give instead, in order, for paths starting with a prefix.
+``faults`` holds answers to give instead, in order, for paths starting with a prefix (None:
+answer this one normally).
 Every request is recorded (path and query), so tests count them and see what was sent.
 """
 
@@ -95,7 +96,9 @@ class Replay:
     articles: dict[str, bytes] = field(default_factory=recorded_articles)
     works: dict[str, bytes] = field(default_factory=recorded_works)
     datacite: dict[str, bytes] = field(default_factory=recorded_csl)
-    faults: list[tuple[str, Fault]] = field(default_factory=list)
+    #: (path prefix, answer); an answer of None means "answer normally" (to let requests
+    #: through before a fault).
+    faults: list[tuple[str, Fault | None]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
