@@ -288,15 +288,14 @@ def _notices(citation: Element, types: list[str]) -> tuple[tuple[Notice, ...], t
     notice_of: list[Notice] = []
     for ref in citation.iterfind("CommentsCorrectionsList/CommentsCorrections"):
         kind_name = ref.get("RefType") or ""
+        if kind_name not in NOTICE_REFS and kind_name not in NOTICE_OF_REFS:
+            continue  # "Cites", "CommentIn"...: dozens per article, none a notice
         source_text = _text(ref.find("RefSource")) or ""
         notice = Notice(
             NOTICE_REFS.get(kind_name) or NOTICE_OF_REFS.get(kind_name, NoticeKind.UPDATE),
             Source.PUBMED.value, ref_date(source_text), ref_doi(source_text),
             _text(ref.find("PMID")), kind_name)
-        if kind_name in NOTICE_REFS:
-            notices.append(notice)
-        elif kind_name in NOTICE_OF_REFS:
-            notice_of.append(notice)
+        (notices if kind_name in NOTICE_REFS else notice_of).append(notice)
     if "Retracted Publication" in types and not any(
             n.kind is NoticeKind.RETRACTION for n in notices):
         notices.append(Notice(NoticeKind.RETRACTION, Source.PUBMED.value,

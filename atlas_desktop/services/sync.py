@@ -183,6 +183,10 @@ class SyncService:
 
     def _after_run(self, result: SyncResult, *, explicit: bool,
                    cancel: threading.Event | None) -> None:
+        # "Sync now", or an automatic run that reached the atlas server: a library with no
+        # server set sends nothing anywhere on its own.
+        if not (explicit or result.contacted):
+            return
         for hook in self.after_run:
             if _is_set(cancel):
                 return

@@ -119,8 +119,7 @@ def test_wakefield_1998_is_retracted_from_crossref_and_from_medline_and_one_noti
                     ".json", WAKEFIELD_DOI)
     _, article = load_medline(DATA / "retractions" /
                               "bibaudit_medline_PMID9500320_wakefield_RetractedPublication_RIN_ECI.txt")
-    from tests.online.replay import XML_HEAD as head
-    [medline] = parse_efetch(head + b"<PubmedArticleSet>" + article + b"</PubmedArticleSet>")
+    [medline] = parse_efetch(XML_HEAD + b"<PubmedArticleSet>" + article + b"</PubmedArticleSet>")
     assert merged(crossref).is_retracted and merged(medline).is_retracted
     record = merged(medline, crossref)
     assert record.is_retracted
