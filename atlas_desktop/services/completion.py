@@ -22,7 +22,13 @@ from typing import Any, Final
 
 from atlas_desktop import __version__
 from atlas_desktop.domain.changes import Changes
-from atlas_desktop.domain.completion import CompletedRecord, Source, SourceRecord, build_record
+from atlas_desktop.domain.completion import (
+    CompletedRecord,
+    NoticeKind,
+    Source,
+    SourceRecord,
+    build_record,
+)
 from atlas_desktop.online.client import Cancelled, Lookup, OnlineClient, OnlineConfig, Status
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import completion as store
@@ -165,6 +171,12 @@ class CompletionService:
             stored = store.records_for(conn, entry_ids)
             entries = {e.id: e for e in cat.get_entries(conn, list(stored))}
         return {i: build_record(entries.get(i), i, stored.get(i, [])) for i in entry_ids}
+
+    def entries_with_notice(self, *, kind: NoticeKind) -> set[str]:
+        """Ids of the entries with a notice of ``kind`` (the seam for ``is:retracted``,
+        facets and badges)."""
+        with self._ctx.db.read() as conn:
+            return store.entries_with_notice(conn, kind)
 
     def pending(self) -> list[str]:
         with self._ctx.db.read() as conn:

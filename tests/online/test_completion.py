@@ -82,6 +82,11 @@ def test_a_library_is_completed_in_batches_with_its_notices(atlas, server):
     assert [d.field for d in cryo.differences] == ["title", "year", "authors"]
     assert (cryo.differences[1].atlas_value, cryo.differences[1].source_value) == (2002, 2001)
     assert completion.pending() == []
+    assert completion.entries_with_notice(kind=NoticeKind.RETRACTION) == {
+        "wakefield-1998", "mehra-2020-hydroxychloroquine"}
+    # Wakefield's MEDLINE record also lists an expression of concern (ECI).
+    assert completion.entries_with_notice(kind=NoticeKind.CONCERN) == {
+        "neirinckx-2013-bone-marrow", "mehra-2020-hydroxychloroquine", "wakefield-1998"}
 
 
 def test_only_identifiers_are_sent(atlas, server):
