@@ -14,6 +14,7 @@ from atlas_desktop.services.completion import CompletionOff
 from atlas_desktop.store import catalogue as cat
 from tests.net.rawserver import RawServer, drip_headers
 from tests.online.replay import ENTITY_BOMB, ReplayServer, status
+from tests.sync_support import memory_keyring  # noqa: F401 - fixture
 from tests.online.support import (
     ALL,
     CRYO,
@@ -238,3 +239,26 @@ def test_completed_records_survive_catalogue_updates_and_withdrawals(atlas, serv
     assert not completion.record(entry_id=FIGSHARE["id"]).empty
     # The atlas's own values were never touched.
     assert atlas.catalogue.get_entry(entry_id=HCQ["id"]).title == "A corrected title"
+
+
+def test_the_ncbi_api_key_lives_in_the_keyring_and_raises_the_rate(atlas, server,
+                                                                   memory_keyring):
+    completion = service(atlas, server, pubmed_rate=3.0)
+    completion.set_api_key(key="0123456789abcdef0123456789abcdef0123")
+    assert memory_keyring.store == {("atlas-desktop", "ncbi-api-key"):
+                                    "0123456789abcdef0123456789abcdef0123"}
+    config = completion.online_config()
+    assert config.effective_pubmed_rate == 10.0
+    completion.complete(entry_ids=[CRYO["id"]])
+    [request] = [r for r in server.replay.requests if r.startswith("/eutils/efetch")]
+    assert parse_qs(urlsplit(request).query)["api_key"] == [
+        "0123456789abcdef0123456789abcdef0123"]
+    assert atlas.ctx.db.path.read_bytes().find(b"0123456789abcdef0123") == -1
+    completion.set_api_key(key=None)
+    assert memory_keyring.store == {} and completion.online_config().effective_pubmed_rate == 3.0
+
+
+def test_plain_http_to_another_computer_is_refused_before_anything_is_sent(atlas, server):
+    completion = service(atlas, server, eutils_url="http://198.51.100.7/eutils", attempts=1)
+    [result] = completion.complete(entry_ids=[CRYO["id"]]).results
+    assert "not encrypted" in result.text
