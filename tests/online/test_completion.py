@@ -14,7 +14,6 @@ from atlas_desktop.services.completion import CompletionOff
 from atlas_desktop.store import catalogue as cat
 from tests.net.rawserver import RawServer, drip_headers
 from tests.online.replay import ENTITY_BOMB, ReplayServer, status
-from tests.sync_support import memory_keyring  # noqa: F401 - fixture
 from tests.online.support import (
     ALL,
     CRYO,
@@ -27,6 +26,7 @@ from tests.online.support import (
     add_entries,
     service,
 )
+from tests.sync_support import memory_keyring  # noqa: F401 - fixture
 
 
 @pytest.fixture
