@@ -242,7 +242,7 @@ def test_completed_records_survive_catalogue_updates_and_withdrawals(atlas, serv
 
 
 def test_the_ncbi_api_key_lives_in_the_keyring_and_raises_the_rate(atlas, server,
-                                                                   memory_keyring):
+                                                                   memory_keyring):  # noqa: F811
     completion = service(atlas, server, pubmed_rate=3.0)
     completion.set_api_key(key="0123456789abcdef0123456789abcdef0123")
     assert memory_keyring.store == {("atlas-desktop", "ncbi-api-key"):
