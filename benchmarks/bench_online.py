@@ -9,7 +9,11 @@ storing cost what real answers cost.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -135,6 +139,17 @@ def run(ctx: BenchContext) -> dict[str, Any]:
             "seconds": round(seconds, 2), "pubmed_requests": report.requests["pubmed"],
             "requests_seen_by_server": server.counts["efetch"] - before}
         library.close()
+
+        # The window while 1,000 entries of the smallest synthetic library are completed
+        # on another thread, again and again (gui-side figure of issue 15).
+        size = min(ctx.sizes)
+        probe = subprocess.run(
+            [sys.executable, "-m", "benchmarks.online_probe", str(ctx.library_dir(size)),
+             str(ctx.root / "online-probe.ini"), server.url],
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True,
+            text=True, check=False, timeout=900)
+        assert probe.returncode == 0, probe.stderr
+        out[f"window_{size}_entries"] = json.loads(probe.stdout.strip().splitlines()[-1])
     finally:
         server.close()
     return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -259,6 +260,10 @@ class CompletionService:
             chunk = targets[start:start + _WRITE_CHUNK]
             with self._ctx.db.write() as conn:
                 for entry_id, doi, pmid in chunk:
+                    # Runs beside the window: each entry is short work, and between two the
+                    # window's thread may take Python's lock (its searches wait for it
+                    # after every SQLite call, for up to 5 ms while this thread computes).
+                    time.sleep(0)
                     lookups = [(Source.PUBMED, pubmed.get(pmid) if pmid else None),
                                (Source.CROSSREF, crossref.get(doi) if doi else None),
                                (Source.DOI, datacite.get(doi) if doi else None)]
