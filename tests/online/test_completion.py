@@ -262,3 +262,31 @@ def test_plain_http_to_another_computer_is_refused_before_anything_is_sent(atlas
     completion = service(atlas, server, eutils_url="http://198.51.100.7/eutils", attempts=1)
     [result] = completion.complete(entry_ids=[CRYO["id"]]).results
     assert "not encrypted" in result.text
+
+
+def test_base_urls_come_from_settings_and_the_environment_wins(atlas, server):
+    from atlas_desktop.services.completion import CompletionService
+
+    completion = CompletionService(atlas.ctx, environ={
+        "ATLAS_DESKTOP_CROSSREF_URL": server.url + "/crossref"})
+    assert completion.online_config().eutils_url == \
+        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+    completion.set_base_url(which="eutils_url", url=server.url + "/eutils/")
+    completion.set_base_url(which="crossref_url", url="https://mirror.example.org")
+    config = completion.online_config()
+    assert config.eutils_url == server.url + "/eutils"
+    assert config.crossref_url == server.url + "/crossref"
+    with pytest.raises(ValueError, match="https://"):
+        completion.set_base_url(which="doi_url", url="ftp://doi.example.org")
+
+
+def test_completed_records_are_not_part_of_a_bundle_export(atlas, server, tmp_path):
+    completion = service(atlas, server)
+    completion.complete(entry_ids=[WAKEFIELD["id"]])
+    target = tmp_path / "export.json"
+    atlas.catalogue.export_bundle(path=target)
+    text = target.read_text("utf-8")
+    assert WAKEFIELD["id"] in text
+    for completed in ('"9103"', "637-41", "Retraction Watch", "retraction-watch",
+                      "container-title-short"):
+        assert completed not in text
