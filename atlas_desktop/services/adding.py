@@ -67,6 +67,7 @@ class AddService:
         by_doi = {p.doi.lower(): p.id for p in prints if p.doi}
         by_pmid = {p.pmid: p.id for p in prints if p.pmid}
         results: dict[Identifier, AddResult] = {}
+        order: list[Identifier] = []  # as found (a PMCID by the PMID it stands for)
         todo: list[Identifier] = []
         with OnlineClient(self._completion.online_config(), cancel=cancel) as client:
             try:
@@ -75,8 +76,12 @@ class AddService:
                         pmid = client.pmid_for_pmcid(ident.value)
                         if isinstance(pmid, Lookup) or pmid is None:
                             results[ident] = AddResult(str(ident), _failure(pmid))
+                            order.append(ident)
                             continue
                         ident = Identifier(IdKind.PMID, pmid)  # noqa: PLW2901
+                    if ident in order:
+                        continue  # the PMCID of a PMID given too
+                    order.append(ident)
                     existing = (by_doi.get(ident.value.lower()) if ident.kind is IdKind.DOI
                                 else by_pmid.get(ident.value))
                     if existing is not None:
@@ -95,8 +100,7 @@ class AddService:
                 items.append((ident, found))
         if items:
             self._write(items, results)
-        return [results[i] for i in dict.fromkeys(
-            [*(r for r in results if r not in {t for t, _ in items}), *(t for t, _ in items)])]
+        return [results[i] for i in dict.fromkeys(order)]
 
     def _write(self, items: list[tuple[Identifier, list[SourceRecord]]],
                results: dict[Identifier, AddResult]) -> None:

@@ -96,3 +96,12 @@ def test_each_sync_completes_and_checks_for_notices(library, server):
     library.completion.set_enabled(enabled=False)
     library.sync.run(explicit=True)
     assert server.replay.count("/eutils/efetch.fcgi") == asked
+
+
+def test_a_pmcid_and_its_pmid_given_together_add_one_reference(cli, server):
+    code, out, err = cli("add", "PMC5442267", "27797938", "--json")
+    assert code == 0, err
+    [result] = json.loads(out)
+    assert result["identifier"] == "pmid:27797938" and result["result"] == "added"
+    code, out, _ = cli("search", "is:mine", "--json")
+    assert [hit["id"] for hit in json.loads(out)] == [result["id"]]
