@@ -173,7 +173,36 @@ def cmd_show(args: argparse.Namespace) -> int:
         print_json(data)
         return EXIT_OK
     print(_format_entry(entry_to_contract(entry), data))
+    for line in _completion_lines(data):
+        print(line)
     return EXIT_OK
+
+
+_NOTICE_WORDS = {"retraction": "RETRACTED", "correction": "Corrected",
+                 "concern": "Expression of concern", "update": "Updated"}
+
+
+def _completion_lines(data: dict[str, Any]) -> list[str]:
+    """Notices first (a retracted paper must not be cited unawares), then what was completed
+    online and from where."""
+    lines: list[str] = []
+    for notice in data.get("notices", []):
+        ids = ", ".join(x for x in (f"doi:{notice['doi']}" if notice["doi"] else "",
+                                    f"PMID {notice['pmid']}" if notice["pmid"] else "") if x)
+        lines.append(f"{_NOTICE_WORDS.get(notice['kind'], notice['kind'])}: notice "
+                     f"{notice['date'] or '(undated)'}{f' ({ids})' if ids else ''}; "
+                     f"from {notice['source']}")
+    completed = data.get("completed", {})
+    by_source: dict[tuple[str, str], list[str]] = {}
+    for name in ("container-title-short", "volume", "issue", "page", "ISSN", "PMCID"):
+        item = completed.get(name)
+        if item:
+            value = ", ".join(item["value"]) if isinstance(item["value"], list) else item["value"]
+            by_source.setdefault((item["source"], item["retrieved_at"][:10]), []).append(
+                f"{name.replace('container-title-short', 'journal')} {value}")
+    for (source, day), values in by_source.items():
+        lines.append(f"Completed from {source} on {day}: {'; '.join(values)}")
+    return lines
 
 
 def _format_entry(contract: dict[str, Any], data: dict[str, Any]) -> str:

@@ -230,7 +230,7 @@ def _str(value: Any) -> str | None:
         return str(value)
     if not isinstance(value, str):
         return None
-    return normalise_space(value)[:2000] or None
+    return normalise_space(value) or None
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:

@@ -38,8 +38,7 @@ def text_markup(text: str) -> str:
         return f"<{closing}{tag}>" if tag in KEPT else ""
 
     cleaned = _TAG_RE.sub(keep, text)
-    cleaned = html.unescape(cleaned)
-    cleaned = " ".join(cleaned.split())
+    cleaned = normalise_space(html.unescape(cleaned))
     return _drop_empty(cleaned)
 
 
@@ -51,8 +50,15 @@ def _drop_empty(text: str) -> str:
     return text
 
 
-def normalise_space(text: str) -> str:
-    return " ".join(text.split())
+#: Longest text kept from a source for one value (the longest real titles are ~600).
+MAX_TEXT: Final = 2000
+_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def normalise_space(text: str, limit: int = MAX_TEXT) -> str:
+    """Text from a source made safe to keep and show: control and direction characters
+    (terminal escapes among them) become spaces, runs of spaces one, at most ``limit``."""
+    return " ".join(_CONTROL_RE.sub(" ", text).split())[:limit]
 
 
 def _local(tag: Any) -> str:

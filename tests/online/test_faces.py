@@ -43,6 +43,11 @@ def test_complete_and_show_json(cli, server, tmp_path):
     assert ("retraction", "10.1016/s0140-6736(10)60175-4") in kinds
     assert {"kind", "source", "date", "doi", "pmid"} <= set(shown["notices"][0])
 
+    code, out, _ = cli("show", WAKEFIELD["id"])
+    assert "RETRACTED: notice 2010-02-06 (doi:10.1016/S0140-6736(10)60175-4, PMID 20137807)" \
+        in out.replace("s0140", "S0140")
+    assert "Completed from pubmed on " in out and "volume 351; issue 9103; page 637-41" in out
+
     code, out, _ = cli("complete", WAKEFIELD["id"], "no-such-entry")
     assert out.splitlines() == ["no-such-entry: failed: there is no such entry",
                                 f"{WAKEFIELD['id']}: unchanged"]

@@ -187,3 +187,13 @@ def test_crossref_titles_lose_jats_but_keep_italics_and_datacite_csl_is_read():
                            ).read_bytes(), "10.6084/m9.figshare.4724797")
     assert figshare.fields["publisher"] == "Figshare"
     assert figshare.fields["issued"] == {"date-parts": [[2017]]}
+
+
+def test_terminal_escapes_and_endless_text_from_a_source_are_not_kept():
+    hostile = (b'{"status":"ok","message-type":"work","message":{"DOI":"10.1/x","type":'
+               b'"journal-article","title":["Evil \\u001b]52;c;SGVsbG8=\\u0007 title\\u202e"],'
+               b'"container-title":["' + b"J" * 50_000 + b'"],"volume":"1\\u001b[2J"}}')
+    record = parse_work_answer(hostile, "10.1/x")
+    assert record.fields["title"] == "Evil ]52;c;SGVsbG8= title"
+    assert record.fields["volume"] == "1 [2J"
+    assert len(record.fields["container-title"]) == 2000
