@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import random
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -44,6 +43,7 @@ from atlas_desktop.sync.outcome import Outcome, OutcomeKind
 from atlas_desktop.sync.urls import ServerUrlError, normalise_server_url
 
 from .context import LibraryContext
+from .sync_hooks import AfterRun
 from .sync_run import SyncOptions, SyncRun, iso
 
 SERVER_URL_SETTING = "sync.server_url"
@@ -90,9 +90,7 @@ class SyncService:
         self._rng = rng or random.Random()
         self._run_lock = threading.Lock()
         self._running = threading.Event()
-        #: Called after each run, still "running", with ``explicit`` and ``cancel`` (record
-        #: completion and the notice check); their failures never fail the sync.
-        self.after_run: list[Callable[..., object]] = []
+        self.after_run = AfterRun()  # records completed online (services/sync_hooks.py)
 
     # ------------------------------------------------------------------ settings
 
@@ -165,7 +163,7 @@ class SyncService:
             started = self._clock()
             try:
                 result = self._run(explicit=explicit, token=token, cancel=cancel, now=started)
-                self._after_run(result, explicit=explicit, cancel=cancel)
+                self.after_run.run(result, explicit=explicit, cancel=cancel)
             except StoreError as exc:
                 result = SyncResult(SyncState.ERROR, f"The library could not be updated: {exc}",
                                     explicit=explicit, started_at=iso(started))
@@ -180,20 +178,6 @@ class SyncService:
                 result.errors.append(f"The outcome of this sync could not be saved: {exc}")
         self._ctx.notify(Changes.SYNC)
         return result
-
-    def _after_run(self, result: SyncResult, *, explicit: bool,
-                   cancel: threading.Event | None) -> None:
-        # "Sync now", or an automatic run that reached the atlas server: a library with no
-        # server set sends nothing anywhere on its own.
-        if not (explicit or result.contacted):
-            return
-        for hook in self.after_run:
-            if _is_set(cancel):
-                return
-            try:
-                hook(explicit=explicit, cancel=cancel)
-            except Exception as exc:  # a fault there must not fail the sync or reach the user
-                result.errors.append(f"Records could not be completed online ({exc}).")
 
     def run_until_settled(
         self, *, max_wait: float, token: str | None = None,
@@ -261,7 +245,6 @@ class SyncService:
             connect_timeout=self.options.connect_timeout,
             read_timeout=self.options.read_timeout,
             total_timeout=self.options.total_timeout, clock=self._clock,
-            run_deadline=time.monotonic() + self.options.run_timeout,
             run_timeout=self.options.run_timeout, cancel=cancel)
         with AtlasClient(config) as client:
             steps = SyncRun(self._ctx, client, server_url=url, explicit=explicit,

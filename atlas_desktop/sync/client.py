@@ -57,8 +57,7 @@ class ClientConfig:
     #: its headers or body forever).
     total_timeout: float = 120.0
     clock: Callable[[], datetime] = utc_now
-    #: The run's own deadline (``time.monotonic()``), and the limit it was made from.
-    run_deadline: float | None = None
+    #: One run in all (every request of this client together); 0: no limit of its own.
     run_timeout: float = 0.0
     #: Set from another thread (the window closing): the request in flight ends at once.
     cancel: threading.Event | None = None
@@ -93,6 +92,9 @@ class AtlasClient:
         if config.token:
             headers["Authorization"] = f"Bearer {config.token}"
         self._cancel = config.cancel
+        #: When the run's time is up (``time.monotonic()``); a client is made for one run.
+        self._run_deadline = (time.monotonic() + config.run_timeout if config.run_timeout
+                              else None)
         self._http = HttpSession(
             user_agent=config.user_agent, headers=headers,
             limits=Limits(config.connect_timeout, config.read_timeout, config.total_timeout),
@@ -172,7 +174,7 @@ class AtlasClient:
         self, method: str, path: str, *, limit: int, params: dict[str, str] | None = None,
         content: bytes | None = None, headers: dict[str, str] | None = None,
     ) -> tuple[int, httpx.Headers, bytes] | Outcome:
-        run_deadline = self.config.run_deadline
+        run_deadline = self._run_deadline
         if run_deadline is not None and time.monotonic() >= run_deadline:
             return self._run_too_long()
         if self._cancel is not None and self._cancel.is_set():
