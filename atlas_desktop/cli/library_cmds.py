@@ -160,15 +160,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     library = open_for(args, write=False)
     try:
         found = library.catalogue.show(entry_id=args.id)
+        # What PubMed, Crossref or doi.org completed, and the notices (issue 15).
+        completed = library.completion.record(entry_id=args.id) if found else None
     finally:
         library.close()
     if found is None:
         raise CliError(f"There is no entry “{args.id}” in this library.")
     entry, user = found
     if args.json:
-        print_json(entry_json(entry, user))
+        print_json(entry_json(entry, user, completed))
     else:
-        print(entry_text(entry, user))
+        print(entry_text(entry, user, completed))
     return EXIT_OK
 
 

@@ -23,6 +23,8 @@ class Changes(Flag):
     REPORTS = auto()
     SETTINGS = auto()
     SYNC = auto()
+    #: Records completed online, and retraction/correction notices (issue 15).
+    COMPLETION = auto()
 
     @classmethod
     def user_data(cls) -> Changes:

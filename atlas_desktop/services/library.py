@@ -16,9 +16,11 @@ from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import user as user_store
 from atlas_desktop.store.database import CheckMode
 
+from .adding import AddService
 from .annotations import AnnotationService
 from .catalogue import CatalogueService
 from .citations import CitationService
+from .completion import CompletionService
 from .context import ChangeListener, LibraryContext
 from .exporting import ExportService
 from .importing import ImportService
@@ -45,6 +47,10 @@ class Library:
         self.reports = ReportService(ctx)
         self.sync = SyncService(ctx)
         self.citations = CitationService(ctx)
+        self.completion = CompletionService(ctx)
+        self.adding = AddService(ctx, self.completion)
+        # Each sync also completes records and checks them for notices (issue 15).
+        self.sync.after_run.append(self.completion.check_after_sync)
 
     @property
     def paths(self) -> LibraryPaths:

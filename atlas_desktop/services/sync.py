@@ -43,6 +43,7 @@ from atlas_desktop.sync.outcome import Outcome, OutcomeKind
 from atlas_desktop.sync.urls import ServerUrlError, normalise_server_url
 
 from .context import LibraryContext
+from .sync_hooks import AfterRun
 from .sync_run import SyncOptions, SyncRun, iso
 
 SERVER_URL_SETTING = "sync.server_url"
@@ -89,6 +90,7 @@ class SyncService:
         self._rng = rng or random.Random()
         self._run_lock = threading.Lock()
         self._running = threading.Event()
+        self.after_run = AfterRun()  # records completed online (services/sync_hooks.py)
 
     # ------------------------------------------------------------------ settings
 
@@ -160,6 +162,7 @@ class SyncService:
             started = self._clock()
             try:
                 result = self._run(explicit=explicit, token=token, cancel=cancel, now=started)
+                self.after_run.run(result, explicit=explicit, cancel=cancel)
             except StoreError as exc:
                 result = SyncResult(SyncState.ERROR, f"The library could not be updated: {exc}",
                                     explicit=explicit, started_at=iso(started))
@@ -240,7 +243,8 @@ class SyncService:
             base_url=url, user_agent=f"atlas-desktop/{__version__}", token=token,
             connect_timeout=self.options.connect_timeout,
             read_timeout=self.options.read_timeout,
-            total_timeout=self.options.total_timeout, clock=self._clock)
+            total_timeout=self.options.total_timeout, clock=self._clock,
+            run_timeout=self.options.run_timeout, cancel=cancel)
         with AtlasClient(config) as client:
             steps = SyncRun(self._ctx, client, server_url=url, explicit=explicit,
                             options=self.options, now=now, clock=self._clock, rng=self._rng,

@@ -80,6 +80,8 @@ class SyncOptions:
     #: Pages per run (400 pages of 500: 200,000 entries, twice the largest catalogue
     #: benchmarked); a longer pull goes on at the next run.
     max_pages: int = 400
+    #: One run in all (every request of it together); what is left waits for the next run.
+    run_timeout: float = 300.0
 
 
 class SyncRun:
@@ -169,6 +171,11 @@ class SyncRun:
                     next_attempt_at=None)
                 result.needs_attention.append(ReportAttention(
                     report.report_id, report.entry_id, outcome.message, outcome.http_status))
+            elif self._cancelled():
+                # Stopped by the user (the window closing): queued as it was, due at once.
+                user_store.update_report(conn, report.report_id, now=iso(now),
+                                         status=ReportStatus.QUEUED, next_attempt_at=None)
+                result.retry_later.append(report.report_id)
             else:
                 delay = (outcome.retry_after if outcome.retry_after is not None
                          else self._options.backoff.delay(current.attempts, self._rng))

@@ -4,16 +4,15 @@ Invariants:
 - Nothing here raises for anything a server or the network does: every call returns an
   :class:`~atlas_desktop.sync.outcome.Outcome` with a sentence for the user.
 - TLS is verified; plain HTTP is possible only to this computer (see ``urls``).
-- Redirects are never followed, and a response body is read to a size limit and a total
-  deadline, so a hostile or broken server cannot make the client hang or fill memory.
+- Redirects are never followed, and a response body is read to a size limit; each request
+  has one deadline (connect, headers and body) and each run another, so a hostile or broken
+  server cannot make the client hang or fill memory (``atlas_desktop.net``).
 - A report body is sent byte for byte as stored, with ``Idempotency-Key`` = its report id.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +20,10 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
-import certifi
 import httpx
+
+# tls_context is named here too: the TLS tests reset its cache through this module.
+from atlas_desktop.net.http import Failure, HttpSession, Limits, NetError, tls_context  # noqa: F401
 
 from .outcome import (
     Outcome,
@@ -44,14 +45,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@functools.lru_cache(maxsize=1)
-def tls_context() -> ssl.SSLContext:
-    """Certificates and host names verified against Mozilla's CA list (certifi, as httpx
-    does), or the file named by ``SSL_CERT_FILE`` for a private authority. Built once:
-    loading the CA list costs ~15 ms, on every run otherwise."""
-    return ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or certifi.where())
-
-
 @dataclass(frozen=True)
 class ClientConfig:
     base_url: str
@@ -60,9 +53,14 @@ class ClientConfig:
     connect_timeout: float = 10.0
     #: Longest silence while waiting for (a part of) an answer.
     read_timeout: float = 30.0
-    #: Longest time one request may take in all (a server dripping bytes forever).
+    #: Longest time one request may take in all, connect to last byte (a server dripping
+    #: its headers or body forever).
     total_timeout: float = 120.0
     clock: Callable[[], datetime] = utc_now
+    #: One run in all (every request of this client together); 0: no limit of its own.
+    run_timeout: float = 0.0
+    #: Set from another thread (the window closing): the request in flight ends at once.
+    cancel: threading.Event | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +88,23 @@ class AtlasClient:
         self.config = config
         self.base_url = normalise_server_url(config.base_url)
         host = urlsplit(self.base_url).hostname or ""
-        headers = {"User-Agent": config.user_agent, "Accept": "application/json"}
+        headers = {"Accept": "application/json"}
         if config.token:
             headers["Authorization"] = f"Bearer {config.token}"
-        #: Requests attempted so far (a run that made none did not hear from the server).
-        self.requests_made = 0
-        self._http = httpx.Client(
-            headers=headers,
-            timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
-            follow_redirects=False,
-            verify=tls_context(),
+        self._cancel = config.cancel
+        #: When the run's time is up (``time.monotonic()``); a client is made for one run.
+        self._run_deadline = (time.monotonic() + config.run_timeout if config.run_timeout
+                              else None)
+        self._http = HttpSession(
+            user_agent=config.user_agent, headers=headers,
+            limits=Limits(config.connect_timeout, config.read_timeout, config.total_timeout),
             # Proxies from the environment are for the outside world, not this computer.
-            trust_env=not is_loopback_host(host),
-        )
+            trust_env=not is_loopback_host(host))
+
+    @property
+    def requests_made(self) -> int:
+        """Requests attempted so far (a run that made none did not hear from the server)."""
+        return self._http.requests_made
 
     def __enter__(self) -> AtlasClient:
         return self
@@ -172,81 +174,39 @@ class AtlasClient:
         self, method: str, path: str, *, limit: int, params: dict[str, str] | None = None,
         content: bytes | None = None, headers: dict[str, str] | None = None,
     ) -> tuple[int, httpx.Headers, bytes] | Outcome:
-        url = self.base_url + path
-        self.requests_made += 1
-        deadline = time.monotonic() + self.config.total_timeout
+        run_deadline = self._run_deadline
+        if run_deadline is not None and time.monotonic() >= run_deadline:
+            return self._run_too_long()
+        if self._cancel is not None and self._cancel.is_set():
+            return Outcome(OutcomeKind.TRANSIENT, CANCELLED_MESSAGE)
         try:
-            with self._http.stream(method, url, params=params, content=content,
-                                   headers=headers) as response:
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > limit:
-                        return Outcome(
-                            OutcomeKind.BAD_RESPONSE,
-                            f"The server's answer was larger than {limit // (1024 * 1024)} MB; "
-                            "it was not read.", response.status_code)
-                    if time.monotonic() > deadline:
-                        return self._too_slow()
-                return response.status_code, response.headers, bytes(body)
-        except httpx.ConnectTimeout:
-            return Outcome(OutcomeKind.UNREACHABLE,
-                           f"Could not connect to {self._host()} within "
-                           f"{self.config.connect_timeout:g} seconds.")
-        except httpx.ConnectError as exc:
-            return self._connect_failed(exc)
-        except httpx.TimeoutException:
-            return self._too_slow()
-        except httpx.RemoteProtocolError:
-            return Outcome(OutcomeKind.TRANSIENT,
-                           "The connection closed before the server answered.")
-        except (httpx.ReadError, httpx.WriteError, httpx.CloseError):
-            return Outcome(OutcomeKind.TRANSIENT,
-                           "The connection was interrupted before the server answered.")
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL):
-            return Outcome(OutcomeKind.WRONG_URL,
-                           f"{self.base_url} cannot be used as the server's address.")
-        except httpx.DecodingError:
-            return Outcome(OutcomeKind.BAD_RESPONSE,
-                           "The server's answer could not be decoded.")
-        except (httpx.TransportError, httpx.StreamError, OSError) as exc:
-            return Outcome(OutcomeKind.TRANSIENT,
-                           f"The request failed ({server_text(exc, 120) or type(exc).__name__}).")
+            response = self._http.request(method, self.base_url + path, limit=limit,
+                                          params=params, content=content, headers=headers,
+                                          deadline=run_deadline, cancel=self._cancel)
+        except NetError as exc:
+            if exc.kind is Failure.TIMEOUT and run_deadline is not None and (
+                    time.monotonic() >= run_deadline):
+                return self._run_too_long()
+            return Outcome(_KINDS[exc.kind], str(exc))
+        return response.status, response.headers, response.body
 
-    def _host(self) -> str:
-        return urlsplit(self.base_url).netloc
-
-    def _too_slow(self) -> Outcome:
+    def _run_too_long(self) -> Outcome:
         return Outcome(OutcomeKind.TRANSIENT,
-                       f"The server did not answer within {self.config.read_timeout:g} seconds.")
+                       f"The sync took longer than {self.config.run_timeout:g} seconds in all "
+                       "and stopped; what is left waits for the next sync.")
 
-    def _connect_failed(self, exc: httpx.ConnectError) -> Outcome:
-        cause: BaseException | None = exc
-        while cause is not None and not isinstance(cause, ssl.SSLError):
-            cause = cause.__cause__ or cause.__context__
-        text = str(exc)
-        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY" in text:
-            reason = getattr(cause, "verify_message", None) or "it is not trusted"
-            return Outcome(
-                OutcomeKind.UNREACHABLE,
-                f"The certificate of {self._host()} could not be verified ({reason}); nothing "
-                "was sent. Check the address, or ask the server's administrator.",
-            )
-        if isinstance(cause, ssl.SSLError):
-            return Outcome(OutcomeKind.UNREACHABLE,
-                           f"A secure connection to {self._host()} could not be set up "
-                           f"({server_text(cause, 120)}); nothing was sent.")
-        lowered = text.lower()
-        if "name or service not known" in lowered or "nodename nor servname" in lowered or (
-                "getaddrinfo" in lowered) or "temporary failure in name resolution" in lowered:
-            why = "the name was not found; check the address or the network"
-        elif "refused" in lowered:
-            why = "the connection was refused; is the server running?"
-        elif "unreachable" in lowered:
-            why = "the network is unreachable"
-        else:
-            why = server_text(text, 120) or "no connection"
-        return Outcome(OutcomeKind.UNREACHABLE, f"Could not connect to {self._host()}: {why}.")
+
+CANCELLED_MESSAGE: Final = "The sync was stopped; nothing more was sent."
+
+_KINDS: Final = {
+    Failure.UNREACHABLE: OutcomeKind.UNREACHABLE,
+    Failure.TIMEOUT: OutcomeKind.TRANSIENT,
+    Failure.INTERRUPTED: OutcomeKind.TRANSIENT,
+    Failure.TOO_LARGE: OutcomeKind.BAD_RESPONSE,
+    Failure.CANCELLED: OutcomeKind.TRANSIENT,
+    Failure.WRONG_URL: OutcomeKind.WRONG_URL,
+    Failure.BAD_RESPONSE: OutcomeKind.BAD_RESPONSE,
+}
 
 
 def _review_status(data: Any, report_id: str) -> ReviewStatus | None:

@@ -1,13 +1,15 @@
 """The server address a user types, checked and normalised.
 
-Invariant: a normalised URL is ``https://host[:port][/path]`` (or ``http://`` for this
-computer only), with no trailing slash, no query, no fragment and no user name or password.
+Invariant: a normalised URL is ``https://host[:port][/path]`` (or ``http://`` for a host
+whose every address is on this computer), with no trailing slash, no query, no fragment
+and no user name or password.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
+
+from atlas_desktop.net.address import loopback_address
 
 
 class ServerUrlError(ValueError):
@@ -15,14 +17,11 @@ class ServerUrlError(ValueError):
 
 
 def is_loopback_host(host: str) -> bool:
-    """``localhost``, 127.0.0.0/8 and ::1: traffic that never leaves this computer."""
-    name = host.strip("[]").lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    """Traffic that never leaves this computer: 127.0.0.0/8 and ::1, decided from the
+    addresses the host resolves to, never from its name (issue 19: ``evil.localhost`` and
+    ``localhost.`` went to DNS while counted as local). Requests are pinned to the address
+    found (``atlas_desktop.net``)."""
+    return loopback_address(host) is not None
 
 
 def normalise_server_url(text: str) -> str:
