@@ -147,8 +147,9 @@ def citation_from_json(data: Any) -> LiveCitation:
     items = tuple(_item(raw) for raw in raw_items)
     known = {"formattedCitation", "plainCitation", "noteIndex", "dontUpdate"}
     formatted = props.get("formattedCitation") or mendeley.get("formattedCitation") or ""
-    plain = (props.get("plainCitation") or mendeley.get("plainTextFormattedCitation")
-             or formatted)
+    # Without a plain text (pandoc's and BBT's placeholders) there is nothing to compare the
+    # shown text with, so such a citation is never taken for a hand edit.
+    plain = props.get("plainCitation") or mendeley.get("plainTextFormattedCitation") or ""
     return LiveCitation(
         citation_id=str(data.get("citationID") or new_citation_id())[:64],
         items=items,
