@@ -45,7 +45,7 @@ _CITATION_RE: Final = re.compile(
     r"(?:RND\w+)?\s*$", re.DOTALL)
 _BIBL_RE: Final = re.compile(
     r"^\s*(?:ADDIN\s+)?(?:ZOTERO_BIBL|Mendeley\s+Bibliography|ZOTERO_)(?:\s*BIBL)?\s*(\{.*?\})?"
-    r"\s*CSL_BIBLIOGRAPHY\b.*$", re.DOTALL)
+    r"\s*(?:CSL_BIBLIOGRAPHY\b.*)?$", re.DOTALL)
 
 
 class FieldCodeError(ValueError):
@@ -115,7 +115,9 @@ def is_citation_code(code: str) -> bool:
 
 def is_bibliography_code(code: str) -> bool:
     head = code[:200]
-    return "CSL_BIBLIOGRAPHY" in code and ("BIBL" in head or "Mendeley Bibliography" in head)
+    # Zotero 4 wrote ``ADDIN ZOTERO_BIBL {"custom":[]}`` without the trailing keyword.
+    return "ZOTERO_BIBL" in head or ("CSL_BIBLIOGRAPHY" in code and "BIBL" in head) or (
+        "Mendeley Bibliography" in head)
 
 
 def parse_citation(code: str) -> LiveCitation:

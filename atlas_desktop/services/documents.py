@@ -224,8 +224,9 @@ class DocumentService:
         entries = [list(e) for e in rendered.bibliography]
         hanging = rendered.layout.hanging_indent
         targets = plan.bibliographies
-        if not targets and not entries:
-            return "none"
+        if not entries:
+            # No citation was rendered: a bibliography the document has stays as it was.
+            return "left as it was (no citations)" if targets else "none"
         if not targets:
             doc.write_bibliography(None, word_bibliography_code(), entries,
                                    hanging_indent=hanging)
