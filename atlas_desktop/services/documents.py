@@ -91,7 +91,8 @@ class UpdateReport:
 class DocumentService:
     def __init__(self, ctx: LibraryContext, engines: EngineCache | None = None) -> None:
         self._ctx = ctx
-        self._renderer = DocumentRenderer(ctx, engines or shared_engines())
+        self._engines = engines or shared_engines()
+        self._renderer = DocumentRenderer(ctx, self._engines)
 
     def render(self, *, citations: Sequence[LiveCitation], style: str, locale: str | None,
                bibliography: bool = True,
@@ -110,6 +111,12 @@ class DocumentService:
         if missing:
             raise DocumentError(f"No entry with the id {', '.join(missing)} in this library.")
         return citation_for_entries([found[i] for i in entry_ids], options)
+
+    def is_note_style(self, *, style: str, locale: str | None = None) -> bool:
+        """Whether ``style`` puts citations in footnotes (builds its engine: off the UI
+        thread)."""
+        engine = self._engines.engine(resolve_style(style), locale)
+        return engine.style_class == "note"
 
     def default_prefs(self) -> DocumentPrefs:
         """Preferences for a new document: the user's default style and language."""
