@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from atlas_desktop.domain.rich_runs import Run
 
 from . import docx_package, wordml
-from .doc_slots import DocumentUnreadable, Slot, context_of
+from .doc_slots import Slot, context_of
 from .docx_paragraphs import ParagraphText, bibliography_paragraphs, replace_range
 
 # Footnotes and custom properties are loaded as XML parts (python-docx's extension point),

@@ -201,10 +201,11 @@ def _unique_ids(citations: Sequence[LiveCitation]) -> list[LiveCitation]:
     seen: set[str] = set()
     out = []
     for citation in citations:
+        unique = citation
         if citation.citation_id in seen or not citation.citation_id:
-            citation = replace(citation, citation_id=new_citation_id())
-        seen.add(citation.citation_id)
-        out.append(citation)
+            unique = replace(citation, citation_id=new_citation_id())
+        seen.add(unique.citation_id)
+        out.append(unique)
     return out
 
 

@@ -166,13 +166,12 @@ class DocumentService:
         kept: list[str] = []
         writes: list[tuple[Slot, str, Sequence[Run] | None]] = []
         for (slot, _), done in zip(plan.citations, rendered.citations, strict=True):
-            citation, runs = done.citation, list(done.runs)
             if done.edited and not overwrite_edited:
                 kept.append(f"{slot.text!r} ({slot.where})")
-                citation = replace(citation, dont_update=True, plain=slot.text)
-                writes.append((slot, word_citation_code(citation), None))
+                as_edited = replace(done.citation, dont_update=True, plain=slot.text)
+                writes.append((slot, word_citation_code(as_edited), None))
                 continue
-            writes.append((slot, word_citation_code(citation), runs))
+            writes.append((slot, word_citation_code(done.citation), list(done.runs)))
         for slot, code, runs in reversed(writes):  # right to left: earlier offsets stay valid
             doc.write_citation(slot, code, runs)
         where = self._write_bibliography(doc, plan, rendered)
@@ -196,12 +195,12 @@ class DocumentService:
                 plan.citations.append((slot, replace(citation, note_index=slot.note_index)))
                 plan.fields += 1
             elif slot.kind == "marker":
-                citation, reason = self._resolve_marker(slot)
-                if citation is None:
+                resolved, reason = self._resolve_marker(slot)
+                if resolved is None:
                     plan.unresolved.append(Unresolved(slot.text, slot.where, slot.context,
                                                       reason))
                 else:
-                    plan.citations.append((slot, citation))
+                    plan.citations.append((slot, resolved))
             else:
                 plan.bibliographies.append(slot)
         return plan

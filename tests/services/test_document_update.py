@@ -198,7 +198,7 @@ def test_the_input_is_never_the_output(library, tmp_path):
 def test_damaged_and_protected_documents_get_one_sentence(library, tmp_path):
     damaged = tmp_path / "damaged.docx"
     damaged.write_bytes((DOCS / "gpl/pandoc_zotero_citations.docx").read_bytes()[:4000])
-    with pytest.raises(DocumentError, match="not a Word document .* or it is damaged"):
+    with pytest.raises(DocumentError, match=r"not a Word document .* or it is damaged"):
         library.documents.update_file(source=damaged, target=tmp_path / "o.docx")
     protected = DOCS / "protected.docx"  # made by LibreOffice with a password
     with pytest.raises(DocumentError, match="protected by a password"):

@@ -78,10 +78,10 @@ class _Handler(BaseHTTPRequestHandler):
     owner: Endpoint
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return  # requests carry document text: never logged
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         given = self.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.owner.secret.encode()):
             self._send(403, {"error": "This request did not come from Atlas Desktop's "
