@@ -20,6 +20,7 @@ from .annotations import AnnotationService
 from .catalogue import CatalogueService
 from .citations import CitationService
 from .context import ChangeListener, LibraryContext
+from .documents import DocumentService
 from .exporting import ExportService
 from .importing import ImportService
 from .references import ReferenceService
@@ -45,6 +46,7 @@ class Library:
         self.reports = ReportService(ctx)
         self.sync = SyncService(ctx)
         self.citations = CitationService(ctx)
+        self.documents = DocumentService(ctx)
 
     @property
     def paths(self) -> LibraryPaths:
