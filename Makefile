@@ -9,6 +9,7 @@
 #   make test-hostile     the hostile-content and fault tests alone (they are in make test too)
 #   make fresh-check   make install, the X11 self-test and make test in a new minimal Debian 12
 #                      root (debootstrap; root only; packaging/fresh-check.sh)
+#   make oxt      the LibreOffice Writer extension, dist/atlas-desktop-writer.oxt
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,19 +19,26 @@ NPM    ?= npm
 # citeproc-js (the citation engine, run on V8 through mini-racer) comes from the npm registry,
 # pinned exactly in js/package-lock.json, into the git-ignored js/node_modules.
 CITEPROC_JS := js/node_modules/citeproc/citeproc_commonjs.js
+OXT := dist/atlas-desktop-writer.oxt
 
 .PHONY: run install install-test test test-sync-long test-hostile bench lint clean system-deps \
-	crash-test package package-test icons fresh-check
+	crash-test package package-test icons fresh-check oxt
 
 run: install
 	$(BIN)/atlas-desktop
 
 # Byte-compiled once here, so start-up never compiles (also when PYTHONDONTWRITEBYTECODE is
 # set, which would otherwise make every start compile every module: +0.2 s).
-install: $(VENV)/.stamp-app $(CITEPROC_JS)
+install: $(VENV)/.stamp-app $(CITEPROC_JS) $(OXT)
 	@$(BIN)/python -m compileall -q atlas_desktop >/dev/null
 
-install-test: $(VENV)/.stamp-test $(CITEPROC_JS)
+# The LibreOffice Writer extension (install: unopkg add dist/atlas-desktop-writer.oxt).
+$(OXT): $(wildcard integrations/libreoffice/*.* integrations/libreoffice/*/*)
+	@$(PYTHON) integrations/libreoffice/build.py $@ >/dev/null
+
+oxt: $(OXT)
+
+install-test: $(VENV)/.stamp-test $(CITEPROC_JS) $(OXT)
 	@$(BIN)/python -m compileall -q atlas_desktop >/dev/null
 
 $(VENV)/bin/python:
@@ -74,6 +82,7 @@ test-sync-long: install-test
 # The one-folder application: dist/atlas-desktop/atlas-desktop (see packaging/README.md).
 package: $(VENV)/.stamp-package $(CITEPROC_JS)
 	rm -rf dist/atlas-desktop build/pyinstaller
+	@$(PYTHON) integrations/libreoffice/build.py $(OXT) >/dev/null
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/atlas-desktop.spec
 	@du -sh dist/atlas-desktop

@@ -195,9 +195,13 @@ class CiteprocEngine:
 
     def _call_render(self, items: list[dict[str, Any]],
                      request: dict[str, Any]) -> dict[str, Any]:
-        """One call into the engine. A JavaScript exception (a bad item) propagates as
-        JSEvalException; the engine running out of time or memory, or anything else going
-        wrong in V8, becomes RenderFailed, because no item is to blame."""
+        return self.call_glue("ATLAS.render", {**request, "items": items})
+
+    def call_glue(self, function: str, request: dict[str, Any]) -> dict[str, Any]:
+        """One call into the engine (``ATLAS.render`` or ``ATLAS.renderDocument``). A
+        JavaScript exception (a bad item) propagates as JSEvalException; the engine running
+        out of time or memory, or anything else going wrong in V8, becomes RenderFailed,
+        because no item is to blame."""
         from py_mini_racer import (
             JSEvalException,
             JSOOMException,
@@ -208,8 +212,7 @@ class CiteprocEngine:
             if self._closed:
                 raise EngineClosed("The citation engine was closed.")
             try:
-                result = self._ctx.call("ATLAS.render", {**request, "items": items},
-                                        timeout_sec=self.render_timeout_s)
+                result = self._ctx.call(function, request, timeout_sec=self.render_timeout_s)
             except JSTimeoutException:
                 self._discard()
                 raise RenderFailed("The citation engine took too long and was stopped.") from None

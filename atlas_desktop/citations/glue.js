@@ -111,6 +111,10 @@ var ATLAS = (function () {
     return ids;
   }
 
+  function resetCitations() {
+    engine.registry.citationreg = new CSL.Registry.CitationReg(engine);
+  }
+
   function renderFormats(ids, request) {
     var out = {order: ids, layout: null, errors: [], entries: {}, each: {}, cluster: {}};
     request.formats.forEach(function (fmt) {
@@ -154,6 +158,47 @@ var ATLAS = (function () {
       engine = new CSL.Engine(sys, styleXml, lang || undefined, !!forceLang);
       engine.opt.development_extensions.wrap_url_and_doi = true;
       return {styleClass: engine.opt["class"], hasBibliography: hasBibliography()};
+    },
+
+    // A document's citations in document order, as a word processor holds them:
+    // request: {items: [CSL-JSON], citations: [{citationID, citationItems, properties:
+    // {noteIndex}}], bibliography: bool}. citeproc-js's cluster processing gives numbering
+    // in order of first citation, year suffixes and added initials over the whole document,
+    // and ibid./short forms by note. The citation registry is emptied before and after, so
+    // copies (render) and documents never see each other's citations.
+    renderDocument: function (request) {
+      try {
+        resetCitations();
+        register(request.items);
+        var out = {citations: [], entries: [], order: [], layout: null, errors: []};
+        var done = engine.rebuildProcessorState(request.citations, "atlas-html");
+        done.forEach(function (row) {
+          out.citations.push({citationID: row[0], noteIndex: row[1], html: row[2]});
+        });
+        if (request.bibliography && hasBibliography()) {
+          engine.setOutputFormat("atlas-html");
+          var bib = engine.makeBibliography();
+          if (bib) {
+            out.layout = layoutOf(bib[0]);
+            out.order = bib[0].entry_ids.map(function (x) { return x[0]; });
+            out.errors = bib[0].bibliography_errors.map(function (e) {
+              return {id: e.itemID, code: e.error_code};
+            });
+            out.entries = bib[1];
+          }
+        }
+        resetCitations();
+        return out;
+      } catch (e) {
+        registered = {};
+        try {
+          resetCitations();
+          engine.updateItems([]);
+        } catch (ignored) {
+          // the next call re-registers what it needs
+        }
+        throw e;
+      }
     },
 
     // request: {items: [CSL-JSON], formats: ["text"|"html"|"rtf"], each: bool, cluster: bool}

@@ -15,12 +15,20 @@ from atlas_desktop import __version__
 from atlas_desktop.paths import LibraryPaths, resolve_library
 from atlas_desktop.services.failures import describe_failure
 
-from . import cite_cmds, completion_cmds, library_cmds, reference_cmds, sync_cmds, user_cmds
+from . import (
+    cite_cmds,
+    completion_cmds,
+    document_cmds,
+    library_cmds,
+    reference_cmds,
+    sync_cmds,
+    user_cmds,
+)
 from .common import EXIT_BAD_INPUT, EXIT_USAGE, CliError, data_dir_parent, error
 from .terminal import safe_output
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (library_cmds, reference_cmds, user_cmds, cite_cmds,
-                                           sync_cmds, completion_cmds)
+                                           sync_cmds, completion_cmds, document_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,7 @@ from .catalogue import CatalogueService
 from .citations import CitationService
 from .completion import CompletionService
 from .context import ChangeListener, LibraryContext
+from .documents import DocumentService
 from .exporting import ExportService
 from .importing import ImportService
 from .references import ReferenceService
@@ -51,6 +52,7 @@ class Library:
         self.adding = AddService(ctx, self.completion)
         # Each sync also completes records and checks them for notices (issue 15).
         self.sync.after_run.append(self.completion.check_after_sync)
+        self.documents = DocumentService(ctx)
 
     @property
     def paths(self) -> LibraryPaths:

@@ -1,0 +1,309 @@
+"""Live citations in documents: rendering a word processor's citations (the LibreOffice
+extension, through the window's local endpoint) and updating a .docx written anywhere (the
+route for Word users, like Zotero's RTF/ODF Scan).
+
+``update_file`` reads the citation fields Zotero and Mendeley wrote, Zotero's bookmark mode,
+typed markers (``[@id, p. 12]``, ``{Heins, 2013}``) and in-text citations Atlas Desktop
+copied (they carry a Zotero field), renders them all together, and writes a new document:
+every citation a live Zotero field, the bibliography where a bibliography field or a
+``{Bibliography}`` marker stands, or at the end. The input is never written; a marker that
+names no entry is listed with its place and left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from atlas_desktop.citations import CitationError, EngineCache, resolve_style, shared_engines
+from atlas_desktop.domain.cite_markers import (
+    BIBLIOGRAPHY_MARKER_RE,
+    Marker,
+    MarkerItem,
+    find_markers,
+    first_author_family,
+)
+from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.live_citations import (
+    DocumentPrefs,
+    FieldCodeError,
+    LiveCitation,
+    join_property,
+    parse_bibliography,
+    parse_citation,
+    parse_prefs,
+    prefs_xml,
+    split_property,
+    style_url,
+    word_bibliography_code,
+    word_citation_code,
+)
+from atlas_desktop.domain.query import parse_query
+from atlas_desktop.domain.references import reference_id
+from atlas_desktop.domain.rich_runs import Run
+from atlas_desktop.formats.doc_slots import DocumentUnreadable, Slot
+from atlas_desktop.formats.docx_fields import DocxDocument
+from atlas_desktop.store import catalogue as cat
+from atlas_desktop.store import search as store_search
+from atlas_desktop.store import user as user_store
+
+from .citations import DEFAULT_STYLE_SETTING, LOCALE_SETTING
+from .context import LibraryContext
+from .doc_render import DocumentRenderer, RenderedDocument, citation_for_entries
+
+__all__ = ["DocumentError", "DocumentService", "Unresolved", "UpdateReport"]
+
+
+class DocumentError(CitationError):
+    """The document cannot be updated (one sentence for the user; nothing was written)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    marker: str
+    where: str
+    context: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.marker} ({self.where}): {self.reason} — “{self.context}”"
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateReport:
+    output: Path
+    style_label: str
+    from_fields: int = 0
+    from_markers: int = 0
+    bibliography: str = "none"
+    unresolved: tuple[Unresolved, ...] = ()
+    kept_edited: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def citations(self) -> int:
+        return self.from_fields + self.from_markers
+
+
+class DocumentService:
+    def __init__(self, ctx: LibraryContext, engines: EngineCache | None = None) -> None:
+        self._ctx = ctx
+        self._engines = engines or shared_engines()
+        self._renderer = DocumentRenderer(ctx, self._engines)
+
+    def render(self, *, citations: Sequence[LiveCitation], style: str, locale: str | None,
+               bibliography: bool = True,
+               current_texts: Sequence[str | None] = ()) -> RenderedDocument:
+        """Render a document's citations together (document order). Blocks on the engine:
+        call it off the UI thread."""
+        return self._renderer.render(citations, style=style, locale=locale,
+                                     bibliography=bibliography, current_texts=current_texts)
+
+    def new_citation(self, *, entry_ids: Sequence[str],
+                     options: Sequence[dict[str, Any]] = ()) -> LiveCitation:
+        """A citation of library entries, with their data embedded."""
+        with self._ctx.db.read() as conn:
+            found = {e.id: e for e in cat.get_entries(conn, list(entry_ids))}
+        missing = [i for i in entry_ids if i not in found]
+        if missing:
+            raise DocumentError(f"No entry with the id {', '.join(missing)} in this library.")
+        return citation_for_entries([found[i] for i in entry_ids], options)
+
+    def is_note_style(self, *, style: str, locale: str | None = None) -> bool:
+        """Whether ``style`` puts citations in footnotes (builds its engine: off the UI
+        thread)."""
+        engine = self._engines.engine(resolve_style(style), locale)
+        return engine.style_class == "note"
+
+    def default_prefs(self) -> DocumentPrefs:
+        """Preferences for a new document: the user's default style and language."""
+        with self._ctx.db.read() as conn:
+            style = user_store.get_setting(conn, DEFAULT_STYLE_SETTING, "apa") or "apa"
+            locale = user_store.get_setting(conn, LOCALE_SETTING, None) or "en-US"
+        return DocumentPrefs(style=style_url(resolve_style(str(style)).info.style_id),
+                             locale=str(locale))
+
+    # --- updating a document -------------------------------------------------------------
+
+    def update_file(self, *, source: Path, target: Path, style: str | None = None,
+                    locale: str | None = None, overwrite_edited: bool = False) -> UpdateReport:
+        """Write ``target``: ``source`` with live citations. Raises DocumentError (nothing
+        written) for a damaged, protected or unsupported document or a bad target."""
+        source, target = Path(source), Path(target)
+        _check_paths(source, target)
+        if source.suffix.lower() != ".docx" and target.suffix.lower() == ".docx":
+            raise DocumentError("The new document must be of the same kind as the first "
+                                f"({source.suffix or 'no extension'}).")
+        if source.suffix.lower() != ".docx":
+            raise DocumentError(f"{source.name}: only Word documents (.docx) can be updated "
+                                "here; open an .odt in LibreOffice Writer with the Atlas "
+                                "Desktop extension and use Refresh.")
+        try:
+            doc = DocxDocument(source)
+            slots = doc.scan(_marker_finder)
+        except DocumentUnreadable as exc:
+            raise DocumentError(str(exc)) from None
+        prefs = parse_prefs(join_property(doc.properties())) or self.default_prefs()
+        chosen = style or prefs.style_spec
+        try:
+            info = resolve_style(chosen).info
+        except CitationError:
+            if style:
+                raise
+            info = resolve_style(self.default_prefs().style_spec).info
+        prefs = replace(prefs, style=style_url(info.style_id), field_type="Field",
+                        locale=locale or prefs.locale)
+        plan = self._plan(slots)
+        rendered = self.render(citations=[c for _, c in plan.citations], style=info.style_id,
+                               locale=prefs.locale,
+                               current_texts=[s.text if s.kind == "citation" else None
+                                              for s, _ in plan.citations])
+        kept: list[str] = []
+        writes: list[tuple[Slot, str, Sequence[Run] | None]] = []
+        for (slot, _), done in zip(plan.citations, rendered.citations, strict=True):
+            if done.edited and not overwrite_edited:
+                kept.append(f"{slot.text!r} ({slot.where})")
+                as_edited = replace(done.citation, dont_update=True, plain=slot.text)
+                writes.append((slot, word_citation_code(as_edited), None))
+                continue
+            writes.append((slot, word_citation_code(done.citation), list(done.runs)))
+        for slot, code, runs in reversed(writes):  # right to left: earlier offsets stay valid
+            doc.write_citation(slot, code, runs)
+        where = self._write_bibliography(doc, plan, rendered)
+        doc.set_properties(dict(split_property(prefs_xml(prefs))), drop_prefixes=["ZOTERO_PREF_"])
+        _save(doc, target)
+        return UpdateReport(
+            output=target, style_label=info.label, from_fields=plan.fields,
+            from_markers=len(plan.citations) - plan.fields, bibliography=where,
+            unresolved=tuple(plan.unresolved), kept_edited=tuple(kept),
+            problems=tuple(plan.problems) + rendered.problems)
+
+    def _plan(self, slots: Sequence[Slot]) -> _Plan:
+        plan = _Plan()
+        for slot in slots:
+            if slot.kind == "citation":
+                try:
+                    citation = parse_citation(slot.code)
+                except FieldCodeError as exc:
+                    plan.problems.append(f"{slot.where}: {exc}")
+                    continue
+                plan.citations.append((slot, replace(citation, note_index=slot.note_index)))
+                plan.fields += 1
+            elif slot.kind == "marker":
+                resolved, reason = self._resolve_marker(slot)
+                if resolved is None:
+                    plan.unresolved.append(Unresolved(slot.text, slot.where, slot.context,
+                                                      reason))
+                else:
+                    plan.citations.append((slot, resolved))
+            else:
+                plan.bibliographies.append(slot)
+        return plan
+
+    def _resolve_marker(self, slot: Slot) -> tuple[LiveCitation | None, str]:
+        markers = find_markers(slot.text)
+        if not markers:
+            return None, "not a citation"
+        marker: Marker = markers[0]
+        entries: list[Entry] = []
+        with self._ctx.db.read() as conn:
+            for item in marker.items:
+                entry, reason = _find_entry(conn, item)
+                if entry is None:
+                    return None, reason
+                entries.append(entry)
+        options = [{"locator": i.locator, "label": i.label, "prefix": i.prefix,
+                    "suffix": i.suffix, "suppress-author": i.suppress_author}
+                   for i in marker.items]
+        citation = citation_for_entries(entries, options, note_index=slot.note_index)
+        return citation, ""
+
+    def _write_bibliography(self, doc: DocxDocument, plan: _Plan,
+                            rendered: RenderedDocument) -> str:
+        if not rendered.has_bibliography:
+            return "none (the style has no bibliography)"
+        entries = [list(e) for e in rendered.bibliography]
+        hanging = rendered.layout.hanging_indent
+        targets = plan.bibliographies
+        if not entries:
+            # No citation was rendered: a bibliography the document has stays as it was.
+            return "left as it was (no citations)" if targets else "none"
+        if not targets:
+            doc.write_bibliography(None, word_bibliography_code(), entries,
+                                   hanging_indent=hanging)
+            return "added at the end"
+        for slot in reversed(targets):
+            options = parse_bibliography(slot.code) if slot.kind == "bibliography" else {}
+            doc.write_bibliography(slot, word_bibliography_code(options), entries,
+                                   hanging_indent=hanging)
+        return f"written at {targets[0].where}"
+
+
+@dataclass
+class _Plan:
+    citations: list[tuple[Slot, LiveCitation]] = field(default_factory=list)
+    bibliographies: list[Slot] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    fields: int = 0
+
+
+def _marker_finder(text: str) -> list[tuple[int, int, str, str]]:
+    out = [(m.start, m.end, "marker", m.text) for m in find_markers(text)]
+    out.extend((m.start(), m.end(), "bibliography-marker", m.group(0))
+               for m in BIBLIOGRAPHY_MARKER_RE.finditer(text))
+    return sorted(out)
+
+
+def _find_entry(conn: Any, item: MarkerItem) -> tuple[Entry | None, str]:
+    if item.key:
+        for candidate in (item.key, reference_id(item.key)):
+            entry = cat.get_entry(conn, candidate)
+            if entry is not None:
+                return entry, ""
+        return None, f"no entry with the id or citation key “{item.key}” in this library"
+    family = first_author_family(item.author)
+    year = item.year.rstrip("abcdefghijklmnopqrstuvwxyz")
+    query = parse_query(f'author:"{family}" year:{year}' if year.isdigit() else
+                        f'author:"{family}"')
+    result = store_search.run_search(conn, query, limit=10)
+    entries = cat.get_entries_by_pk(conn, list(result.pks)[:10])
+    matching = [e for e in entries if e.authors and
+                e.authors[0].family.strip().lower().endswith(family.lower())]
+    if len(matching) == 1:
+        return matching[0], ""
+    if not matching:
+        return None, f"no entry by {family} from {item.year} in this library"
+    return None, (f"{len(matching)} entries by {family} from {item.year} match; use "
+                  "[@id] to say which")
+
+
+def _check_paths(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise DocumentError(f"{source} does not exist or is not a file.")
+    if target.resolve() == source.resolve() or (
+            target.exists() and os.path.samefile(source, target)):
+        raise DocumentError("The updated document must be a new file: the original is never "
+                            "written over.")
+    if target.suffix.lower() != source.suffix.lower():
+        raise DocumentError(f"The new document must be of the same kind as the first "
+                            f"({source.suffix}).")
+    if not target.parent.is_dir():
+        raise DocumentError(f"The folder {target.parent} does not exist.")
+
+
+def _save(doc: DocxDocument, target: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        doc.save(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
