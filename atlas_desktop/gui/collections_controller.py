@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 from atlas_desktop.domain.annotations import LABEL_COLOURS, Collection, Label
 from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.citation import CopyKind
+from atlas_desktop.domain.query import query_tokens
 from atlas_desktop.services import Library
 
 from .citation_controller import CitationController, EntrySelection
@@ -31,12 +32,24 @@ def collection_token(collection: Collection) -> str:
     return f'collection:"{collection.name}"'
 
 
+def viewed_collection(query: str) -> str | None:
+    """The collection a search shows when it is that collection's filter alone (the sidebar's
+    click on a collection), else None."""
+    tokens = query_tokens(query)
+    if len(tokens) != 1 or not tokens[0].startswith("collection:"):
+        return None
+    name = tokens[0].removeprefix("collection:")
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = name[1:-1]
+    return name or None
+
+
 class CollectionsController(QObject):
     #: A sentence for the status bar, and how long to show it (ms).
     message = Signal(str, int)
     #: A deleted collection can (True) or can no longer (False) be restored.
     undo_available = Signal(bool)
-    #: Show the export dialog for this query.
+    #: Show the export dialog for this collection (its name).
     export_requested = Signal(str)
     #: This filter names a collection that is gone: take it out of the search.
     filter_gone = Signal(str)
@@ -155,7 +168,7 @@ class CollectionsController(QObject):
                       initiator=self, done=restored, failed=self._warn("Cannot undo"))
 
     def export(self, collection: Collection) -> None:
-        self.export_requested.emit(collection_token(collection))
+        self.export_requested.emit(collection.name)
 
     def copy(self, collection: Collection) -> None:
         """The collection's references in the default style, in the list's order."""

@@ -34,6 +34,7 @@ from .close_guard import CloseGuard
 from .collections_controller import CollectionsController
 from .copy_menu import CopyMenu, make_copy_default_action
 from .dialogs.about_dialog import AboutDialog
+from .dialogs.export_dialog import ExportScope
 from .dialogs.preferences_dialog import PreferencesDialog
 from .drag import CitationDragSource
 from .entry_list import EntryList
@@ -215,7 +216,7 @@ class MainWindow(QMainWindow):
         c.message.connect(status.show_message)
         c.undo_available.connect(status.offer_undo)
         c.undo_available.connect(a.undo_delete.setEnabled)
-        c.export_requested.connect(self.open_export_dialog)
+        c.export_requested.connect(lambda name: d.open_export(collection=name))
         c.filter_gone.connect(self._on_filter_gone)
         status.undo_button.clicked.connect(c.undo_delete)
         status.reports_label.clicked.connect(d.open_outbox)
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
                 (a.new_label, c.new_label), (a.find, self.search_bar.focus),
                 (a.clear_search, self.search_box.clear), (a.focus_list, self.table.setFocus),
                 (a.import_files, d.import_files), (a.export, self.open_export_dialog),
+                (a.export_selection, lambda: d.open_export(scope=ExportScope.SELECTED)),
                 (a.open_folder, self._open_folder), (a.quit, self.close),
                 (a.report, d.report_error), (a.outbox, d.open_outbox),
                 (a.sync_now, self.sync.sync_now), (a.sync_settings, d.open_sync_settings),
@@ -327,6 +329,7 @@ class MainWindow(QMainWindow):
         menu.addMenu(self.collections.collections_menu)
         menu.addMenu(self.collections.labels_menu)
         menu.addSeparator()
+        menu.addAction(self.commands.export_selection)
         menu.addAction(self.commands.report)
         return menu
 

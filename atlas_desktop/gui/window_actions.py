@@ -16,6 +16,7 @@ class WindowActions:
     clear_search: QAction
     import_files: QAction
     export: QAction
+    export_selection: QAction
     open_folder: QAction
     quit: QAction
     star: QAction
@@ -63,7 +64,10 @@ def create_actions(window: QMainWindow) -> WindowActions:
         import_files=_action(window, "&Import…", icon_name="import", shortcut="Ctrl+I",
                              tip="Import atlas pages or bundles"),
         export=_action(window, "&Export…", icon_name="export", shortcut="Ctrl+Shift+E",
-                       tip="Export the shown entries to a bundle"),
+                       tip="Export what the list shows (or the selected entries) to BibTeX, "
+                           "RIS, CSL-JSON or a bundle (Ctrl+Shift+E)"),
+        export_selection=_action(window, "E&xport the selection…", icon_name="export",
+                                 tip="Export the selected entries to a file"),
         open_folder=_action(window, "Open library folder", icon_name="folder"),
         quit=_action(window, "&Quit", shortcut=QKeySequence.StandardKey.Quit),
         star=_action(window, "&Star", icon_name="star", shortcut="Ctrl+D",
@@ -107,6 +111,7 @@ def refresh_icons(a: WindowActions) -> None:
     """Our icons are drawn in the palette's text colour: draw them again after it changed."""
     for action, name in ((a.find, "search"), (a.clear_search, "clear"),
                          (a.import_files, "import"), (a.export, "export"),
+                         (a.export_selection, "export"),
                          (a.open_folder, "folder"), (a.star, "star"), (a.mark_read, "read"),
                          (a.report, "flag"), (a.outbox, "outbox"),
                          (a.new_collection, "folder-plus"), (a.new_label, "tag"),

@@ -21,7 +21,8 @@ from .citation_controller import CitationController
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.catalogue_changes import CatalogueChangesDialog
 from .dialogs.duplicates_dialog import DuplicatesDialog
-from .dialogs.export_dialog import ExportDialog
+from .collections_controller import viewed_collection
+from .dialogs.export_dialog import ExportDialog, ExportScope
 from .dialogs.help_dialog import HelpDialog
 from .dialogs.import_dialog import ImportDialog
 from .dialogs.outbox_dialog import OutboxDialog
@@ -66,11 +67,23 @@ class WindowDialogs:
     def open_import(self, paths: list[Path]) -> None:
         ImportDialog.open_for(self._library, self._ops, paths, self._window)
 
-    def open_export(self, query: str | None = None) -> None:
-        ExportDialog(self._library, self._runner,
-                     selected_ids=self._selection.selected_entry_ids(),
-                     query=self._query() if query is None else query,
-                     parent=self._window).show()
+    def open_export(self, query: str | None = None, *, collection: str | None = None,
+                    scope: ExportScope | None = None) -> ExportDialog:
+        """The export dialog, preset to what the user was looking at: ``collection`` (the
+        sidebar's Export…), ``scope`` (the list's "Export the selection…"), else several
+        selected entries, else the collection or the search the list shows."""
+        query = self._query() if query is None else query
+        selected = self._selection.selected_entry_ids()
+        if collection is not None:
+            scope = ExportScope.COLLECTION
+        elif scope is None:
+            collection = viewed_collection(query)
+            scope = (ExportScope.SELECTED if len(selected) > 1 else
+                     ExportScope.COLLECTION if collection is not None else ExportScope.SEARCH)
+        dialog = ExportDialog(self._library, self._runner, selected_ids=selected, query=query,
+                              collection=collection, scope=scope, parent=self._window)
+        dialog.show()
+        return dialog
 
     def find_duplicates(self) -> None:
         dialog = DuplicatesDialog(self._library, self._runner, self._ops, self._window)

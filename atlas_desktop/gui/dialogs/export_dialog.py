@@ -1,14 +1,17 @@
 """The export dialog: a format, a scope and a file; the export runs off the UI thread.
 
 Scopes: the entries selected in the list, the current search result, a collection, or
-everything. The file is written to a temporary name and renamed when complete (the service
-does that), so Cancel or a failure leaves no half-written file.
+everything. Whoever opens it says which one the user was looking at (:class:`ExportScope`);
+the window decides that in ``window_dialogs.py``. The file is written to a temporary name and
+renamed when complete (the service does that), so Cancel or a failure leaves no half-written
+file.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -34,19 +37,37 @@ from atlas_desktop.services.exporting import ExportCancelled, ExportFormat, Expo
 from ..runner import Runner
 
 
+class ExportScope(Enum):
+    """Which entries the dialog offers first: what the user was looking at."""
+
+    SELECTED = "selected"
+    SEARCH = "search"
+    COLLECTION = "collection"
+    EVERYTHING = "everything"
+
+
 class ExportDialog(QDialog):
-    """``selected_ids``: the list's selection; ``query``: the search box's text."""
+    """``selected_ids``: the list's selection; ``query``: the search box's text;
+    ``collection``: the collection the user was looking at; ``scope``: the one chosen at
+    first (by default the selection when there is one, else the search)."""
 
     export_finished = Signal(object)  # ExportResult
 
     def __init__(self, library: Library, runner: Runner, *, selected_ids: Sequence[str] = (),
-                 query: str = "", parent: QWidget | None = None) -> None:
+                 query: str = "", collection: str | None = None,
+                 scope: ExportScope | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ExportDialog")
         self.setWindowTitle("Export")
         self._library, self._runner = library, runner
         self._selected = list(selected_ids)
         self._query = query
+        self._collection = collection
+        if scope is None:
+            scope = ExportScope.SELECTED if self._selected else ExportScope.SEARCH
+        if scope is ExportScope.SELECTED and not self._selected:
+            scope = ExportScope.SEARCH
+        self.preset = scope
         self._cancel = threading.Event()
         self.running = False
 
@@ -74,7 +95,11 @@ class ExportDialog(QDialog):
         for button in (self.scope_selected, self.scope_search, self.scope_collection,
                        self.scope_all):
             self.scopes.addButton(button)
-        (self.scope_selected if self._selected else self.scope_search).setChecked(True)
+        # A collection is offered once the names are read (below); until then the search,
+        # which for a collection being viewed is that collection's filter, stands in.
+        {ExportScope.SELECTED: self.scope_selected, ExportScope.SEARCH: self.scope_search,
+         ExportScope.COLLECTION: self.scope_search,
+         ExportScope.EVERYTHING: self.scope_all}[scope].setChecked(True)
 
         self.path_edit = QLineEdit(self)
         self.path_edit.setAccessibleName("File to write")
@@ -121,6 +146,17 @@ class ExportDialog(QDialog):
         self.collection_box.clear()
         self.collection_box.addItems(names)
         self.scope_collection.setEnabled(bool(names))
+        if self.preset is ExportScope.COLLECTION and self._collection in names:
+            self.collection_box.setCurrentIndex(names.index(self._collection))
+            self.scope_collection.setChecked(True)
+
+    def chosen_scope(self) -> ExportScope:
+        for scope, button in ((ExportScope.SELECTED, self.scope_selected),
+                              (ExportScope.SEARCH, self.scope_search),
+                              (ExportScope.COLLECTION, self.scope_collection)):
+            if button.isChecked():
+                return scope
+        return ExportScope.EVERYTHING
 
     def selected_format(self) -> ExportFormat:
         return ExportFormat(self.format_box.currentData())
