@@ -1,5 +1,10 @@
 """The list pane's view: a table over :class:`EntryTableModel` with its delegates, columns
-and keys (Enter reads the entry, Space scrolls it while the list keeps the focus)."""
+and keys (Enter reads the entry, Space scrolls it while the list keeps the focus).
+
+Its header sorts: a click on Title, First author or Year asks for that order (the Order box
+follows, and the search runs in it); the header's indicator shows the order whichever way it
+was chosen. Tab leaves the list (arrows move inside it): the window's panes are reached by
+Tab, not every cell of every row."""
 
 from __future__ import annotations
 
@@ -9,7 +14,16 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 
 from .delegates.badge_delegate import BadgeDelegate, StateDelegate
 from .delegates.cells import EntryTextDelegate
-from .models.entry_table import HEADERS, Column, EntryTableModel
+from atlas_desktop.domain.listing import SortKey
+
+from .models.entry_table import (
+    HEADERS,
+    INDICATOR_FOR_SORT,
+    NOT_SORTABLE,
+    Column,
+    EntryTableModel,
+    sort_for_header_click,
+)
 
 
 class EntryList(QTableView):
@@ -17,6 +31,10 @@ class EntryList(QTableView):
     read_requested = Signal()
     #: Space (+1) or Shift+Space (-1): scroll the entry by a page, the list keeps the focus.
     scroll_requested = Signal(int)
+    #: A header click asks for this order (SortKey).
+    sort_requested = Signal(object)
+    #: A header that does not sort was clicked: the sentence says so.
+    not_sortable = Signal(str)
 
     def __init__(self, model: EntryTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -25,7 +43,8 @@ class EntryList(QTableView):
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setSortingEnabled(False)
+        self.setSortingEnabled(False)  # SQL sorts: see _on_header_clicked
+        self.setTabKeyNavigation(False)
         self.setShowGrid(False)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
@@ -44,7 +63,10 @@ class EntryList(QTableView):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setSectionsClickable(True)
-        header.setSortIndicatorShown(False)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicatorClearable(True)
+        header.sectionClicked.connect(self._on_header_clicked)
+        self._sort = SortKey.RELEVANCE
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in ((Column.AUTHORS, 130), (Column.YEAR, 52), (Column.JOURNAL, 170),
                               (Column.BADGES, 250), (Column.STATE, 64)):
@@ -53,6 +75,22 @@ class EntryList(QTableView):
         header.setSectionHidden(Column.JOURNAL, True)  # View → Columns shows it
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_menu)
+
+    def show_sort(self, key: SortKey) -> None:
+        """Show ``key`` in the header's indicator (none for best match)."""
+        self._sort = key
+        column, order = INDICATOR_FOR_SORT.get(key, (-1, Qt.SortOrder.AscendingOrder))
+        self.horizontalHeader().setSortIndicator(int(column), order)
+
+    def _on_header_clicked(self, section: int) -> None:
+        column = Column(section)
+        key = sort_for_header_click(column, self._sort)
+        if key is None:
+            self.show_sort(self._sort)  # the header moved its indicator: put it back
+            self.not_sortable.emit(NOT_SORTABLE.get(column, "This column does not sort."))
+            return
+        self.show_sort(key)
+        self.sort_requested.emit(key)
 
     def rows_shown(self) -> int:
         """How many rows a screenful shows."""

@@ -28,6 +28,8 @@ class SearchBar(QToolBar):
     search_requested = Signal()
     #: Down, Enter or Escape on an empty box: the list should take the focus.
     list_requested = Signal()
+    #: The order of the list changed (SortKey), however it was chosen.
+    sort_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Search", parent)
@@ -54,7 +56,7 @@ class SearchBar(QToolBar):
         self.sort_combo.setAccessibleName("Order of the list")
         for key, label in SORT_CHOICES:
             self.sort_combo.addItem(label, key)
-        self.sort_combo.currentIndexChanged.connect(lambda _i: self.search_requested.emit())
+        self.sort_combo.currentIndexChanged.connect(self._on_sort_index_changed)
         self.hint_label = QLabel(self)
         self.hint_label.setObjectName("SearchHint")
         self.hint_label.setStyleSheet("color: #a15c00;")
@@ -76,7 +78,13 @@ class SearchBar(QToolBar):
                 self.sort_combo.blockSignals(not search)
                 self.sort_combo.setCurrentIndex(i)
                 self.sort_combo.blockSignals(False)
+                if not search:
+                    self.sort_changed.emit(self.sort())
                 return
+
+    def _on_sort_index_changed(self, _index: int) -> None:
+        self.sort_changed.emit(self.sort())
+        self.search_requested.emit()
 
     def set_text_quietly(self, text: str) -> None:
         """Put ``text`` in the box without searching (a remembered search, at start)."""

@@ -67,19 +67,49 @@ HEADERS = {
     Column.STATE: "Mine",
 }
 HEADER_TIPS = {
-    Column.TITLE: "Title of the paper (incomplete entries say what they lack)",
-    Column.AUTHORS: "First author, et al. when there are more",
-    Column.YEAR: "Year of publication",
-    Column.JOURNAL: "Journal",
-    Column.BADGES: "Atlas badges: evidence tier, confidence, PEM criteria, study type, review",
-    Column.STATE: "Your own marks: starred, has a note, report queued",
+    Column.TITLE: "Title of the paper (incomplete entries say what they lack). "
+                  "Click to sort by title, A to Z.",
+    Column.AUTHORS: "First author, et al. when there are more. "
+                    "Click to sort by first author, A to Z.",
+    Column.YEAR: "Year of publication. Click to sort newest first; click again for oldest "
+                 "first.",
+    Column.JOURNAL: "Journal. The list is not sorted by journal; search journal:… to "
+                    "narrow it to one.",
+    Column.BADGES: "Atlas badges: evidence tier, confidence, PEM criteria, study type, review. "
+                   "The list is not sorted by badges; filter by them in the sidebar.",
+    Column.STATE: "Your own marks: starred, has a note, report queued. The list is not "
+                  "sorted by them; filter with Starred or With a note in the sidebar.",
 }
-#: Which SQL order each sortable column asks for.
+#: Why a column's header does not sort (a status-bar sentence after a click on it).
+NOT_SORTABLE = {
+    Column.JOURNAL: "The list cannot be sorted by journal; search journal:… to see one "
+                    "journal's papers.",
+    Column.BADGES: "The list cannot be sorted by badges; choose a badge in the sidebar to "
+                   "show only its papers.",
+    Column.STATE: "The list cannot be sorted by your marks; choose Starred or With a note in "
+                  "the sidebar to show only those.",
+}
+#: Which SQL order each sortable column asks for (its first click).
 SORT_FOR_COLUMN = {
     Column.TITLE: SortKey.TITLE,
     Column.AUTHORS: SortKey.FIRST_AUTHOR,
     Column.YEAR: SortKey.YEAR_DESC,
 }
+#: The header's sort indicator for each order (none for best match).
+INDICATOR_FOR_SORT: dict[SortKey, tuple[Column, Qt.SortOrder]] = {
+    SortKey.TITLE: (Column.TITLE, Qt.SortOrder.AscendingOrder),
+    SortKey.FIRST_AUTHOR: (Column.AUTHORS, Qt.SortOrder.AscendingOrder),
+    SortKey.YEAR_DESC: (Column.YEAR, Qt.SortOrder.DescendingOrder),
+    SortKey.YEAR_ASC: (Column.YEAR, Qt.SortOrder.AscendingOrder),
+}
+
+
+def sort_for_header_click(column: Column, current: SortKey) -> SortKey | None:
+    """The order a click on ``column``'s header asks for, given the current one (None: the
+    column does not sort). The year flips between newest and oldest first."""
+    if column is Column.YEAR and current is SortKey.YEAR_DESC:
+        return SortKey.YEAR_ASC
+    return SORT_FOR_COLUMN.get(column)
 
 _COLUMNS = tuple(Column)
 _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -292,13 +322,13 @@ class EntryTableModel(QAbstractTableModel):
         return Qt.DropAction.CopyAction
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sorting is SQL's job: tell the window which order is wanted."""
+        """Sorting is SQL's job: tell the window which order is wanted (nothing for a column
+        that does not sort)."""
         key = SORT_FOR_COLUMN.get(Column(column)) if 0 <= column < len(Column) else None
-        if key is None:
-            key = SortKey.RELEVANCE
-        elif key is SortKey.YEAR_DESC and Qt.SortOrder(order) == Qt.SortOrder.AscendingOrder:
+        if key is SortKey.YEAR_DESC and Qt.SortOrder(order) == Qt.SortOrder.AscendingOrder:
             key = SortKey.YEAR_ASC
-        self.sort_requested.emit(key)
+        if key is not None:
+            self.sort_requested.emit(key)
 
 
 # What each cell shows, for the model's roles and the list's painting alike.
