@@ -17,6 +17,7 @@ from atlas_desktop.domain.citation import CopyKind
 
 from .citation_controller import CitationController, EntrySelection
 from .dialogs.style_picker import StylePickerDialog
+from .plain_text import tooltip
 
 SelectionProvider = Callable[[], EntrySelection]
 COPY_DEFAULT_SHORTCUT = QKeySequence("Ctrl+Shift+C")
@@ -63,7 +64,7 @@ class CopyMenu(QMenu):
             # A broken installation (no styles, no engine): say so, keep the plain exports.
             notice = self.addAction("Citations are unavailable on this installation")
             notice.setObjectName("CitationsUnavailable")
-            notice.setToolTip(self._controller.unavailable)
+            notice.setToolTip(tooltip(self._controller.unavailable))
             notice.setEnabled(False)
             self.addSeparator()
             for label, kind in (("Copy as BibTeX", CopyKind.BIBTEX),
@@ -121,7 +122,7 @@ class CopyMenu(QMenu):
         action = self.addAction(label)
         action.setObjectName(name)
         if tip:
-            action.setToolTip(tip)
+            action.setToolTip(tooltip(tip))
         if shortcut is not None:
             # Shown as a hint; the window-wide action made by make_copy_default_action
             # is what owns the key, so it is not registered twice.

@@ -12,10 +12,10 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from .delegates.badge_delegate import BadgeDelegate, StateDelegate
-from .delegates.cells import EntryTextDelegate
 from atlas_desktop.domain.listing import SortKey
 
+from .delegates.badge_delegate import BadgeDelegate, StateDelegate
+from .delegates.cells import EntryTextDelegate
 from .models.entry_table import (
     HEADERS,
     INDICATOR_FOR_SORT,

@@ -46,6 +46,7 @@ from .panes.detail_pane import DetailPane
 from .panes.evidence_chart import EvidenceChart
 from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .panes.welcome_panel import WelcomePanel
+from .plain_text import tooltip
 from .runner import Runner, SerialRunner
 from .search_bar import SearchBar
 from .search_controller import SearchController
@@ -179,8 +180,8 @@ class MainWindow(QMainWindow):
     def _show_default_style(self, *, known: bool = True) -> None:
         info = self.citations.default_style_info() if known else None
         name = info.title if info else "your default style"
-        self.detail.copy_button.setToolTip(f"Copy this entry's reference in {name}; "
-                                           "the arrow offers every other format")
+        self.detail.copy_button.setToolTip(tooltip(f"Copy this entry's reference in {name}; "
+                                                   "the arrow offers every other format"))
 
     def _connect(self) -> None:
         a, d, c, status = self.commands, self.dialogs, self.collections, self.status

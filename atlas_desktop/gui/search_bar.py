@@ -11,6 +11,7 @@ from atlas_desktop.domain.listing import SortKey
 from atlas_desktop.domain.query import QUERY_HELP
 
 from .icons import icon
+from .plain_text import plain_label, tooltip
 
 #: A pause in typing this long searches.
 SEARCH_DEBOUNCE_MS = 120
@@ -42,7 +43,7 @@ class SearchBar(QToolBar):
         self.search_box.setPlaceholderText(
             'Search: words, "phrases", -exclude, author:, year:2010-2015, '
             'tag:"Post-Exertional Malaise", pem:required, is:starred…')
-        self.search_box.setToolTip(QUERY_HELP)
+        self.search_box.setToolTip(tooltip(QUERY_HELP))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search_box.installEventFilter(self)
@@ -57,7 +58,7 @@ class SearchBar(QToolBar):
         for key, label in SORT_CHOICES:
             self.sort_combo.addItem(label, key)
         self.sort_combo.currentIndexChanged.connect(self._on_sort_index_changed)
-        self.hint_label = QLabel(self)
+        self.hint_label = plain_label(QLabel(self))  # hints quote what was typed
         self.hint_label.setObjectName("SearchHint")
         self.hint_label.setStyleSheet("color: #a15c00;")
         self.addWidget(self.search_box)
@@ -95,7 +96,7 @@ class SearchBar(QToolBar):
     def show_hints(self, hints: tuple[str, ...]) -> None:
         self.hint_action.setVisible(bool(hints))
         self.hint_label.setText(" ".join(hints))
-        self.hint_label.setToolTip(" ".join(hints))
+        self.hint_label.setToolTip(tooltip(" ".join(hints)))
 
     def focus(self) -> None:
         self.search_box.setFocus()

@@ -13,6 +13,7 @@ from atlas_desktop.domain.sync import SyncOverview
 from atlas_desktop.services import Library
 
 from .icons import icon
+from .plain_text import tooltip
 
 #: The undo button stays this long after a collection was deleted.
 UNDO_SHOWN_MS = 10_000
@@ -76,7 +77,7 @@ class WindowStatusBar:
 
     def show_sync(self, overview: SyncOverview) -> None:
         self.sync_label.setText(overview.status_line())
-        self.sync_label.setToolTip(overview.message or "")
+        self.sync_label.setToolTip(tooltip(overview.message))
         unseen = overview.unseen_changes
         self.changes_button.setVisible(unseen > 0)
         self.changes_button.setText(f"{unseen} catalogue update{'s' if unseen != 1 else ''}")

@@ -18,10 +18,10 @@ from atlas_desktop.domain.entry import Entry
 from atlas_desktop.services import Library
 
 from .citation_controller import CitationController
+from .collections_controller import viewed_collection
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.catalogue_changes import CatalogueChangesDialog
 from .dialogs.duplicates_dialog import DuplicatesDialog
-from .collections_controller import viewed_collection
 from .dialogs.export_dialog import ExportDialog, ExportScope
 from .dialogs.help_dialog import HelpDialog
 from .dialogs.import_dialog import ImportDialog

@@ -38,6 +38,7 @@ from atlas_desktop.domain.listing import ListRow
 from ..badges import badge_tooltip, pill_colours
 from ..icons import icon
 from ..models.entry_table import Role, state_text
+from ..plain_text import tooltip
 from .cells import paint_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -195,10 +196,11 @@ class BadgeDelegate(QStyledItemDelegate):
                     tip = "\n".join(text for _, text in hidden)
                 else:
                     tip = badge_tooltip(pill.kind, pill.text)
-                QToolTip.showText(event.globalPos(), tip, view)
+                QToolTip.showText(event.globalPos(), tooltip(tip), view)
                 return True
         if badges:
-            QToolTip.showText(event.globalPos(), "\n".join(t for _, t in badges), view)
+            QToolTip.showText(event.globalPos(), tooltip("\n".join(t for _, t in badges)),
+                              view)
             return True
         return super().helpEvent(event, view, option, index)
 
@@ -226,6 +228,6 @@ class StateDelegate(QStyledItemDelegate):
         index: Index,
     ) -> bool:
         row: ListRow | None = index.data(Role.ROW)
-        QToolTip.showText(event.globalPos(),
-                          (state_text(row) if row else "") or "Nothing of yours here yet", view)
+        QToolTip.showText(event.globalPos(), tooltip(
+            (state_text(row) if row else "") or "Nothing of yours here yet"), view)
         return True

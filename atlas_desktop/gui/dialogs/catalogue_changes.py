@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from atlas_desktop.domain.sync import CatalogueChange, CatalogueUpdate
 
+from ..plain_text import tooltip
+
 #: Role holding the entry id of a row (to open the entry when it is activated).
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -57,7 +59,7 @@ class CatalogueChangesDialog(QDialog):
         for change in changes:
             item = QTreeWidgetItem([change.describe()])
             item.setData(0, ENTRY_ID_ROLE, change.entry_id)
-            item.setToolTip(0, change.entry_id)
+            item.setToolTip(0, tooltip(change.entry_id))
             group.addChild(item)
 
     def _on_tree_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -30,6 +30,7 @@ from atlas_desktop.services import Library
 from atlas_desktop.services.references import DecisionOutcome
 
 from ..operations import Operations
+from ..plain_text import plain_label, tooltip
 from ..runner import Runner
 
 DECISION_LABELS: dict[DuplicateDecision, str] = {
@@ -69,7 +70,7 @@ class DuplicatesPanel(QWidget):
         for row, pair in enumerate(self._pairs):
             for column, entry_id in ((0, pair.id), (1, pair.duplicate_of)):
                 item = QTableWidgetItem(titles.get(entry_id, entry_id))
-                item.setToolTip(entry_id)
+                item.setToolTip(tooltip(entry_id))
                 self.table.setItem(row, column, item)
             self.table.setItem(row, 2, QTableWidgetItem(pair.reason))
             choice = QComboBox(self.table)
@@ -119,7 +120,7 @@ class DuplicatesDialog(QDialog):
         self.setWindowTitle("Possible duplicates in your references")
         self.resize(860, 480)
         self._library, self._runner, self._ops = library, runner, ops
-        self.status = QLabel("Looking for duplicates…", self)
+        self.status = plain_label(QLabel("Looking for duplicates…", self))
         self.status.setWordWrap(True)
         self.panel = DuplicatesPanel(self)
         self.apply_button = QPushButton("Apply decisions", self)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from atlas_desktop.services import Library
 from atlas_desktop.services.exporting import ExportCancelled, ExportFormat, ExportResult
 
+from ..plain_text import plain_label
 from ..runner import Runner
 
 
@@ -109,7 +110,7 @@ class ExportDialog(QDialog):
         path_row.addWidget(self.path_edit)
         path_row.addWidget(browse)
 
-        self.status = QLabel("", self)
+        self.status = plain_label(QLabel("", self))
         self.status.setObjectName("ExportStatus")
         self.status.setWordWrap(True)
         self.export_button = QPushButton("Export", self)

@@ -43,6 +43,7 @@ from atlas_desktop.services.importing import ImportCancelled
 from atlas_desktop.services.references import DecisionOutcome
 
 from ..operations import Operations, reason_of
+from ..plain_text import plain_label
 from .duplicates_dialog import DuplicatesPanel, summarise_outcome, titles_for
 
 FILE_FILTER = ("Reference and atlas files (*.bib *.bibtex *.ris *.txt *.json);;"
@@ -77,13 +78,13 @@ class ImportDialog(QDialog):
 
         names = ", ".join(p.name for p in self.paths[:3])
         more = len(self.paths) - 3
-        self.heading = QLabel(f"Importing {names}{f' and {more} more' if more > 0 else ''}",
-                              self)
+        self.heading = plain_label(QLabel(
+            f"Importing {names}{f' and {more} more' if more > 0 else ''}", self))
         self.heading.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("ImportProgress")
         self.progress.setAccessibleName("Import progress")
-        self.status = QLabel("", self)
+        self.status = plain_label(QLabel("", self))
         self.status.setObjectName("ImportStatus")
         self.status.setWordWrap(True)
         self.problems = QPlainTextEdit(self)

@@ -30,6 +30,7 @@ from atlas_desktop.domain.sync import REVIEW_LABELS, SyncOverview, SyncState
 from atlas_desktop.services import Library
 
 from ..operations import Operations, reason_of
+from ..plain_text import plain_label, tooltip
 from .report_dialog import ReportDialog
 
 STATUS_WORDS = {
@@ -88,7 +89,7 @@ class OutboxDialog(QDialog):
         self.resize(900, 460)
         self._library = library
         self._reports: list[CorrectionReport] = []
-        self.banner = QLabel(self)
+        self.banner = plain_label(QLabel(self))  # quotes the server's sentences
         self.banner.setObjectName("OutboxBanner")
         self.banner.setWordWrap(True)
         self.table = QTableWidget(0, 6, self)
@@ -181,7 +182,7 @@ class OutboxDialog(QDialog):
                       message_text(report)]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(tooltip(value))
                 if column == 4:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)

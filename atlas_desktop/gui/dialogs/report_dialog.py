@@ -4,8 +4,6 @@ there is a connection)."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from atlas_desktop.domain.entry import Entry
@@ -24,6 +22,7 @@ from atlas_desktop.services import Library
 
 from ..forms.ui_report_dialog import Ui_ReportDialog
 from ..operations import Operations, reason_of
+from ..plain_text import escape, plain_label
 
 
 class ReportDialog(QDialog):
@@ -43,8 +42,8 @@ class ReportDialog(QDialog):
         self._entry = entry
         self.report: CorrectionReport | None = None
         self.ui.entryLabel.setText(
-            f"<b>{_escape(entry.display_title())}</b><br>"
-            f"<span style='color:gray'>{_escape(_byline(entry))}</span>")
+            f"<b>{escape(entry.display_title())}</b><br>"
+            f"<span style='color:gray'>{escape(_byline(entry))}</span>")
         for name in REPORT_FIELDS:
             self.ui.fieldCombo.addItem(FIELD_LABELS[name], name)
         if field in REPORT_FIELDS:
@@ -65,6 +64,7 @@ class ReportDialog(QDialog):
         self.save_button.setText("Save to outbox")
         self.ui.buttons.accepted.connect(self._on_save)
         self.ui.buttons.rejected.connect(self.reject)
+        plain_label(self.ui.errorLabel)  # may quote what was typed
         self.ui.errorLabel.setStyleSheet("color: #b42318;")
         self._on_field_changed()
         self.ui.problemEdit.setFocus()
@@ -143,5 +143,3 @@ def _byline(entry: Entry) -> str:
     return " · ".join(x for x in (authors, entry.journal or "", str(entry.year or "")) if x)
 
 
-def _escape(text: str) -> str:
-    return html.escape(text)

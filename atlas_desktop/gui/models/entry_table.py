@@ -28,6 +28,7 @@ from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
 
 from ..clipboard import ENTRY_IDS_MIME, RTF_MIME
+from ..plain_text import tooltip
 
 RowFetcher = Callable[[Sequence[int]], dict[int, ListRow]]
 #: Builds the payload dragged out of the list: MIME type -> bytes, for entry ids.
@@ -259,7 +260,7 @@ class EntryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[column]
+            return tooltip(HEADER_TIPS[column])
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -287,7 +288,7 @@ class EntryTableModel(QAbstractTableModel):
         if role == Role.BADGES:
             return row.badges
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(row, column)
+            return tooltip(_tooltip(row, column))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return _accessible(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.YEAR:

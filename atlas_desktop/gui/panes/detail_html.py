@@ -1,12 +1,13 @@
 """The detail pane's reading layout as HTML. Every piece of entry text goes through
-``html.escape``: nothing in an entry can add markup, run script, load an image or change the
-layout. Links are only ever made by us (DOI, PMID, atlas page, tag filters, actions), and
-images only come from resources we add to the document ourselves (badge pills).
+``plain_text.escape``: nothing in an entry can add markup, run script, load an image or change
+the layout. Links are only ever made by us (DOI, PMID, atlas page, tag filters, actions), and
+images only come from resources we add to the document ourselves (badge pills). A ``title``
+attribute becomes a tooltip, which Qt reads as markup again: its text is a
+``plain_text.tooltip`` (escaped once more for the attribute).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +17,7 @@ from PySide6.QtGui import QPalette
 from atlas_desktop.domain.entry import Entry
 
 from ..badges import badge_tooltip, is_dark, pill_colours
+from ..plain_text import escape, tooltip
 
 #: How a missing field is named to a reader.
 MISSING_WORDS = {
@@ -30,7 +32,12 @@ MISSING_WORDS = {
 
 
 def esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return escape(text)
+
+
+def title_attribute(text: str) -> str:
+    """A ``title="…"`` value: shown as a tooltip, as plain text."""
+    return esc(tooltip(text))
 
 
 def paragraphs(text: str) -> str:
@@ -132,7 +139,8 @@ def render_entry(
         for category, labels in entry.tags.items():
             chips = " ".join(
                 f'<a href="{esc(tag_href(category, label))}" style="text-decoration:none; '
-                f'background-color:{chip_fill};" title="Show entries tagged {esc(label)}">'
+                f'background-color:{chip_fill};" '
+                f'title="{title_attribute("Show entries tagged " + label)}">'
                 f"&nbsp;{esc(label)}&nbsp;</a>"
                 for label in labels
             )
@@ -167,7 +175,7 @@ def render_entry(
 
 def _badge(kind: str, text: str, palette: QPalette | None,
            pill_image: Callable[[str, str], str] | None) -> str:
-    tip = esc(badge_tooltip(kind, text))
+    tip = title_attribute(badge_tooltip(kind, text))
     if pill_image is not None:
         return (f'<a href="atlas-badge:{esc(kind)}" title="{tip}">'
                 f'<img src="{esc(pill_image(kind, text))}" alt="{esc(text)}"></a>')

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from atlas_desktop.domain.listing import Facets
 
 from ..badges import pill_colours
+from ..plain_text import tooltip
 
 #: Stack order, bottom to top, with the words the legend uses.
 SERIES = (
@@ -95,7 +96,7 @@ class EvidenceChart(QWidget):
         if self._no_year:
             summary += f" {self._no_year:,} without a year."
         self.setAccessibleDescription(summary)
-        self.setToolTip("" if self._bins else summary)
+        self.setToolTip("" if self._bins else tooltip(summary))
         self.update()
 
     def bins(self) -> list[Bin]:
@@ -192,8 +193,8 @@ class EvidenceChart(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         parts = [f"{words}: {b.counts[key]:,}" for key, words in SERIES if b.counts.get(key)]
         QToolTip.showText(event.globalPosition().toPoint(),
-                          f"{b.label()}: {b.total:,} entries\n" + "\n".join(parts)
-                          + "\nClick to show only these years", self)
+                          tooltip(f"{b.label()}: {b.total:,} entries\n" + "\n".join(parts)
+                                  + "\nClick to show only these years"), self)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:

@@ -34,6 +34,7 @@ from atlas_desktop.domain.listing import Facets, FacetValue
 
 from ..clipboard import ENTRY_IDS_MIME
 from ..icons import icon
+from ..plain_text import tooltip
 
 TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -168,7 +169,7 @@ class FacetSidebar(QTreeWidget):
             top.setFont(0, font)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             if group in SECTION_TIPS:
-                top.setToolTip(0, SECTION_TIPS[group])
+                top.setToolTip(0, tooltip(SECTION_TIPS[group]))
             self.addTopLevelItem(top)
             for value in values:
                 top.addChild(self._value_item(group, value))
@@ -201,9 +202,9 @@ class FacetSidebar(QTreeWidget):
             font.setBold(True)
             item.setFont(0, font)
             item.setIcon(0, icon("filter"))
-            item.setToolTip(0, f"Showing only “{value.label}”. Click to show all again.")
+            item.setToolTip(0, tooltip(f"Showing only “{value.label}”. Click to show all again."))
         else:
-            item.setToolTip(0, f"Show only “{value.label}” ({value.count:,})")
+            item.setToolTip(0, tooltip(f"Show only “{value.label}” ({value.count:,})"))
         if group == "collections":
             item.setIcon(0, icon("folder") if not active else icon("filter"))
             for collection in self._collections:

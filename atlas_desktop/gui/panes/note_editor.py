@@ -24,6 +24,7 @@ from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.services import Library
 
 from ..operations import Operations, failure_sentence
+from ..plain_text import plain_label, tooltip
 
 AUTOSAVE_MS = 700
 
@@ -62,7 +63,7 @@ class NoteEditor(QWidget):
         self._failed: dict[str, str] = {}
         self._loading = False
         title = QLabel("<b>My note</b>", self)
-        self.status = QLabel("", self)
+        self.status = plain_label(QLabel("", self))
         self.status.setObjectName("NoteStatus")
         self.status.setAccessibleName("Note save status")
         head = QHBoxLayout()
@@ -215,9 +216,9 @@ class NoteEditor(QWidget):
         stamp = datetime.strptime(note.updated_at[:19], "%Y-%m-%dT%H:%M:%S")
         local = stamp.replace(tzinfo=UTC).astimezone()
         self.status.setText(f"Saved {local:%H:%M}")
-        self.status.setToolTip(f"Saved {local:%d %B %Y, %H:%M:%S}")
+        self.status.setToolTip(tooltip(f"Saved {local:%d %B %Y, %H:%M:%S}"))
 
     def _show_error(self, sentence: str) -> None:
         self.status.setText("Not saved")
-        self.status.setToolTip(f"{sentence} It is still here; keep this window open and "
-                               "try again.")
+        self.status.setToolTip(tooltip(f"{sentence} It is still here; keep this window open "
+                                       "and try again."))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..badges import badge_tooltip, pill_colours
+from ..plain_text import tooltip
 
 EXAMPLE_BADGES = (
     ("pem", "PEM required"),
@@ -59,7 +60,7 @@ class WelcomePanel(QFrame):
             f"<span style='background-color:{c.fill}; color:{c.text};'>&nbsp;{text}&nbsp;</span>"
             for c, text in ((pill_colours(kind, text, self.palette()), text)
                             for kind, text in EXAMPLE_BADGES)))
-        pills.setToolTip("\n\n".join(badge_tooltip(k, t) for k, t in EXAMPLE_BADGES))
+        pills.setToolTip(tooltip("\n\n".join(badge_tooltip(k, t) for k, t in EXAMPLE_BADGES)))
         pills.setAccessibleName("Example badges: " + ", ".join(t for _, t in EXAMPLE_BADGES))
         explain = QLabel(
             "“PEM required” means post-exertional malaise was needed to <i>include</i> "
