@@ -377,10 +377,7 @@ class MainWindow(QMainWindow):
             # Our icons are drawn in the palette's text colour: draw them again.
             refresh_icons(self.commands)
             self.status.refresh_icons()
-            self.detail.report_button.setIcon(icon("flag"))
-            if self.detail.entry is not None:
-                self.selection.show_current()
-            self.chart.update()
+            self.chart.update()  # (the detail pane and the welcome follow by themselves)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self._close_guard.may_close():

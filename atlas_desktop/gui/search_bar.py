@@ -12,6 +12,7 @@ from atlas_desktop.domain.query import QUERY_HELP
 
 from .icons import icon
 from .plain_text import plain_label, tooltip
+from .theme import set_text_colour
 
 #: A pause in typing this long searches.
 SEARCH_DEBOUNCE_MS = 120
@@ -60,7 +61,7 @@ class SearchBar(QToolBar):
         self.sort_combo.currentIndexChanged.connect(self._on_sort_index_changed)
         self.hint_label = plain_label(QLabel(self))  # hints quote what was typed
         self.hint_label.setObjectName("SearchHint")
-        self.hint_label.setStyleSheet("color: #a15c00;")
+        set_text_colour(self.hint_label, "warning_text")
         self.addWidget(self.search_box)
         # A toolbar shows or hides its widgets through their actions.
         self.hint_action = self.addWidget(self.hint_label)

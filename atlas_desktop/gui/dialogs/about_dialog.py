@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from atlas_desktop import __version__
 
 from ..icons import app_icon
+from ..theme import theme_colours
 
 LICENCE_NAMES = ("LICENSE", "LICENCE", "COPYING", "NOTICE")
 
@@ -71,7 +72,8 @@ class AboutDialog(QDialog):
             "<p>An offline-first reader for the ME/CFS evidence atlas: search the catalogue, "
             "read each paper's plain-language sections and badges, cite it, keep your own "
             "notes and report errors.</p>"
-            f"<p style='color:gray'>Qt {html.escape(qVersion())}, PySide6 "
+            f"<p style='color:{theme_colours(self.palette()).muted}'>Qt "
+            f"{html.escape(qVersion())}, PySide6 "
             f"{html.escape(pyside_version)}</p>", self)
         title.setWordWrap(True)
         head = QHBoxLayout()

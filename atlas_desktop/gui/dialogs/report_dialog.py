@@ -23,6 +23,7 @@ from atlas_desktop.services import Library
 from ..forms.ui_report_dialog import Ui_ReportDialog
 from ..operations import Operations, reason_of
 from ..plain_text import escape, plain_label
+from ..theme import set_text_colour, theme_colours
 
 
 class ReportDialog(QDialog):
@@ -43,7 +44,8 @@ class ReportDialog(QDialog):
         self.report: CorrectionReport | None = None
         self.ui.entryLabel.setText(
             f"<b>{escape(entry.display_title())}</b><br>"
-            f"<span style='color:gray'>{escape(_byline(entry))}</span>")
+            f"<span style='color:{theme_colours(self.palette()).muted}'>"
+            f"{escape(_byline(entry))}</span>")
         for name in REPORT_FIELDS:
             self.ui.fieldCombo.addItem(FIELD_LABELS[name], name)
         if field in REPORT_FIELDS:
@@ -65,7 +67,7 @@ class ReportDialog(QDialog):
         self.ui.buttons.accepted.connect(self._on_save)
         self.ui.buttons.rejected.connect(self.reject)
         plain_label(self.ui.errorLabel)  # may quote what was typed
-        self.ui.errorLabel.setStyleSheet("color: #b42318;")
+        set_text_colour(self.ui.errorLabel, "error_text")
         self._on_field_changed()
         self.ui.problemEdit.setFocus()
 

@@ -27,6 +27,7 @@ from atlas_desktop.services.sync import SyncService
 
 from ..operations import Operations, reason_of
 from ..runner import ImmediateRunner, Runner
+from ..theme import set_text_colour
 
 
 def _note(text: str = "") -> QLabel:
@@ -64,7 +65,7 @@ class SyncSettingsDialog(QDialog):
         self.token_note = _note()
         self.error_label = _note()
         self.error_label.setObjectName("syncSettingsError")
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_text_colour(self.error_label, "error_text")  # 2.1:1 on dark in a fixed red
         self.error_label.setVisible(False)
 
         form = QFormLayout()
@@ -102,8 +103,17 @@ class SyncSettingsDialog(QDialog):
             self.remove_token.setVisible(True)
 
     def show_error(self, message: str) -> None:
+        """Show ``message`` below the keyring's note. The dialog grows to hold both: at its
+        old height the wrapped note was squeezed under the error (they overlapped)."""
         self.error_label.setText(message)
         self.error_label.setVisible(True)
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _on_buttons_accepted(self) -> None:
         url = self.url_edit.text().strip()

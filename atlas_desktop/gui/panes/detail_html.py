@@ -16,8 +16,9 @@ from PySide6.QtGui import QPalette
 
 from atlas_desktop.domain.entry import Entry
 
-from ..badges import badge_tooltip, is_dark, pill_colours
+from ..badges import badge_tooltip, pill_colours
 from ..plain_text import escape, tooltip
+from ..theme import theme_colours
 
 #: How a missing field is named to a reader.
 MISSING_WORDS = {
@@ -68,14 +69,14 @@ def render_entry(
 ) -> str:
     """HTML for ``entry``. ``pill_image(kind, text)`` returns the document resource name of a
     badge pill image (the pane draws them); without it badges are coloured text."""
-    dark = palette is not None and is_dark(palette)
-    muted = "#9aa3ad" if dark else "#5f6b76"
+    colours = theme_colours(palette)
+    muted = colours.muted
     parts: list[str] = []
 
     if entry.withdrawn:
         parts.append(_notice(
             "The atlas has withdrawn this entry. Your own notes and marks on it are kept.",
-            "#fbdada" if dark else "#7f1d1d", "#4a1d1d" if dark else "#fdecec"))
+            colours.withdrawn_text, colours.withdrawn_fill))
     missing = entry.missing_fields()
     if missing:
         action = (' &nbsp;<a href="atlas-action:report-missing">Report what is missing…</a>'
@@ -83,7 +84,7 @@ def render_entry(
         parts.append(_notice(
             f"<b>Incomplete entry.</b> The atlas record has no {esc(missing_sentence(missing))}."
             f"{action}",
-            "#fde7c8" if dark else "#7a3e00", "#3b2a12" if dark else "#fff3e0", raw=True))
+            colours.incomplete_text, colours.incomplete_fill, raw=True))
     if entry.extra.get("sample_text"):
         parts.append(f'<p style="color:{muted};"><i>Sample library: the plain-language sections '
                      "were written for Atlas Desktop as examples; they are not the atlas's own "
@@ -122,8 +123,7 @@ def render_entry(
             lis = "".join(f"<li>{esc(x)}</li>" for x in content)
             parts.append(f"<h3>{esc(heading)}</h3><ul>{lis}</ul>")
         elif key == "does_not_prove":  # set apart: what a reader must not take from it
-            edge = "#d39e00"
-            fill = "#3b2f12" if dark else "#fff6e0"
+            edge, fill = colours.caution_edge, colours.caution_fill
             parts.append(
                 '<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:12px;">'
                 f'<tr><td width="5" style="background-color:{edge};"></td>'
@@ -134,7 +134,7 @@ def render_entry(
         else:
             parts.append(f"<h3>{esc(heading)}</h3>{paragraphs(content)}")
     if entry.tags:
-        chip_fill = "#2b3540" if dark else "#eef2f6"
+        chip_fill = colours.chip_fill
         rows = []
         for category, labels in entry.tags.items():
             chips = " ".join(

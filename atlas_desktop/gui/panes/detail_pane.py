@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import unquote
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -39,6 +39,8 @@ from atlas_desktop.services import Library
 from ..badges import pill_colours
 from ..icons import icon
 from ..operations import Operations, failure_sentence
+from ..plain_text import escape
+from ..theme import theme_colours
 from .detail_html import render_entry
 from .note_editor import NoteEditor
 
@@ -77,6 +79,8 @@ class DetailPane(QWidget):
         self.entry: Entry | None = None
         self.user: UserData | None = None
         self.can_report = True
+        self._empty_message = ""
+        self._built = False
         self._pill_images: dict[tuple[str, str, str, float], QImage] = {}
 
         self.star_button = QToolButton(self)
@@ -137,18 +141,33 @@ class DetailPane(QWidget):
         layout.addWidget(splitter)
         ops.changed.connect(self._on_ops_changed)
         self.show_empty()
+        self._built = True
 
     # ----------------------------------------------------------------- content
 
     def show_empty(self, message: str = "Select an entry to read it here.") -> None:
         self.entry = None
         self.user = None
+        self._empty_message = message
         self.notes.set_entry(None)
         self.star_button.setEnabled(False)
         self.report_button.setEnabled(False)
         self.copy_button.setEnabled(False)
-        self.browser.setHtml(
-            f"<p style='color:gray; margin:30px; font-size:large;'>{message}</p>")
+        self.browser.setHtml(f"<p style='color:{theme_colours(self.palette()).muted}; "
+                             f"margin:30px; font-size:large;'>{escape(message)}</p>")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """A theme switch: the entry's HTML carries colours, so it is laid out again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._built:
+            self.report_button.setIcon(icon("flag"))
+            self.star_button.setIcon(icon("star-filled" if self.star_button.isChecked()
+                                          else "star"))
+            self.copy_button.setIcon(icon("copy"))
+            if self.entry is not None:
+                self.show_entry(self.entry, self.user)
+            else:
+                self.show_empty(self._empty_message)
 
     def show_entry(self, entry: Entry, user: UserData | None = None) -> None:
         self.entry = entry

@@ -1,9 +1,13 @@
-"""A short welcome on first run: what the badges mean and where to start."""
+"""A short welcome on first run: what the badges mean and where to start.
+
+Its background and its example badges take their colours from the theme when they are
+painted or the palette changes, so it stays readable when the theme is switched while the
+window is open (it kept a light background under light text, 1.07:1)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..badges import badge_tooltip, pill_colours
 from ..plain_text import tooltip
+from ..theme import follow_palette, theme_colours
 
 EXAMPLE_BADGES = (
     ("pem", "PEM required"),
@@ -39,27 +44,16 @@ class WelcomePanel(QFrame):
         self.setObjectName("WelcomePanel")
         self.setAccessibleName("Welcome")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        tint = palette.color(QPalette.ColorRole.Highlight)
-        base = palette.color(QPalette.ColorRole.Base)
-        palette.setColor(QPalette.ColorRole.Window, QColor(
-            (base.red() * 9 + tint.red()) // 10, (base.green() * 9 + tint.green()) // 10,
-            (base.blue() * 9 + tint.blue()) // 10))
-        self.setPalette(palette)
 
         self.title = QLabel(self)
         self.title.setObjectName("WelcomeTitle")
         self.title.setWordWrap(True)
         # Example badges as rich text, so the row wraps on a narrow window.
-        pills = QLabel(self)
+        self.pills = pills = QLabel(self)
         pills.setObjectName("WelcomeBadges")
         pills.setWordWrap(True)
         pills.setTextFormat(Qt.TextFormat.RichText)
-        pills.setText("Badges: " + " ".join(
-            f"<span style='background-color:{c.fill}; color:{c.text};'>&nbsp;{text}&nbsp;</span>"
-            for c, text in ((pill_colours(kind, text, self.palette()), text)
-                            for kind, text in EXAMPLE_BADGES)))
+        follow_palette(pills, self._show_pills)
         pills.setToolTip(tooltip("\n\n".join(badge_tooltip(k, t) for k, t in EXAMPLE_BADGES)))
         pills.setAccessibleName("Example badges: " + ", ".join(t for _, t in EXAMPLE_BADGES))
         explain = QLabel(
@@ -102,6 +96,19 @@ class WelcomePanel(QFrame):
         layout.addLayout(buttons)
 
         self.set_library_empty(False)
+
+    def _show_pills(self) -> None:
+        self.pills.setText("Badges: " + " ".join(
+            f"<span style='background-color:{c.fill}; color:{c.text};'>&nbsp;{text}&nbsp;</span>"
+            for c, text in ((pill_colours(kind, text, self.pills.palette()), text)
+                            for kind, text in EXAMPLE_BADGES)))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """The panel's tint, from the theme in use now."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(theme_colours(self.palette()).welcome_fill))
+        painter.end()
+        super().paintEvent(event)
 
     def set_library_empty(self, empty: bool) -> None:
         """An empty library gets a different first line and the offer of the sample papers."""
