@@ -10,6 +10,7 @@ collections (``collections_controller.py``) and the status bar. What is selected
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QUrl
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
                                  collections_menu=self.collections.collections_menu)
         self._build_citing()
         self._connect()
+        self._set_tab_order()
         self._remembered = RememberedParts(
             self, self.splitter, self.detail.splitter, self.table.horizontalHeader(),
             self.search_bar, ((self.commands.show_facets, self.sidebar, "view/facets"),
@@ -153,7 +155,7 @@ class MainWindow(QMainWindow):
                                   build_now=False)
         self.menuBar().insertMenu(self.menus["reports"].menuAction(), self.copy_menu)
         self.menus["cite"] = self.copy_menu
-        copy_button = QToolButton(self)
+        self.toolbar_copy_button = copy_button = QToolButton(self)
         copy_button.setObjectName("ToolbarCopyButton")
         copy_button.setDefaultAction(self.copy_default_action)
         copy_button.setMenu(self.copy_menu)
@@ -176,6 +178,18 @@ class MainWindow(QMainWindow):
         self.citations.style_ready.connect(lambda _spec: self._show_default_style())
         self.citations.default_style_changed.connect(lambda _spec: self._show_default_style())
         self._show_default_style(known=False)
+
+    def _set_tab_order(self) -> None:
+        """Tab goes from pane to pane in reading order (search, filters, the welcome, chart,
+        list, entry, note, status bar) and back to the search; arrows move inside a pane."""
+        w, d, s = self.welcome, self.detail, self.status
+        chain: list[QWidget] = [
+            self.search_box, self.sort_combo, self.toolbar_copy_button, self.sidebar,
+            w.search_button, w.sample_button, w.close_button, w.never_button, self.chart,
+            self.table, d.copy_button, d.star_button, d.report_button, d.browser,
+            d.notes.editor, s.changes_button, s.undo_button, s.reports_label]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _show_default_style(self, *, known: bool = True) -> None:
         info = self.citations.default_style_info() if known else None
