@@ -262,7 +262,7 @@ _STATE_LABELS: Final = (
     ("is:reported", "Reported"),
     ("is:unread", "Unread"),
     ("is:incomplete", "Incomplete"),
-    ("is:mine", "My library"),
+    ("is:mine", "My own references"),
     ("is:withdrawn", "Withdrawn"),
 )
 

@@ -1,6 +1,11 @@
-"""The facet sidebar: my library, collections, badges, years and tags, each value with its
-live count for the current search. A click toggles the value's token in the search box, so
-the query language stays the one description of what is shown."""
+"""The facet sidebar: the library's marks, collections, badges, years and tags, each value
+with its live count for the current search. A click toggles the value's token in the search
+box, so the query language stays the one description of what is shown.
+
+Rows stay where they are while filters are being chosen (issue 18.16): the counts change in
+place, a value the new result lacks stays with 0 (greyed), and a value new to the list joins
+the end of its group. So a second click on the same spot hits the same filter, and takes it
+out again. The rows are laid out afresh, in their usual order, once no filter is chosen."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QPainter
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QIcon, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QMenu,
@@ -49,7 +54,7 @@ EXCLUSIVE_GROUPS = frozenset(
      "collections"}
 )
 SECTION_TITLES = (
-    ("state", "My library"),
+    ("state", "Library"),
     ("collections", "Collections"),
     ("pem", "PEM criteria"),
     ("evidence_tier", "Evidence tier"),
@@ -87,6 +92,9 @@ class CountDelegate(QStyledItemDelegate):
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        if count == 0:  # in no entry of this result: greyed, and kept in its place
+            opt.palette.setColor(opt.palette.ColorRole.Text,
+                                 opt.palette.color(opt.palette.ColorRole.PlaceholderText))
         text = f"{count:,}"
         count_width = opt.fontMetrics.horizontalAdvance(text) + 12
         icon_width = opt.decorationSize.width() + 8 if not opt.icon.isNull() else 0
@@ -146,41 +154,97 @@ class FacetSidebar(QTreeWidget):
             self.set_facets(self._facets)
 
     def set_facets(self, facets: Facets) -> None:
+        """Show ``facets``: afresh when no filter is chosen, else in place (see above)."""
         self._facets = facets
-        for i in range(self.topLevelItemCount()):
-            if (shown := self.topLevelItem(i)) is not None:
-                self._expanded[shown.data(0, GROUP_ROLE)] = shown.isExpanded()
-        self.clear()
         groups = dict(facets.groups)
         sections = list(SECTION_TITLES)
         sections += [(g, g.removeprefix("tag:")) for g in groups if g.startswith("tag:")]
         sections.append(("labels", "Labels"))
+        shown: list[tuple[str, str, list[FacetValue]]] = []
         for group, title in sections:
             if group == "collections":
                 values = self._collection_values(groups.get("collections", ()))
             else:
                 values = list(groups.get(group, ()))
-            if not values and group not in {"state", "collections"}:
-                continue
-            top = QTreeWidgetItem([title])
-            top.setData(0, GROUP_ROLE, group)
-            font = QFont(self.font())
-            font.setBold(True)
-            top.setFont(0, font)
-            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            if group in SECTION_TIPS:
-                top.setToolTip(0, tooltip(SECTION_TIPS[group]))
-            self.addTopLevelItem(top)
+            if values or group in {"state", "collections"}:
+                shown.append((group, title, values))
+        if not self._active or not self.topLevelItemCount():
+            self._lay_out(shown, many=len(sections) >= 12)
+        else:
+            self._update(shown)
+
+    def _tops(self) -> dict[str, QTreeWidgetItem]:
+        return {top.data(0, GROUP_ROLE): top for i in range(self.topLevelItemCount())
+                if (top := self.topLevelItem(i)) is not None}
+
+    def _lay_out(self, shown: list[tuple[str, str, list[FacetValue]]], *, many: bool) -> None:
+        for group, top in self._tops().items():
+            self._expanded[group] = top.isExpanded()
+        self.clear()
+        for group, title, values in shown:
+            top = self._section(group, title)
             for value in values:
                 top.addChild(self._value_item(group, value))
             if group == "collections":
-                new = QTreeWidgetItem(["New collection…"])
-                new.setIcon(0, icon("folder-plus"))
-                new.setData(0, TOKEN_ROLE, NEW_COLLECTION)
-                new.setData(0, GROUP_ROLE, group)
-                top.addChild(new)
-            top.setExpanded(self._expanded.get(group, not group.startswith("tag:")
-                                               or len(sections) < 12))
+                top.addChild(self._new_collection_item())
+            top.setExpanded(self._expanded.get(group, not group.startswith("tag:") or not many))
+
+    def _update(self, shown: list[tuple[str, str, list[FacetValue]]]) -> None:
+        """Counts and marks change on the rows as they are; rows are only ever added."""
+        tops = self._tops()
+        for group, title, values in shown:
+            top = tops.get(group)
+            if top is None:
+                top = tops[group] = self._section(group, title)
+                top.setExpanded(self._expanded.get(group, not group.startswith("tag:")))
+            by_token = {v.value: v for v in values}
+            kept: set[str] = set()
+            for i in reversed(range(top.childCount())):
+                item = top.child(i)
+                if item is None:
+                    continue
+                token = item.data(0, TOKEN_ROLE)
+                if token == NEW_COLLECTION:
+                    continue
+                value = by_token.get(token)
+                if value is None and group == "collections":
+                    top.takeChild(i)  # a deleted collection goes (the user's doing)
+                    continue
+                if value is None:
+                    value = FacetValue(token, item.text(0), 0)
+                self._apply_value(item, group, value)
+                kept.add(token)
+            new_at = top.childCount() - (1 if group == "collections" else 0)
+            for value in values:
+                if value.value not in kept:
+                    top.insertChild(new_at, self._value_item(group, value))
+                    new_at += 1
+        for group, top in tops.items():  # a group the result lacks: its values count 0
+            if all(group != g for g, _, _ in shown):
+                for i in range(top.childCount()):
+                    item = top.child(i)
+                    if item is not None and item.data(0, COUNT_ROLE) is not None:
+                        self._apply_value(item, group, FacetValue(
+                            item.data(0, TOKEN_ROLE), item.text(0), 0))
+
+    def _section(self, group: str, title: str) -> QTreeWidgetItem:
+        top = QTreeWidgetItem([title])
+        top.setData(0, GROUP_ROLE, group)
+        font = QFont(self.font())
+        font.setBold(True)
+        top.setFont(0, font)
+        top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        if group in SECTION_TIPS:
+            top.setToolTip(0, tooltip(SECTION_TIPS[group]))
+        self.addTopLevelItem(top)
+        return top
+
+    def _new_collection_item(self) -> QTreeWidgetItem:
+        new = QTreeWidgetItem(["New collection…"])
+        new.setIcon(0, icon("folder-plus"))
+        new.setData(0, TOKEN_ROLE, NEW_COLLECTION)
+        new.setData(0, GROUP_ROLE, "collections")
+        return new
 
     def _collection_values(self, counted: Iterable[FacetValue]) -> list[FacetValue]:
         counts = {v.label: v.count for v in counted}
@@ -191,27 +255,33 @@ class FacetSidebar(QTreeWidget):
         item = QTreeWidgetItem([value.label])
         item.setData(0, TOKEN_ROLE, value.value)
         item.setData(0, GROUP_ROLE, group)
+        self._apply_value(item, group, value)
+        return item
+
+    def _apply_value(self, item: QTreeWidgetItem, group: str, value: FacetValue) -> None:
+        """The count, the chosen mark and the tooltip of a value's row."""
         item.setData(0, COUNT_ROLE, value.count)
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
                      f"{value.label}, {value.count} entries")
         active = value.value in self._active or (not value.value and not self._active)
         if group == "state" and not value.value:
             active = False
+        font = QFont(self.font())
+        font.setBold(active)
+        item.setFont(0, font)
+        item.setIcon(0, icon("filter") if active else
+                     icon("folder") if group == "collections" else QIcon())
         if active:
-            font = QFont(self.font())
-            font.setBold(True)
-            item.setFont(0, font)
-            item.setIcon(0, icon("filter"))
             item.setToolTip(0, tooltip(f"Showing only “{value.label}”. Click to show all again."))
-        else:
+        elif value.count:
             item.setToolTip(0, tooltip(f"Show only “{value.label}” ({value.count:,})"))
+        else:
+            item.setToolTip(0, tooltip(f"No entry of this search is “{value.label}”."))
         if group == "collections":
-            item.setIcon(0, icon("folder") if not active else icon("filter"))
             for collection in self._collections:
                 if collection.name == value.label:
                     item.setData(0, COLLECTION_ROLE, collection.id)
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)
-        return item
 
     # ----------------------------------------------------------------- interaction
 
