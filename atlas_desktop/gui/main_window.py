@@ -71,7 +71,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setWindowTitle("Atlas Desktop")
         self.setWindowIcon(app_icon())
-        self.resize(1400, 860)
         self._total = 0
         self.ops = Operations(library, writer or SerialRunner(self), self)
         #: The window's actions (not ``actions``, which is QWidget.actions()).
