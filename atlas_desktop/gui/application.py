@@ -9,15 +9,15 @@ import sys
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from atlas_desktop import __version__
 from atlas_desktop.paths import resolve_library
-from atlas_desktop.services import StoreError
 
+from .failure_dialog import FailureReporter
 from .icons import app_icon
 from .main_window import MainWindow
-from .opening import open_in_background
+from .opening import open_or_explain
 from .platform_check import window_problem
 from .runner import ThreadPoolRunner
 from .single_instance import SingleInstance
@@ -69,29 +69,36 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
               "to the front.", file=sys.stderr)
         return 0
     runner = ThreadPoolRunner()
-    try:
-        library = open_in_background(paths, runner)
-    except StoreError as exc:
-        QMessageBox.critical(None, "Atlas Desktop cannot open the library", str(exc))
-        return 1
-    except OSError as exc:
-        QMessageBox.critical(None, "Atlas Desktop cannot open the library",
-                             f"The library folder {paths.data_dir} cannot be used: {exc}")
-        return 1
     settings = QSettings()
     apply_theme(app, stored_theme(settings))
-    window = MainWindow(library, runner, settings=settings)
+    # Until the window is up, failures are shown by a reporter of its own (issue 19.11).
+    failures = FailureReporter(paths)
+    failures.install()
+    opened = open_or_explain(paths, runner, failures)
+    if isinstance(opened, int):
+        failures.uninstall()
+        instance.release()
+        return opened
+    library = opened
+    try:
+        window = MainWindow(library, runner, settings=settings)
+    except Exception as exc:  # reading what the window shows failed: say so, and why
+        code = failures.report_modal(exc).exit_code
+        failures.uninstall()
+        runner.wait()
+        library.close()
+        instance.release()
+        return code
+    failures.uninstall()
+    window.failures.install()
     QGuiApplication.styleHints().colorSchemeChanged.connect(
         lambda _scheme: apply_theme(app, stored_theme(settings)))
     instance.activation_requested.connect(lambda: bring_forward(window))
-
-    def on_check_failed(exc: BaseException) -> None:
-        QMessageBox.critical(window, "The library is damaged", str(exc))
-
-    runner.submit(library.verify, on_error=on_check_failed)
+    runner.submit(library.verify, on_error=window.failures.report)
     window.show()
     freeze_startup_objects()
-    window.sync.start()
+    if library.read_only is None:  # a sync stores what it pulls and what it sent
+        window.sync.start()
     window.citations.warm_up()  # the default style's engine, so the first copy never waits
     if os.environ.get("ATLAS_DESKTOP_EXIT_WHEN_READY"):
         # Used by `make bench`: say when the first page of the list has been painted, quit.
@@ -102,6 +109,7 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
 
         window.search.page_ready.connect(ready)
     code = app.exec()
+    window.failures.uninstall()
     runner.wait()
     library.close()
     instance.release()

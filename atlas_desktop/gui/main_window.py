@@ -39,6 +39,7 @@ from .dialogs.export_dialog import ExportScope
 from .dialogs.preferences_dialog import PreferencesDialog
 from .drag import CitationDragSource
 from .entry_list import EntryList
+from .failure_dialog import FailureReporter
 from .file_drop import install_file_drop
 from .icons import app_icon, icon
 from .models.entry_table import EntryTableModel
@@ -48,6 +49,7 @@ from .panes.evidence_chart import EvidenceChart
 from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .panes.welcome_panel import WelcomePanel
 from .plain_text import tooltip
+from .read_only import ReadOnlyBanner, apply_read_only
 from .runner import Runner, SerialRunner
 from .search_bar import SearchBar
 from .search_controller import SearchController
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self._total = 0
         self.ops = Operations(library, writer or SerialRunner(self), self)
+        #: Storage failures and unexpected errors: a dialog with the sentence and the log.
+        self.failures = FailureReporter(library.paths, self)
         #: The window's actions (not ``actions``, which is QWidget.actions()).
         self.commands = create_actions(self)
         self.search = SearchController(library, runner, self)
@@ -104,6 +108,8 @@ class MainWindow(QMainWindow):
         self._build_citing()
         self._connect()
         self._set_tab_order()
+        if library.read_only is not None:
+            apply_read_only(self, library.read_only)
         self._remembered = RememberedParts(
             self, self.splitter, self.detail.splitter, self.table.horizontalHeader(),
             self.search_bar, ((self.commands.show_facets, self.sidebar, "view/facets"),
@@ -138,7 +144,14 @@ class MainWindow(QMainWindow):
         splitter.setSizes([210, 760, 470])
         splitter.setCollapsible(1, False)
         self.splitter = splitter
-        self.setCentralWidget(splitter)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        self.read_only_banner = ReadOnlyBanner(central)
+        central_layout.addWidget(self.read_only_banner)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
     def _build_citing(self) -> None:
         """Copying citations: Ctrl+Shift+C anywhere in the window, the Cite menu, the
@@ -203,6 +216,8 @@ class MainWindow(QMainWindow):
         for view in (self.model, self.search, status):
             self.ops.changed.connect(view.apply_notice)
         self.ops.failed.connect(lambda text: status.show_message(text, 10000))
+        self.ops.failure.connect(self.failures.report)
+        self.search.storage_failed.connect(self.failures.report)
         self.search_bar.search_requested.connect(self.run_search)
         self.search_bar.list_requested.connect(self.table.setFocus)
         self.model.sort_requested.connect(self.search_bar.set_sort)
@@ -232,7 +247,8 @@ class MainWindow(QMainWindow):
             lambda: self.settings.setValue("ui/welcome_dismissed", True))
         c.message.connect(status.show_message)
         c.undo_available.connect(status.offer_undo)
-        c.undo_available.connect(a.undo_delete.setEnabled)
+        c.undo_available.connect(
+            lambda on: a.undo_delete.setEnabled(on and self.library.read_only is None))
         c.export_requested.connect(lambda name: d.open_export(collection=name))
         c.filter_gone.connect(self._on_filter_gone)
         status.undo_button.clicked.connect(c.undo_delete)
@@ -258,7 +274,8 @@ class MainWindow(QMainWindow):
         a.show_chart.toggled.connect(self.chart.setVisible)
         self.sync.status_changed.connect(status.show_sync)
         self.sync.status_changed.connect(
-            lambda overview: a.sync_now.setEnabled(not overview.running))
+            lambda overview: a.sync_now.setEnabled(
+                not overview.running and self.library.read_only is None))
         self.sync.catalogue_updated.connect(
             lambda update: status.show_message(update.summary(), 10000))
         install_file_drop(self, self.open_import)
@@ -358,6 +375,9 @@ class MainWindow(QMainWindow):
 
     def open_import(self, paths: list[Path]) -> None:
         """Import files chosen or dropped onto the window (a dialog with progress)."""
+        if self.library.read_only is not None:
+            self.status.show_message(f"Nothing was imported. {self.library.read_only}", 10000)
+            return
         self.dialogs.open_import(paths)
 
     def open_export_dialog(self, query: str | None = None) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QProgressDialog
 from atlas_desktop.paths import LibraryPaths
 from atlas_desktop.services import Library, open_library
 
+from .failure_dialog import FailureReporter
 from .runner import ThreadPoolRunner
 
 #: Opening a library that needs an upgrade can take seconds; say so after this long.
@@ -42,3 +43,15 @@ def open_in_background(paths: LibraryPaths, runner: ThreadPoolRunner) -> Library
     if "error" in result:
         raise result["error"]  # type: ignore[misc]
     return result["library"]  # type: ignore[return-value]
+
+
+def open_or_explain(paths: LibraryPaths, runner: ThreadPoolRunner,
+                    failures: FailureReporter) -> Library | int:
+    """The library, or, when it cannot be opened (a full disk, "disk I/O error", a damaged
+    or too new file, a folder that cannot be used, anything else), the exit code after a
+    dialog has said why and where the details are (issue 19.11: the window died at start
+    with no dialog)."""
+    try:
+        return open_in_background(paths, runner)
+    except Exception as exc:  # every failure at open: a sentence, never a dead start
+        return failures.report_modal(exc).exit_code

@@ -5,8 +5,11 @@ single writer thread, so writes never wait on the UI thread (for SQLite's write 
 an import, a sync or another program, or for the background integrity check) and land in the
 order they were asked for. Its outcome comes back on the UI thread: ``done`` with the
 service's value, or ``failed`` with the exception; when the caller gives no ``failed``, the
-failure is put in one sentence and sent with :attr:`Operations.failed` (the window shows it
-in the status bar), never as a traceback.
+user's own error (a name taken, an entry gone) is put in one sentence and sent with
+:attr:`Operations.failed` (the window shows it in the status bar). A storage failure (the
+disk, a read-only or locked library) is always sent with :attr:`Operations.failure` too, and
+so is anything unexpected nobody handled: the window shows those in a dialog with the log
+that got the traceback (``gui/failure_dialog.py``), never a traceback, never nothing.
 
 What changed reaches the views through :attr:`Operations.changed`: every committed write in
 the library (the window's, the sync's, an import's) sends one
@@ -17,7 +20,6 @@ already shown its own change (a star it drew at the click) can skip it.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,6 +27,7 @@ from PySide6.QtCore import QObject, Signal
 
 from atlas_desktop.services import Library, StoreError
 
+from .failure_dialog import is_storage_failure, is_unexpected
 from .runner import Runner
 
 T = TypeVar("T")
@@ -55,6 +58,9 @@ class Operations(QObject):
     changed = Signal(object)
     #: A sentence: an operation without its own ``failed`` callback failed.
     failed = Signal(str)
+    #: The exception of a storage failure (whoever handles it too), or of an unexpected
+    #: error nobody handled: the window shows a dialog with its log.
+    failure = Signal(object)
     #: Every operation asked for so far has finished (landed or failed).
     idle = Signal()
 
@@ -93,10 +99,15 @@ class Operations(QObject):
 
         def on_error(exc: BaseException) -> None:
             try:
+                storage = is_storage_failure(exc)
+                if storage:
+                    self.failure.emit(exc)
                 if failed is not None:
                     failed(exc)
-                else:
-                    self._report(exc, what)
+                elif is_unexpected(exc):
+                    self.failure.emit(exc)
+                elif not storage:
+                    self.failed.emit(failure_sentence(exc, what))
             finally:
                 self._finished()
 
@@ -106,13 +117,6 @@ class Operations(QObject):
     def close(self) -> None:
         """Stop relaying notices (the window is closing)."""
         self._unsubscribe()
-
-    def _report(self, exc: BaseException, what: str) -> None:
-        if not isinstance(exc, _USER_ERRORS):
-            # The sentence names a bug; its details belong on stderr, for a bug report.
-            text = getattr(exc, "__traceback_text__", None) or repr(exc)
-            print(f"Atlas Desktop: an operation failed: {text}", file=sys.stderr)
-        self.failed.emit(failure_sentence(exc, what))
 
     def _finished(self) -> None:
         self._pending -= 1

@@ -8,6 +8,7 @@ async code are deterministic (JabRef's ``TaskExecutor`` idea).
 from __future__ import annotations
 
 import itertools
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -69,6 +70,10 @@ class _Relay(QObject):
         job = None  # type: ignore[assignment]
         if callback is not None:
             callback(outcome)
+        elif isinstance(outcome, BaseException):
+            # Nobody asked to hear of it: an error is never dropped. The window's hook
+            # (gui/failure_dialog.py) shows it with its log; elsewhere Python prints it.
+            sys.excepthook(type(outcome), outcome, outcome.__traceback__)
 
 
 class _Task(QRunnable):

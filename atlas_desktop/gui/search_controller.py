@@ -23,6 +23,7 @@ from atlas_desktop.domain.listing import Facets, ListRow, SearchResult, SortKey
 from atlas_desktop.domain.query import FilterKind, parse_query
 from atlas_desktop.services import Library
 
+from .failure_dialog import is_storage_failure
 from .runner import Runner
 
 FIRST_PAGE = 300
@@ -50,6 +51,8 @@ class SearchController(QObject):
     facets_ready = Signal(object)  # Facets
     busy_changed = Signal(bool)
     failed = Signal(str)
+    #: A search or count met a storage failure (the exception; the window shows a dialog).
+    storage_failed = Signal(object)
     #: The word list check ended: True if the words were read again.
     terms_refreshed = Signal(bool)
 
@@ -216,7 +219,10 @@ class SearchController(QObject):
 
     def _on_error(self, exc: BaseException) -> None:
         self._end()
-        self.failed.emit(str(exc))
+        if is_storage_failure(exc):
+            self.storage_failed.emit(exc)
+        else:
+            self.failed.emit(str(exc))
 
     def _begin(self) -> None:
         self._pending += 1

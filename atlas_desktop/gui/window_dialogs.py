@@ -62,6 +62,8 @@ class WindowDialogs:
     # ----------------------------------------------------------------- files
 
     def import_files(self) -> None:
+        if self._library.read_only is not None:
+            return
         ImportDialog.choose_and_start(self._library, self._ops, self._window)
 
     def open_import(self, paths: list[Path]) -> None:
@@ -94,7 +96,7 @@ class WindowDialogs:
 
     def report_error(self, field: str = "") -> None:
         entry = self._detail.entry
-        if entry is None:
+        if entry is None or self._library.read_only is not None:
             return
         dialog = ReportDialog(self._library, entry, ops=self._ops,
                               field=field or _first_missing(entry), parent=self._window)
@@ -122,8 +124,9 @@ class WindowDialogs:
         dialog = CatalogueChangesDialog(self._library.sync.unseen_changes(), self._window)
         dialog.entry_activated.connect(self._selection.select_entry)
         dialog.exec()
-        self._ops.run(self._library.sync.mark_changes_seen,
-                      done=lambda _: self._sync.refresh_status())
+        if self._library.read_only is None:  # (seen or not is kept in the library)
+            self._ops.run(self._library.sync.mark_changes_seen,
+                          done=lambda _: self._sync.refresh_status())
 
     # ----------------------------------------------------------------- the application
 

@@ -149,9 +149,13 @@ def log_candidates(paths: LibraryPaths | None) -> list[Path]:
 
 
 def write_log(exc: BaseException, paths: LibraryPaths | None) -> Path | None:
-    """Append ``exc``'s traceback, with the time, to the first log that can be written."""
+    """Append ``exc``'s traceback, with the time, to the first log that can be written. An
+    exception whose frames were let go after a worker thread kept its traceback as text
+    (``__traceback_text__``, the window's runners do) is logged with that text."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    text = f"--- {stamp}\n" + "".join(traceback.format_exception(exc))
+    kept = getattr(exc, "__traceback_text__", None)
+    text = f"--- {stamp}\n" + (kept if isinstance(kept, str) and kept else
+                                "".join(traceback.format_exception(exc)))
     for path in log_candidates(paths):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

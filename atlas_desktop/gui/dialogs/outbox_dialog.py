@@ -213,6 +213,10 @@ class OutboxDialog(QDialog):
         self.save_button.setEnabled(any(r.status in (
             ReportStatus.QUEUED, ReportStatus.SENDING, ReportStatus.NEEDS_ATTENTION)
             for r in self._reports))
+        if self._library.read_only is not None:  # sending and changing reports both write
+            for button in (self.edit_button, self.withdraw_button, self.retry_button,
+                           self.sync_button):
+                button.setEnabled(False)
 
     def _on_edit_clicked(self) -> None:
         report = self.selected()

@@ -27,6 +27,7 @@ from atlas_desktop.paths import choose_data_dir, chosen_data_dir, platform_data_
 from atlas_desktop.services import Library
 
 from ..operations import Operations
+from ..plain_text import tooltip
 from ..runner import Runner
 from ..theme import THEME_KEY, THEMES, Theme
 from .style_picker import StylePickerDialog
@@ -139,6 +140,11 @@ class PreferencesDialog(QDialog):
         folder_layout.addWidget(self.folder_note)
         self._show_folder()
 
+        if library.read_only is not None:
+            # The style, the language and the server are kept in the library.
+            for widget in (self.style_box, other_style, self.locale_box, sync_button):
+                widget.setEnabled(False)
+            citing.setToolTip(tooltip(f"{library.read_only} These cannot be changed."))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

@@ -39,7 +39,7 @@ from atlas_desktop.services import Library
 from ..badges import pill_colours
 from ..icons import icon
 from ..operations import Operations, failure_sentence
-from ..plain_text import escape
+from ..plain_text import escape, tooltip
 from ..theme import theme_colours
 from .detail_html import render_entry
 from .note_editor import NoteEditor
@@ -78,7 +78,9 @@ class DetailPane(QWidget):
         self._ops = ops
         self.entry: Entry | None = None
         self.user: UserData | None = None
-        self.can_report = True
+        #: Why the library cannot be changed (no star, no report), or None.
+        self.read_only = library.read_only
+        self.can_report = self.read_only is None
         self._empty_message = ""
         self._built = False
         self._pill_images: dict[tuple[str, str, str, float], QImage] = {}
@@ -91,6 +93,8 @@ class DetailPane(QWidget):
         self.star_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.star_button.setAccessibleName("Star this entry")
         self.star_button.toggled.connect(self._on_star_button_toggled)
+        if library.read_only is not None:
+            self.star_button.setToolTip(tooltip(f"{library.read_only} Nothing can be changed."))
         self.report_button = QToolButton(self)
         self.report_button.setObjectName("ReportButton")
         self.report_button.setIcon(icon("flag"))
@@ -171,7 +175,7 @@ class DetailPane(QWidget):
 
     def show_entry(self, entry: Entry, user: UserData | None = None) -> None:
         self.entry = entry
-        self.star_button.setEnabled(True)
+        self.star_button.setEnabled(self.read_only is None)
         self.copy_button.setEnabled(True)
         self.report_button.setEnabled(self.can_report)
         self._show_user(user)

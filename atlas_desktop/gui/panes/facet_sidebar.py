@@ -138,8 +138,16 @@ class FacetSidebar(QTreeWidget):
         self._expanded: dict[str, bool] = {}
         self._collections: list[Collection] = []
         self._facets: Facets | None = None
+        #: A read-only library: no new collection, no renaming or deleting, no drops.
+        self.read_only = False
 
     # ----------------------------------------------------------------- content
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self.setAcceptDrops(not read_only)
+        if self._facets is not None:
+            self._lay_out_facets(self._facets)
 
     def set_collections(self, collections: Iterable[Collection]) -> None:
         self._collections = list(collections)
@@ -173,6 +181,13 @@ class FacetSidebar(QTreeWidget):
         else:
             self._update(shown)
 
+    def _lay_out_facets(self, facets: Facets) -> None:
+        active, self._active = self._active, set()
+        try:
+            self.set_facets(facets)  # afresh
+        finally:
+            self._active = active
+
     def _tops(self) -> dict[str, QTreeWidgetItem]:
         return {top.data(0, GROUP_ROLE): top for i in range(self.topLevelItemCount())
                 if (top := self.topLevelItem(i)) is not None}
@@ -185,7 +200,7 @@ class FacetSidebar(QTreeWidget):
             top = self._section(group, title)
             for value in values:
                 top.addChild(self._value_item(group, value))
-            if group == "collections":
+            if group == "collections" and not self.read_only:
                 top.addChild(self._new_collection_item())
             top.setExpanded(self._expanded.get(group, not group.startswith("tag:") or not many))
 
@@ -214,7 +229,8 @@ class FacetSidebar(QTreeWidget):
                     value = FacetValue(token, item.text(0), 0)
                 self._apply_value(item, group, value)
                 kept.add(token)
-            new_at = top.childCount() - (1 if group == "collections" else 0)
+            new_at = top.childCount() - (1 if group == "collections" and not self.read_only
+                                         else 0)
             for value in values:
                 if value.value not in kept:
                     top.insertChild(new_at, self._value_item(group, value))
@@ -299,8 +315,10 @@ class FacetSidebar(QTreeWidget):
             return
         collection_id = int(item.data(0, COLLECTION_ROLE))
         menu = QMenu(self)
-        for action in (CollectionAction.RENAME, CollectionAction.COPY, CollectionAction.EXPORT,
-                       CollectionAction.DELETE):
+        actions = ((CollectionAction.COPY, CollectionAction.EXPORT) if self.read_only else
+                   (CollectionAction.RENAME, CollectionAction.COPY, CollectionAction.EXPORT,
+                    CollectionAction.DELETE))
+        for action in actions:
             menu.addAction(action.value).triggered.connect(
                 lambda _checked=False, a=action: self.collection_action.emit(a, collection_id))
         menu.exec(self.viewport().mapToGlobal(pos))
@@ -312,7 +330,7 @@ class FacetSidebar(QTreeWidget):
         return int(item.data(0, COLLECTION_ROLE))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if event.mimeData().hasFormat(ENTRY_IDS_MIME):
+        if event.mimeData().hasFormat(ENTRY_IDS_MIME) and not self.read_only:
             event.acceptProposedAction()
         else:
             event.ignore()

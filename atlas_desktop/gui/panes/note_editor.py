@@ -92,6 +92,12 @@ class NoteEditor(QWidget):
         self.editor.focus_lost.connect(self.flush)
         ops.changed.connect(self._on_ops_changed)
         self.setEnabled(False)
+        if library.read_only is not None:  # the note is shown, and cannot be changed
+            self.editor.setReadOnly(True)
+            self.editor.setPlaceholderText("No note. This library is read-only, so none can "
+                                           "be written here.")
+            self.status.setText("Read-only")
+            self.status.setToolTip(tooltip(library.read_only))
 
     @property
     def entry_id(self) -> str | None:
@@ -209,6 +215,9 @@ class NoteEditor(QWidget):
                 self._show_saved(self._stored_note)
 
     def _show_saved(self, note: Note | None) -> None:
+        if self._library.read_only is not None:
+            self.status.setText("Read-only")
+            return
         if note is None:
             self.status.setText("")
             self.status.setToolTip("")
