@@ -22,7 +22,7 @@ from atlas_desktop.services import Library
 
 from .citation_controller import CitationController, EntrySelection
 from .icons import icon
-from .operations import Operations, reason_of
+from .operations import Operations, warn_in_place
 from .panes.facet_sidebar import CollectionAction, FacetSidebar
 from .runner import Runner
 
@@ -238,9 +238,7 @@ class CollectionsController(QObject):
                       initiator=self, done=created, failed=self._warn("Label not created"))
 
     def _warn(self, title: str) -> Callable[[BaseException], None]:
-        def warn(exc: BaseException) -> None:
-            QMessageBox.warning(self._window, title, reason_of(exc))
-        return warn
+        return warn_in_place(self._window, title)
 
 
 def _colour_icon(colour: str) -> QIcon:

@@ -18,7 +18,6 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -43,7 +42,7 @@ from .failure_dialog import FailureReporter
 from .file_drop import install_file_drop
 from .icons import app_icon, icon
 from .models.entry_table import EntryTableModel
-from .operations import Operations, reason_of
+from .operations import Operations, warn_in_place
 from .panes.detail_pane import DetailPane
 from .panes.evidence_chart import EvidenceChart
 from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
@@ -390,8 +389,7 @@ class MainWindow(QMainWindow):
         self.ops.run(self.library.add_sample_library,
                      initiator=self, done=lambda ids: self.status.show_message(
                          f"Added {len(ids)} sample papers.", 6000),
-                     failed=lambda exc: QMessageBox.warning(
-                         self, "Sample papers not added", reason_of(exc)))
+                     failed=warn_in_place(self, "Sample papers not added"))
 
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.library.paths.data_dir)))

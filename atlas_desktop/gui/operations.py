@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from atlas_desktop.services import Library, StoreError
 
@@ -49,6 +50,22 @@ def failure_sentence(exc: BaseException, what: str = "The change") -> str:
     """``exc`` as one sentence for the user: ``what`` was not saved, and why."""
     reason = reason_of(exc).rstrip(".")
     return f"{what} was not saved: {reason[:1].lower()}{reason[1:]}."
+
+
+def warn_in_place(parent: QWidget | None, title: str) -> Callable[[BaseException], None]:
+    """An operation's ``failed``: the user's own error (a name taken, a report already
+    sent) in a small dialog of its own, as plain text. A storage failure is left to the
+    failure dialog the operations already raised for it (never two dialogs for one)."""
+
+    def warn(exc: BaseException) -> None:
+        if is_storage_failure(exc):
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, title, reason_of(exc),
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the reason may quote a name or a title
+        box.exec()
+
+    return warn
 
 
 class Operations(QObject):

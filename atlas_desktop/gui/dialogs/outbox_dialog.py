@@ -29,7 +29,7 @@ from atlas_desktop.domain.reports import FIELD_LABELS, CorrectionReport, ReportS
 from atlas_desktop.domain.sync import REVIEW_LABELS, SyncOverview, SyncState
 from atlas_desktop.services import Library
 
-from ..operations import Operations, reason_of
+from ..operations import Operations, warn_in_place
 from ..plain_text import plain_label, tooltip
 from .report_dialog import ReportDialog
 
@@ -241,8 +241,7 @@ class OutboxDialog(QDialog):
             return
         reports = self._library.reports
         self._ops.run(lambda: reports.withdraw(report_id=report.report_id), initiator=self,
-                      failed=lambda exc: QMessageBox.warning(self, "Cannot withdraw",
-                                                             reason_of(exc)))
+                      failed=warn_in_place(self, "Cannot withdraw"))
 
     def _on_retry_clicked(self) -> None:
         report = self.selected()
@@ -251,8 +250,7 @@ class OutboxDialog(QDialog):
         sync = self._library.sync
         self._ops.run(lambda: sync.retry_report(report_id=report.report_id), initiator=self,
                       done=lambda _report: self.sync_requested.emit(),
-                      failed=lambda exc: QMessageBox.information(self, "Not queued again",
-                                                                 reason_of(exc)))
+                      failed=warn_in_place(self, "Not queued again"))
 
     def _on_save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
