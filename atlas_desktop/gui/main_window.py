@@ -48,6 +48,7 @@ from .panes.evidence_chart import EvidenceChart
 from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .panes.welcome_panel import WelcomePanel
 from .plain_text import tooltip
+from .read_marker import ReadMarker
 from .read_only import ReadOnlyBanner, apply_read_only
 from .runner import Runner, SerialRunner
 from .search_bar import SearchBar
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.selection = SelectionController(library, self.ops, self.table, self.model,
                                              self.detail, self.commands, self)
         self.entry_shown = self.selection.entry_shown
+        self.read_marker = ReadMarker(library, self.ops, self.settings, self)
         self.collections = CollectionsController(
             library, self.ops, runner, self.citations, self.sidebar,
             selected_ids=self.selection.selected_entry_ids,
@@ -234,6 +236,9 @@ class MainWindow(QMainWindow):
         self.search.failed.connect(lambda msg: status.show_message(
             f"The search could not run: {msg}", 8000))
         self.selection.search_everything.connect(lambda: self.set_query(""))
+        self.selection.entry_shown.connect(
+            lambda entry_id: self.read_marker.entry_shown(entry_id, self.detail.user))
+        a.mark_read.triggered.connect(lambda _on: self.read_marker.cancel())
         self.sidebar.token_toggled.connect(self.toggle_token)
         self.chart.years_clicked.connect(lambda low, high: self.toggle_token(
             f"year:{low}" if low == high else f"year:{low}-{high}", "decade"))

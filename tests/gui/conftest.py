@@ -7,9 +7,16 @@ import pytest
 
 @pytest.fixture
 def settings(tmp_path):
+    """The window's settings. Marking an entry read after a few seconds on screen is off
+    here: it would write in the middle of tests about something else, at a moment that
+    depends on the machine's speed (tests/gui/test_read_when_shown.py turns it on)."""
     from PySide6.QtCore import QSettings
 
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    from atlas_desktop.gui.read_marker import AUTO_READ_KEY
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue(AUTO_READ_KEY, False)
+    return settings
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,6 +29,7 @@ from atlas_desktop.services import Library
 
 from ..operations import Operations
 from ..plain_text import tooltip
+from ..read_marker import AUTO_READ_KEY, READ_AFTER_MS, marks_read_when_shown
 from ..runner import Runner
 from ..theme import THEME_KEY, THEMES, Theme
 from .style_picker import StylePickerDialog
@@ -108,6 +110,14 @@ class PreferencesDialog(QDialog):
         look = QGroupBox("Appearance", self)
         QFormLayout(look).addRow("Theme:", self.theme_box)
 
+        self.auto_read_box = QCheckBox(
+            f"Mark an entry read once it has been shown for {READ_AFTER_MS // 1000} seconds",
+            self)
+        self.auto_read_box.setObjectName("AutoMarkRead")
+        self.auto_read_box.setChecked(marks_read_when_shown(settings))
+        reading = QGroupBox("Reading", self)
+        QVBoxLayout(reading).addWidget(self.auto_read_box)
+
         self.server_label = QLabel(self)
         self.server_label.setTextFormat(Qt.TextFormat.PlainText)
         self.server_label.setWordWrap(True)
@@ -150,7 +160,7 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for box in (citing, look, sync, folder):
+        for box in (citing, look, reading, sync, folder):
             layout.addWidget(box)
         layout.addWidget(buttons)
 
@@ -207,6 +217,7 @@ class PreferencesDialog(QDialog):
         locale = self.locale_box.currentData()
         if locale != self._initial_locale:
             self.locale_chosen.emit(locale)
+        self._settings.setValue(AUTO_READ_KEY, self.auto_read_box.isChecked())
         theme: Theme = self.theme_box.currentData()
         if theme != self._settings.value(THEME_KEY, "system", type=str):
             self._settings.setValue(THEME_KEY, theme)
