@@ -4,10 +4,8 @@ turned it off in the preferences."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.gui.read_marker import AUTO_READ_KEY, READ_AFTER_MS, marks_read_when_shown
