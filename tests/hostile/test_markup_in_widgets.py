@@ -53,6 +53,7 @@ def hostile_window(qtbot, library, tmp_path):
         library.reports.create_report(draft=ReportDraft(
             entry_id=entry_id, field="title", problem="The title holds markup."))
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("reading/mark_read_when_shown", False)  # no timed write mid-test
     window = MainWindow(library, ImmediateRunner(), settings=settings, writer=ImmediateRunner())
     qtbot.addWidget(window)
     window.resize(1400, 900)

@@ -33,6 +33,7 @@ def _window(qtbot, library, tmp_path):
     from atlas_desktop.gui.runner import ImmediateRunner
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("reading/mark_read_when_shown", False)  # no timed write mid-test
     window = MainWindow(library, ImmediateRunner(), settings=settings, writer=ImmediateRunner())
     qtbot.addWidget(window)
     window.failures.install()
