@@ -8,10 +8,11 @@ on anything but the engine (callers run it off the UI thread unless the engine i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from atlas_desktop.domain.citation import CitationCopy, CopyKind, ItemFailure, RichText
 from atlas_desktop.domain.csl import describe_gaps, entry_to_csl, is_citable
-from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.entry import Entry, reader_name
 
 from . import documents, evidence
 from .cache import EngineCache
@@ -35,6 +36,7 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
         raise ValueError(f"{kind.value} is written by the export's writer, not composed")
     if source is None:
         raise ValueError(f"{kind.value} needs a citation style")
+    names = {e.id: reader_name(e) for e in entries}
     refused = [ItemFailure(e.id, NOTHING_TO_CITE) for e in entries if not is_citable(e)]
     entries = [e for e in entries if is_citable(e)]
     rendering = _render(entries, kind=kind, source=source, engines=engines, formats=formats,
@@ -62,8 +64,11 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
         content=rich,
         description=f"{label} {noun}{count}",
         entry_ids=tuple(e.id for e in ordered),
-        failures=(*refused, *rendering.failures),
+        failures=tuple(replace(f, name=names.get(f.entry_id, "")) for f in (
+            *refused, *rendering.failures)),
         warnings=tuple(describe_gaps(ordered) if kind is not CopyKind.IN_TEXT else ()),
+        reader_warnings=tuple(describe_gaps(ordered, name=reader_name)
+                              if kind is not CopyKind.IN_TEXT else ()),
     )
 
 

@@ -49,9 +49,15 @@ class ItemFailure:
 
     entry_id: str
     reason: str
+    #: How a reader knows the entry (first author and year), when known.
+    name: str = ""
 
     def describe(self) -> str:
         return f"{self.entry_id}: {self.reason}"
+
+    def describe_for_reader(self) -> str:
+        """The entry named by first author and year (the window's status bar)."""
+        return f"{self.name or self.entry_id}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +91,22 @@ class CitationCopy:
     #: Entry ids in the order they appear in the output.
     entry_ids: tuple[str, ...] = ()
     failures: tuple[ItemFailure, ...] = ()
-    #: Things the user should check before publishing (incomplete data), one sentence each.
+    #: Things the user should check before publishing (incomplete data), one sentence each,
+    #: naming entries by id (the command line's).
     warnings: tuple[str, ...] = field(default=())
+    #: The same sentences naming entries by first author and year (the window's).
+    reader_warnings: tuple[str, ...] = field(default=())
 
     @property
     def is_empty(self) -> bool:
         return not self.content.text.strip()
 
-    def summary(self) -> str:
-        """A status-bar sentence: what was copied and what was left out."""
+    def summary(self, *, for_reader: bool = False) -> str:
+        """A status-bar sentence: what was copied and what was left out (``for_reader``:
+        naming entries by first author and year, not by id)."""
         parts = [f"Copied {self.description}."]
         if self.failures:
-            left_out = "; ".join(f.describe() for f in self.failures)
+            left_out = "; ".join(f.describe_for_reader() if for_reader else f.describe()
+                                 for f in self.failures)
             parts.append(f"Left out {len(self.failures)}: {left_out}")
         return " ".join(parts)

@@ -16,7 +16,7 @@ Rules that matter for correct citations (each is pinned by a test against the re
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Final
 
@@ -253,12 +253,14 @@ def citation_gaps(entry: Entry, *, formatted: bool = True) -> list[Gap]:
 
 
 def describe_gaps(entries: Sequence[Entry], *, formatted: bool = True,
-                  max_ids: int = 5) -> list[str]:
-    """One sentence per kind of gap, naming the entries it affects (a few, then a count)."""
+                  max_ids: int = 5, name: Callable[[Entry], str] | None = None) -> list[str]:
+    """One sentence per kind of gap, naming the entries it affects (a few, then a count):
+    by id (the command line's, which takes ids), or by ``name`` (the window's: first author
+    and year)."""
     by_gap: dict[Gap, list[str]] = {}
     for entry in entries:
         for gap in citation_gaps(entry, formatted=formatted):
-            by_gap.setdefault(gap, []).append(entry.id)
+            by_gap.setdefault(gap, []).append(name(entry) if name is not None else entry.id)
     out = []
     for gap in Gap:
         ids = by_gap.get(gap)

@@ -341,6 +341,16 @@ def untitled_label(who: str, year: int | None) -> str:
     return f"Untitled — {who or 'unknown authors'}, {year or 'n.d.'}"
 
 
+def reader_name(entry: Entry) -> str:
+    """How a sentence names an entry to a reader (a status bar, a warning): ``Heins et al.
+    (2013)``; without authors, the start of its title. Never the internal id."""
+    who = author_short(entry.authors, entry.authors_truncated)
+    if not who:
+        title = entry.title or "an entry without a title or authors"
+        who = f"“{title[:40].rstrip()}…”" if len(title) > 40 else f"“{title}”"
+    return f"{who} ({entry.year or 'n.d.'})"
+
+
 def author_short(authors: Sequence[Author], truncated: bool = False) -> str:
     """``Heins et al.``, ``Daniels & Wearden`` or ``Twisk``: a first-author label."""
     if not authors:

@@ -38,10 +38,11 @@ class EntrySelection:
 
 
 def status_message(copy: CitationCopy) -> str:
-    """The status-bar sentence after a copy: what was copied, left out, worth checking."""
-    message = copy.summary()
-    if copy.warnings:
-        message += " Check before publishing: " + " ".join(copy.warnings)
+    """The status-bar sentence after a copy: what was copied, left out, worth checking,
+    naming entries by first author and year (never by their internal ids)."""
+    message = copy.summary(for_reader=True)
+    if copy.reader_warnings:
+        message += " Check before publishing: " + " ".join(copy.reader_warnings)
     return message
 
 
@@ -170,7 +171,7 @@ class CitationController(QObject):
         if seq != self._seq:
             return  # a newer copy was asked for; it owns the clipboard
         if result.is_empty:
-            reasons = "; ".join(f.describe() for f in result.failures)
+            reasons = "; ".join(f.describe_for_reader() for f in result.failures)
             self.copy_failed.emit("Nothing was copied" + (f": {reasons}" if reasons else "."))
             return
         put_on_clipboard(result.content, entry_ids=result.entry_ids, clipboard=self._clipboard)

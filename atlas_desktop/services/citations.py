@@ -32,7 +32,7 @@ from atlas_desktop.citations.locales import locale_names, normalise_locale
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.citation import CitationCopy, CopyKind, RichText, StyleInfo
 from atlas_desktop.domain.csl import describe_gaps
-from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.entry import Entry, reader_name
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import user as user_store
 
@@ -175,7 +175,9 @@ class CitationService:
         count = f" of {len(entries)} entries" if len(entries) > 1 else ""
         return CitationCopy(kind=kind, content=RichText(text=out.getvalue()),
                             description=noun + count, entry_ids=tuple(e.id for e in entries),
-                            warnings=tuple(describe_gaps(entries, formatted=False)))
+                            warnings=tuple(describe_gaps(entries, formatted=False)),
+                            reader_warnings=tuple(describe_gaps(entries, formatted=False,
+                                                                name=reader_name)))
 
     def quick_reference(self, *, entry_ids: Sequence[str]) -> RichText:
         """A plain one-line reference per entry without the engine (authors, year, title,

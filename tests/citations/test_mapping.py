@@ -142,3 +142,16 @@ def test_an_entry_whose_data_changed_is_cited_with_the_new_data(engine_for):
     after, _ = render_one(engine, entry(id="changes", title="New title", year=2021))
     assert "Old title" in before
     assert after == "Smith, A. (2021). New title. Journal of Tests."
+
+
+def test_gaps_can_name_entries_as_a_reader_knows_them(sample_entries):
+    """The window's status bar names entries by first author and year (issue 18.22)."""
+    from atlas_desktop.domain.entry import reader_name
+
+    vaart = sample_entries["van-der-vaart-2019"]
+    assert reader_name(vaart) == "van der Vaart et al. (2019)"
+    assert reader_name(entry(authors=(), title="A paper with a rather long title indeed, "
+                                                "which goes on", year=None)) == (
+        "“A paper with a rather long title indeed,…” (n.d.)")
+    sentences = describe_gaps([vaart], name=reader_name)
+    assert sentences[0].startswith("van der Vaart et al. (2019): the atlas lists only")

@@ -140,3 +140,14 @@ def _all_actions(menu):
         yield a
         if a.menu() is not None:
             yield from _all_actions(a.menu())
+
+
+def test_the_status_bar_names_entries_by_first_author_and_year(qtbot, window, clipboard):
+    """Issue 18.22: the warnings after a copy named entries by their internal ids."""
+    vaart = "van-der-vaart-2019"
+    select(window, vaart, TWISK)
+    press_ctrl_shift_c(qtbot, window, window.table)
+    message = window.statusBar().currentMessage()
+    assert "Check before publishing" in message
+    assert "van der Vaart et al. (2019)" in message
+    assert vaart not in message and TWISK not in message
