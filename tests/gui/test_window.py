@@ -344,3 +344,30 @@ def test_every_listed_shortcut_is_bound_to_an_action(window):
     assert "Ctrl+Shift+C" in listed and "Ctrl+," in listed
     missing = [key for key in listed if key not in bound]
     assert not missing, f"listed but not bound: {missing}"
+
+
+def test_the_guides_contents_links_scroll_to_their_section_when_clicked(qtbot):
+    """Issue 18.18: a click on a contents link (not a call of setSource) scrolls there."""
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    from atlas_desktop.gui.dialogs.help_dialog import HelpDialog
+
+    exact = (QTextDocument.FindFlag.FindCaseSensitively
+             | QTextDocument.FindFlag.FindWholeWords)
+
+    dialog = HelpDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    browser, bar = dialog.browser, dialog.browser.verticalScrollBar()
+    for title in ("Copying citations", "Keyboard shortcuts", "Sync"):
+        bar.setValue(0)
+        link = browser.document().find(title, 0, exact)  # the first: the contents' entry
+        inside = QTextCursor(link)
+        inside.setPosition(link.selectionStart() + 2)
+        point = browser.cursorRect(inside).center()
+        assert browser.anchorAt(point).startswith("#")
+        qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        qtbot.waitUntil(lambda: bar.value() > 0)
+        heading = browser.cursorForPosition(browser.viewport().rect().topLeft()).block()
+        assert heading.text() == title, (title, heading.text())

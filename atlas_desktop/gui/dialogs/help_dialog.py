@@ -42,13 +42,17 @@ class GuideBrowser(QTextBrowser):
         super().__init__(parent)
         self._sizes: dict[str, tuple[int, int]] = {}
 
-    def setSource(self, name: QUrl | str, type: QTextDocument.ResourceType = (  # noqa: N802
+    def doSetSource(self, name: QUrl | str, type: QTextDocument.ResourceType = (  # noqa: N802
             QTextDocument.ResourceType.UnknownResource)) -> None:
+        """Every change of source comes here: ``setSource`` and a clicked link alike (Qt 6
+        calls this, not the Python ``setSource``, when a link is activated; overriding
+        ``setSource`` left the contents' links reloading the guide without its heading
+        anchors, so they did not scroll)."""
         name = QUrl(name)
         if name.hasFragment() and (not name.path() or name.path() == self.source().path()):
             self.scrollToAnchor(name.fragment())  # a link within the guide
             return
-        super().setSource(name, type)
+        super().doSetSource(name, type)
         self._name_headings()
         self._fit_images()
 
