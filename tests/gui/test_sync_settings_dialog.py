@@ -66,3 +66,48 @@ def test_without_a_keyring_the_token_field_is_off_and_says_why(qtbot, library,
     save(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert library.sync.server_url() == "http://localhost:8080"
+
+
+def test_a_new_address_is_checked_on_a_worker_never_on_the_ui_thread(
+        qtbot, library, runner, memory_keyring, monkeypatch):  # noqa: F811
+    """The check may look the host name up (an http:// address is this computer only by
+    the addresses it resolves to): it runs on a worker, and the dialog says it is checking."""
+    import socket
+    import threading
+
+    from atlas_desktop.gui.runner import SerialRunner
+
+    looked_up_on: list[threading.Thread] = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(*args, **kwargs):  # the process edge: where a name meets the DNS
+        looked_up_on.append(threading.current_thread())
+        return real_getaddrinfo(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    writer = SerialRunner()
+    dialog = SyncSettingsDialog(library.sync, ops(library, writer), runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.url_edit, "http://localhost:8080/api/")
+    with qtbot.waitSignal(dialog.settings_saved, timeout=10_000):
+        save(qtbot, dialog)
+        # Back from the click at once: the check is under way elsewhere.
+        assert dialog.checking_label.isVisible()
+        assert not dialog.buttons.isEnabled()
+        assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert library.sync.server_url() == "http://localhost:8080/api"
+    assert threading.main_thread() not in looked_up_on
+
+    again = SyncSettingsDialog(library.sync, ops(library, writer), runner)
+    qtbot.addWidget(again)
+    again.show()
+    again.url_edit.setText("http://atlas.example.org/api")
+    save(qtbot, again)
+    qtbot.waitUntil(again.error_label.isVisible, timeout=10_000)
+    assert "encrypted connection" in again.error_label.text()
+    assert not again.checking_label.isVisible() and again.buttons.isEnabled()
+    assert library.sync.server_url() == "http://localhost:8080/api"
+    assert threading.main_thread() not in looked_up_on
+    writer.wait()

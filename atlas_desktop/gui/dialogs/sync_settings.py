@@ -2,9 +2,10 @@
 
 Invariants: the address is saved only once the service accepts it (https://, or http:// to
 this computer); the token goes only to the OS keyring, and when there is none the token
-field is disabled with a sentence that says why. Server text is shown as plain text. Saving
-is an operation (``gui/operations.py``): the keyring may wait on the system (an unlock
-prompt) and the library on its write lock, never the window.
+field is disabled with a sentence that says why. Server text is shown as plain text. A new
+address is checked on a worker thread first (the check may look its host name up in the
+DNS), then saving is an operation (``gui/operations.py``): the keyring may wait on the
+system (an unlock prompt) and the library on its write lock, never the window.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from atlas_desktop.services.server_address import check_server_url
 from atlas_desktop.services.sync import SyncService
 
 from ..operations import Operations, reason_of
@@ -46,6 +48,7 @@ class SyncSettingsDialog(QDialog):
         super().__init__(parent)
         self._service = service
         self._ops = ops
+        self._runner = runner or ImmediateRunner()
         self.setWindowTitle("Sync settings")
         self.setMinimumWidth(460)
 
@@ -67,6 +70,9 @@ class SyncSettingsDialog(QDialog):
         self.error_label.setObjectName("syncSettingsError")
         set_text_colour(self.error_label, "error_text")  # 2.1:1 on dark in a fixed red
         self.error_label.setVisible(False)
+        self.checking_label = _note("Checking the address…")
+        self.checking_label.setObjectName("syncSettingsChecking")
+        self.checking_label.setVisible(False)
 
         form = QFormLayout()
         form.addRow("Server address:", self.url_edit)
@@ -81,6 +87,7 @@ class SyncSettingsDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.token_note)
+        layout.addWidget(self.checking_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
@@ -95,7 +102,7 @@ class SyncSettingsDialog(QDialog):
             self.token_note.setText(f"The token is kept in your system keyring "
                                     f"({info.description}), never in the library.")
             # Reading the keyring may wait on the system (an unlock prompt): off the UI thread.
-            (runner or ImmediateRunner()).submit(service.has_token, self._on_has_token)
+            self._runner.submit(service.has_token, self._on_has_token)
 
     def _on_has_token(self, has: Any) -> None:
         if has:
@@ -119,10 +126,23 @@ class SyncSettingsDialog(QDialog):
         url = self.url_edit.text().strip()
         token = self.token_edit.text().strip()
         remove = self.remove_token.isChecked()
-        service = self._service
         if token and not url:
             self.show_error("A token needs a server address.")
             return
+        self.buttons.setEnabled(False)
+        self.error_label.setVisible(False)
+        if not url or url == (self._service.server_url() or ""):
+            self._save(url, token, remove)
+            return
+        # A new address: checked on a worker (it may wait on the DNS), then saved.
+        self.checking_label.setVisible(True)
+        self._runner.submit(lambda: check_server_url(url),
+                            lambda checked: self._save(checked, token, remove),
+                            self._on_failed)
+
+    def _save(self, url: str, token: str, remove: bool) -> None:
+        self.checking_label.setVisible(False)
+        service = self._service
 
         def save() -> None:
             if url != (service.server_url() or ""):
@@ -132,7 +152,6 @@ class SyncSettingsDialog(QDialog):
             elif remove and service.server_url():
                 service.set_token(token=None)
 
-        self.buttons.setEnabled(False)
         self._ops.run(save, initiator=self, done=self._on_saved, failed=self._on_failed)
 
     def _on_saved(self, _: None) -> None:
@@ -142,5 +161,6 @@ class SyncSettingsDialog(QDialog):
         self.accept()
 
     def _on_failed(self, exc: BaseException) -> None:
+        self.checking_label.setVisible(False)
         self.buttons.setEnabled(True)
         self.show_error(reason_of(exc))
