@@ -9,7 +9,7 @@ Tab, not every cell of every row."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from atlas_desktop.domain.listing import SortKey
@@ -24,6 +24,10 @@ from .models.entry_table import (
     EntryTableModel,
     sort_for_header_click,
 )
+
+#: The narrowest the title column is squeezed by the badges, and the narrowest badges get.
+TITLE_MIN = 150
+BADGES_MIN = 110
 
 
 class EntryList(QTableView):
@@ -72,6 +76,11 @@ class EntryList(QTableView):
                               (Column.BADGES, 250), (Column.STATE, 64)):
             header.resizeSection(column, width)
         header.setMinimumSectionSize(40)
+        #: The Badges column's width when there is room (the user's, once they resize it);
+        #: a narrow list (a 1024 px screen) gives it less, so the titles stay readable.
+        self.badges_wanted = header.sectionSize(Column.BADGES)
+        self._fitting = False
+        header.sectionResized.connect(self._on_section_resized)
         header.setSectionHidden(Column.JOURNAL, True)  # View → Columns shows it
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_menu)
@@ -91,6 +100,38 @@ class EntryList(QTableView):
             return
         self.show_sort(key)
         self.sort_requested.emit(key)
+
+    def _on_section_resized(self, section: int, _old: int, new: int) -> None:
+        if section == Column.BADGES and not self._fitting:
+            self.badges_wanted = new
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give the Badges column what the title can spare: the title keeps at least
+        :data:`TITLE_MIN` pixels, the badges between :data:`BADGES_MIN` and their width."""
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in Column
+                     if c not in (Column.TITLE, Column.BADGES) and not header.isSectionHidden(c))
+        room = self.viewport().width() - others - TITLE_MIN
+        width = max(BADGES_MIN, min(self.badges_wanted, room))
+        if width != header.sectionSize(Column.BADGES):
+            self._fitting = True
+            try:
+                header.resizeSection(Column.BADGES, width)
+            finally:
+                self._fitting = False
+
+    def widen_for_saving(self) -> None:
+        """Put the Badges column back at its wanted width, so the saved layout is the user's
+        and not the one a narrow moment squeezed."""
+        self._fitting = True
+        try:
+            self.horizontalHeader().resizeSection(Column.BADGES, self.badges_wanted)
+        finally:
+            self._fitting = False
 
     def rows_shown(self) -> int:
         """How many rows a screenful shows."""

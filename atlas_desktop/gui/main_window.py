@@ -14,7 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
@@ -59,6 +59,9 @@ from .sync_controller import SyncController
 from .window_actions import build_menus, create_actions, refresh_icons
 from .window_dialogs import WindowDialogs
 from .window_settings import RememberedParts
+
+#: Narrower than this, the window's panes save room (the entry's report button shows its icon).
+COMPACT_BELOW = 1200
 
 
 class MainWindow(QMainWindow):
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
             self.search_bar, ((self.commands.show_facets, self.sidebar, "view/facets"),
                               (self.commands.show_chart, self.chart, "view/chart")))
         self._remembered.restore(self.settings)
+        self.detail.set_compact(self.width() < COMPACT_BELOW)
         self.status.refresh_reports()
         self.run_search()
 
@@ -407,6 +411,10 @@ class MainWindow(QMainWindow):
 
     # ================================================================= window manners
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.detail.set_compact(self.width() < COMPACT_BELOW)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
@@ -419,6 +427,7 @@ class MainWindow(QMainWindow):
         if not self._close_guard.may_close():
             event.ignore()
             return
+        self.table.widen_for_saving()
         self._remembered.save(self.settings)
         self.search.stop()
         self.sync.shutdown()

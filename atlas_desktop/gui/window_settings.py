@@ -19,6 +19,8 @@ from atlas_desktop.domain.listing import SortKey
 
 from .search_bar import SearchBar
 
+#: How the first window shares its width: filters, the list, the entry.
+PANE_SHARES = (0.13, 0.57, 0.30)
 #: The first window's size when the screen has room for it.
 PREFERRED_SIZE = QSize(1400, 860)
 #: Of the screen's free area, what the first window takes at most (room for a title bar).
@@ -61,6 +63,9 @@ class RememberedParts:
 
     def restore(self, s: QSettings) -> None:
         self._restore_geometry(s)
+        if s.value("window/splitter") is None:  # the first window: shares of its width
+            width = self.window.width()
+            self.splitter.setSizes([int(width * share) for share in PANE_SHARES])
         for key, restore in (("window/state", self.window.restoreState),
                              ("window/splitter", self.splitter.restoreState),
                              ("window/detail_splitter", self.detail_splitter.restoreState),

@@ -41,6 +41,10 @@ def main(argv: list[str]) -> int:
         "geometry": rect(window.geometry()), "frame": rect(window.frameGeometry()),
         "available": rect(screen.availableGeometry()), "dpr": screen.devicePixelRatio(),
         "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
+        "title_width": window.table.horizontalHeader().sectionSize(0),
+        "panes": window.splitter.sizes(),
+        "pane_minimums": [window.splitter.widget(i).minimumSizeHint().width() for i in range(3)],
+        "list_scrolls_sideways": window.table.horizontalScrollBar().isVisible(),
     }))
     if args.move:
         x, y, w, h = (int(v) for v in args.move.split(","))

@@ -62,3 +62,30 @@ def test_a_saved_size_is_restored_while_it_fits_and_not_after(tmp_path):
 def test_the_window_in_this_test_run_fits_its_screen(window):
     screen = window.screen().availableGeometry()
     assert screen.contains(window.frameGeometry()), (screen, window.frameGeometry())
+
+
+def test_a_narrow_list_gives_the_badges_less_room_first(qtbot, window):
+    """At 1024 px the badges took the list's width and the titles shrank to a few letters
+    behind a horizontal scroll bar."""
+    from atlas_desktop.gui.entry_list import BADGES_MIN
+    from atlas_desktop.gui.models.entry_table import Column
+
+    header = window.table.horizontalHeader()
+    wanted = window.table.badges_wanted
+    assert wanted == 250  # the column's own width, whatever this small screen allowed
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: header.sectionSize(Column.BADGES) == wanted)
+    window.resize(1024, 740)
+    qtbot.waitUntil(lambda: header.sectionSize(Column.BADGES) < wanted)
+    assert header.sectionSize(Column.BADGES) >= BADGES_MIN
+    assert not window.table.horizontalScrollBar().isVisible()
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: header.sectionSize(Column.BADGES) == wanted)
+
+
+def test_the_first_window_on_1024_px_gives_the_titles_room(tmp_path):
+    from atlas_desktop.gui.entry_list import TITLE_MIN
+
+    shown = _open(tmp_path, (1024, 768, 1.0))
+    assert shown["title_width"] >= TITLE_MIN, shown
+    assert not shown["list_scrolls_sideways"]

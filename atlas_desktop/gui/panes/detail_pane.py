@@ -104,6 +104,11 @@ class DetailPane(QWidget):
         self.report_button.setToolTip("Tell the atlas team about a mistake in this entry. "
                                       "Reports are private and read by a person.")
         self.report_button.clicked.connect(lambda: self.report_requested.emit(""))
+        # The pane's narrowest is the same with or without the button's words (the window
+        # drops them when narrow, set_compact), so a remembered size restores as it was.
+        self.report_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.report_button.setMinimumWidth(self.report_button.sizeHint().width())
+        self.report_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         # The window gives it its menu (every copy format) and what a click copies.
         self.copy_button = QToolButton(self)
         self.copy_button.setObjectName("DetailCopyButton")
@@ -193,6 +198,13 @@ class DetailPane(QWidget):
             self.notes.set_entry(entry.id, user.note)
         else:
             self.notes.set_entry(entry.id)
+
+    def set_compact(self, compact: bool) -> None:
+        """On a narrow window the report button shows its flag alone (its tooltip and
+        accessible name still say what it does), leaving the list more room."""
+        self.report_button.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly if compact
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
     def document(self) -> QTextDocument:
         return self.browser.document()
