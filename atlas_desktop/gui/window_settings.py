@@ -20,7 +20,7 @@ from atlas_desktop.domain.listing import SortKey
 from .search_bar import SearchBar
 
 #: How the first window shares its width: filters, the list, the entry.
-PANE_SHARES = (0.13, 0.57, 0.30)
+PANE_SHARES = (0.16, 0.54, 0.30)
 #: The first window's size when the screen has room for it.
 PREFERRED_SIZE = QSize(1400, 860)
 #: Of the screen's free area, what the first window takes at most (room for a title bar).
