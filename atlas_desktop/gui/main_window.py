@@ -10,7 +10,6 @@ collections (``collections_controller.py``) and the status bar. What is selected
 
 from __future__ import annotations
 
-from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QUrl
@@ -18,10 +17,7 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
-    QSplitter,
     QToolButton,
-    QVBoxLayout,
-    QWidget,
 )
 
 from atlas_desktop.domain.citation import CopyKind
@@ -49,15 +45,16 @@ from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .panes.welcome_panel import WelcomePanel
 from .plain_text import tooltip
 from .read_marker import ReadMarker
-from .read_only import ReadOnlyBanner, apply_read_only
+from .read_only import apply_read_only
 from .runner import Runner, SerialRunner
 from .search_bar import SearchBar
 from .search_controller import SearchController
 from .selection import SelectionController
 from .status_bar import WindowStatusBar
 from .sync_controller import SyncController
-from .window_actions import build_menus, create_actions, refresh_icons
+from .window_actions import build_menus, create_actions, entry_context_menu, refresh_icons
 from .window_dialogs import WindowDialogs
+from .window_layout import column, main_splitter, set_central, set_tab_order
 from .window_settings import RememberedParts
 
 #: Narrower than this, the window's panes save room (the entry's report button shows its icon).
@@ -131,32 +128,11 @@ class MainWindow(QMainWindow):
         self.chart = EvidenceChart(self)
         self.welcome = WelcomePanel(self)
         self.welcome.setVisible(not self.settings.value("ui/welcome_dismissed", False, type=bool))
-        middle = QWidget(self)
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.setSpacing(0)
-        parts: tuple[QWidget, ...] = (self.welcome, self.chart, self.table)
-        for widget in parts:
-            middle_layout.addWidget(widget)
+        middle = column(self, (self.welcome, self.chart, self.table))
         self.sidebar = FacetSidebar(self)
         self.detail = DetailPane(self.library, self.ops, self)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setObjectName("MainSplitter")
-        for widget in (self.sidebar, middle, self.detail):
-            splitter.addWidget(widget)
-        for index, stretch in enumerate((0, 3, 2)):
-            splitter.setStretchFactor(index, stretch)
-        splitter.setSizes([210, 760, 470])
-        splitter.setCollapsible(1, False)
-        self.splitter = splitter
-        central = QWidget(self)
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        self.read_only_banner = ReadOnlyBanner(central)
-        central_layout.addWidget(self.read_only_banner)
-        central_layout.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        self.splitter = main_splitter(self, (self.sidebar, middle, self.detail))
+        self.read_only_banner = set_central(self, self.splitter)
 
     def _build_citing(self) -> None:
         """Copying citations: Ctrl+Shift+C anywhere in the window, the Cite menu, the
@@ -200,13 +176,11 @@ class MainWindow(QMainWindow):
         """Tab goes from pane to pane in reading order (search, filters, the welcome, chart,
         list, entry, note, status bar) and back to the search; arrows move inside a pane."""
         w, d, s = self.welcome, self.detail, self.status
-        chain: list[QWidget] = [
+        set_tab_order([
             self.search_box, self.sort_combo, self.toolbar_copy_button, self.sidebar,
             w.search_button, w.sample_button, w.close_button, w.never_button, self.chart,
             self.table, d.copy_button, d.star_button, d.report_button, d.browser,
-            d.notes.editor, s.changes_button, s.undo_button, s.reports_label]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+            d.notes.editor, s.changes_button, s.undo_button, s.reports_label])
 
     def _show_default_style(self, *, known: bool = True) -> None:
         info = self.citations.default_style_info() if known else None
@@ -363,17 +337,9 @@ class MainWindow(QMainWindow):
         """The list's context menu for the selection (None when nothing is selected)."""
         if not self.selected_entry_ids():
             return None
-        menu = QMenu(self)
-        menu.addAction(self.copy_default_action)
-        menu.addMenu(self.copy_menu).setText("Copy as…")
-        menu.addSeparator()
-        menu.addActions([self.commands.star, self.commands.mark_read])
-        menu.addMenu(self.collections.collections_menu)
-        menu.addMenu(self.collections.labels_menu)
-        menu.addSeparator()
-        menu.addAction(self.commands.export_selection)
-        menu.addAction(self.commands.report)
-        return menu
+        return entry_context_menu(self, self.commands, self.copy_default_action,
+                                  self.copy_menu, self.collections.collections_menu,
+                                  self.collections.labels_menu)
 
     def _scroll_detail(self, pages: int) -> None:
         bar = self.detail.browser.verticalScrollBar()
@@ -383,9 +349,6 @@ class MainWindow(QMainWindow):
 
     def open_import(self, paths: list[Path]) -> None:
         """Import files chosen or dropped onto the window (a dialog with progress)."""
-        if self.library.read_only is not None:
-            self.status.show_message(f"Nothing was imported. {self.library.read_only}", 10000)
-            return
         self.dialogs.open_import(paths)
 
     def open_export_dialog(self, query: str | None = None) -> None:

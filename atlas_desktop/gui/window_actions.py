@@ -119,6 +119,21 @@ def refresh_icons(a: WindowActions) -> None:
         action.setIcon(icon(name))
 
 
+def entry_context_menu(parent: QMainWindow, a: WindowActions, copy_default: QAction,
+                       copy_menu: QMenu, collections_menu: QMenu, labels_menu: QMenu) -> QMenu:
+    """The list's right-click menu for the selected entries."""
+    menu = QMenu(parent)
+    menu.addAction(copy_default)
+    menu.addMenu(copy_menu).setText("Copy as…")
+    menu.addSeparator()
+    menu.addActions([a.star, a.mark_read])
+    menu.addMenu(collections_menu)
+    menu.addMenu(labels_menu)
+    menu.addSeparator()
+    menu.addActions([a.export_selection, a.report])
+    return menu
+
+
 def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
                 collections_menu: QMenu) -> dict[str, QMenu]:
     bar = window.menuBar()

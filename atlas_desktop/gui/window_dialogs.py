@@ -67,6 +67,10 @@ class WindowDialogs:
         ImportDialog.choose_and_start(self._library, self._ops, self._window)
 
     def open_import(self, paths: list[Path]) -> None:
+        if self._library.read_only is not None:  # (files dropped on the window)
+            self._status.show_message(f"Nothing was imported. {self._library.read_only}",
+                                      10000)
+            return
         ImportDialog.open_for(self._library, self._ops, paths, self._window)
 
     def open_export(self, query: str | None = None, *, collection: str | None = None,
