@@ -7,10 +7,12 @@ on anything but the engine (callers run it off the UI thread unless the engine i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from atlas_desktop.domain.citation import CitationCopy, CopyKind, ItemFailure, RichText
+from atlas_desktop.domain.completion import CompletedRecord
 from atlas_desktop.domain.csl import describe_gaps, entry_to_csl, is_citable
 from atlas_desktop.domain.entry import Entry, reader_name
 
@@ -23,11 +25,15 @@ from .styles import StyleSource
 
 def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | None,
             engines: EngineCache, formats: Sequence[Format] = FORMATS,
-            locale: str | None = None) -> CitationCopy:
-    """Render ``entries`` (unique ids, in the user's order) as ``kind``.
+            locale: str | None = None,
+            records: Mapping[str, CompletedRecord] | None = None,
+            double_spacing: bool = False) -> CitationCopy:
+    """Render ``entries`` (unique ids, in the user's order, already as cited: see
+    :mod:`atlas_desktop.domain.cited`) as ``kind``.
 
     ``source`` is needed for the kinds that use a style. ``formats`` limits the engine's work
-    (the CLI asks for one); the clipboard wants all three.
+    (the CLI asks for one); the clipboard wants all three. ``records``: the completed
+    records, whose notices "copy with evidence" states.
     """
     if kind is CopyKind.SNAPSHOT:
         return _snapshots(entries)
@@ -37,10 +43,13 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
     if source is None:
         raise ValueError(f"{kind.value} needs a citation style")
     names = {e.id: reader_name(e) for e in entries}
-    refused = [ItemFailure(e.id, NOTHING_TO_CITE) for e in entries if not is_citable(e)]
-    entries = [e for e in entries if is_citable(e)]
-    rendering = _render(entries, kind=kind, source=source, engines=engines, formats=formats,
-                        locale=locale) if entries else Rendering(order=(), layout=Layout())
+    items = {e.id: entry_to_csl(e) for e in entries}
+    refused = [ItemFailure(e.id, NOTHING_TO_CITE) for e in entries
+               if not is_citable(items[e.id])]
+    entries = [e for e in entries if is_citable(items[e.id])]
+    rendering = _render([items[e.id] for e in entries], kind=kind, source=source,
+                        engines=engines, formats=formats, locale=locale) \
+        if entries else Rendering(order=(), layout=Layout())
     by_id = {e.id: e for e in entries}
     ordered = [by_id[i] for i in rendering.order if i in by_id]
     label = source.info.label
@@ -51,11 +60,13 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
     else:
         refs = [_pick(_entry_texts(rendering, e.id)) for e in ordered]
         if kind is CopyKind.BIBLIOGRAPHY:
-            rich = documents.bibliography(refs, rendering.layout) if refs else RichText(text="")
+            rich = documents.bibliography(refs, rendering.layout,
+                                          double_spacing=double_spacing) \
+                if refs else RichText(text="")
             noun = "bibliography" if len(refs) > 1 else "reference"
         else:
-            groups = [evidence.evidence_group(e, ref) for e, ref in zip(ordered, refs,
-                                                                        strict=True)]
+            groups = [evidence.evidence_group(e, ref, (records or {}).get(e.id))
+                      for e, ref in zip(ordered, refs, strict=True)]
             rich = documents.blocks(groups, rendering.layout) if groups else RichText(text="")
             noun = "reference with evidence" if len(groups) == 1 else "references with evidence"
     count = f", {len(ordered)} entries" if len(ordered) > 1 else ""
@@ -72,12 +83,12 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
     )
 
 
-NOTHING_TO_CITE = "it has no title, authors or journal, so there is nothing to cite"
+NOTHING_TO_CITE = ("it has no title, no authors or editors and no journal, so there is "
+                   "nothing to cite")
 
 
-def _render(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource,
+def _render(items: Sequence[dict[str, Any]], *, kind: CopyKind, source: StyleSource,
             engines: EngineCache, formats: Sequence[Format], locale: str | None) -> Rendering:
-    items = [entry_to_csl(e) for e in entries]
     for attempt in (1, 2):
         engine = engines.engine(source, locale)
         # A note style without a bibliography: its full note is the reference.

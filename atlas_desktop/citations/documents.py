@@ -1,17 +1,24 @@
 """Rendered entries -> the three clipboard documents: plain text, HTML and RTF.
 
-HTML is written for what word processors keep on paste: inline styles only, one <p> per entry,
-a hanging indent as ``margin-left`` + negative ``text-indent`` (never floats or classes), line
-spacing as a percentage, and a charset declaration (LibreOffice misreads UTF-8 without it).
-Lengths are in CSS pixels (96 per inch): Word and LibreOffice read them, and Qt's own rich
-text, which ignores ``pt`` in margins, does too.
-RTF paragraphs carry the same layout as ``\\li``/``\\fi``/``\\sl``/``\\sa`` control words, with a
-tab stop for numbered styles (citeproc-js writes ``1.\\tab`` before the entry).
+HTML is written for what word processors keep on paste: inline styles only, a charset
+declaration (LibreOffice misreads UTF-8 without it), and every length in physical units
+(``in``, ``pt``): CSS pixels are scaled by the screen's DPI in LibreOffice (48 px became
+0.48 in at 100 dpi and 0.25 in at 192 dpi), while the RTF's twips are exact. Each entry is a
+paragraph with a hanging indent (``margin-left`` + negative ``text-indent``); numbered
+styles put the label in a cell of its own, one table row per entry, so wrapped lines align
+as the RTF's tab stop aligns them. Every paragraph states its line height, so HTML and RTF
+paste alike: single spacing, or double when the user asks for it (APA asks for double
+spacing only in manuscripts, so it is an option, never the default).
+RTF declares its font table, and every escaped character carries its own ``\\uc0`` (a
+paragraph's ``\\plain`` resets the count in Word), as citeproc-js writes them; paragraphs
+carry the same layout as ``\\li``/``\\fi``/``\\sl``/``\\sa`` control words, with a tab stop
+for numbered styles (citeproc-js writes ``1.\\tab`` before the entry).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
@@ -23,21 +30,31 @@ from atlas_desktop.domain.entry import Entry, author_short
 from .engine import Layout
 
 HTML_HEAD: Final = '<meta http-equiv="content-type" content="text/html; charset=utf-8">'
-#: The hanging indent Word and APA use: half an inch (48 CSS px = 36 pt = 720 twips).
-HANGING_PX: Final = 48
-#: Space a numbered label takes per character at a 12 pt (16 px) body font.
-LABEL_PX_PER_CHAR: Final = 9
+#: The hanging indent Word and APA use: half an inch (36 pt = 720 twips).
+HANGING_PT: Final = 36
+#: Room a numbered label takes per character at a 12 pt body font, and at least.
+LABEL_PT_PER_CHAR: Final = 7
+LABEL_MIN_PT: Final = 21
 #: One line of a 12 pt body font, for entry spacing.
-LINE_PX: Final = 16
-TWIPS_PER_PX: Final = 15
-RTF_OPEN: Final = "{\\rtf1\\ansi\\deff0\\uc0 "
+LINE_PT: Final = 12
+TWIPS_PER_PT: Final = 20
+#: The font table Word insists on (``\\deff0`` must name a font), and the code page.
+RTF_OPEN: Final = ("{\\rtf1\\ansi\\ansicpg1252\\deff0"
+                  "{\\fonttbl{\\f0\\froman\\fcharset0 Times New Roman;}}\\uc0 ")
+_LABEL_RE: Final = re.compile(r"^(\S{1,12})\s+")
 
 
-def bibliography(entries: Sequence[RichText], layout: Layout) -> RichText:
+def bibliography(entries: Sequence[RichText], layout: Layout, *,
+                 double_spacing: bool = False) -> RichText:
     """Several rendered entries as one bibliography in the order given."""
+    layout = _spaced(layout, double_spacing)
     text = "\n".join(e.text for e in entries)
-    style = _html_paragraph_style(layout)
-    body = "".join(f'<p style="{style}">{e.html or html_escape(e.text)}</p>' for e in entries)
+    if layout.second_field_align:
+        body = _label_table(entries, layout)
+    else:
+        style = _html_paragraph_style(layout)
+        body = "".join(f'<p style="{style}">{e.html or html_escape(e.text)}</p>'
+                       for e in entries)
     pard = _rtf_paragraph(layout)
     paragraphs = "".join(f"{pard}{e.rtf or rtf_escape(e.text)}\\par\n" for e in entries)
     return RichText(
@@ -45,6 +62,30 @@ def bibliography(entries: Sequence[RichText], layout: Layout) -> RichText:
         html=f'{HTML_HEAD}<div class="csl-bib-body">{body}</div>',
         rtf=f"{RTF_OPEN}\n{paragraphs}}}",
     )
+
+
+def _spaced(layout: Layout, double_spacing: bool) -> Layout:
+    """The style's layout with the line spacing the user chose (single unless double)."""
+    return replace(layout, line_spacing=2.0 if double_spacing else 1.0)
+
+
+def _label_table(entries: Sequence[RichText], layout: Layout) -> str:
+    """Numbered entries: the label in a cell as wide as the RTF's tab stop, the text in the
+    next, so a wrapped line starts under the text, not under the number."""
+    width = _label_pt(layout)
+    after = _fmt(LINE_PT * layout.entry_spacing)
+    line = _line_height(layout)
+    rows = []
+    for entry in entries:
+        content = entry.html or html_escape(entry.text)
+        match = _LABEL_RE.match(content)
+        label, rest = (match.group(1), content[match.end():]) if match else ("", content)
+        cell = f"padding:0 0 {after}pt 0;vertical-align:top;border:none"
+        rows.append(f'<tr><td style="width:{_fmt(width)}pt;{cell}"><p style="margin:0;{line}">'
+                    f'{label}</p></td><td style="{cell}"><p style="margin:0;{line}">{rest}</p>'
+                    "</td></tr>")
+    return ('<table style="border-collapse:collapse;border:none;margin:0" cellpadding="0" '
+            f'cellspacing="0">{"".join(rows)}</table>')
 
 
 def inline(content: RichText) -> RichText:
@@ -85,39 +126,45 @@ def blocks(groups: Sequence[Sequence[RichText]], layout: Layout | None = None) -
 
 def _html_paragraph_style(layout: Layout, *, lines_after: float | None = None) -> str:
     parts = ["margin-top:0", "margin-right:0"]
-    indent = _indent_px(layout)
-    parts.append(f"margin-left:{indent}px")
+    indent = _indent_pt(layout)
+    parts.append(f"margin-left:{_fmt(indent / 72)}in")
     if indent:
-        parts.append(f"text-indent:-{indent}px")
+        parts.append(f"text-indent:-{_fmt(indent / 72)}in")
     after = layout.entry_spacing if lines_after is None else lines_after
-    parts.append(f"margin-bottom:{_fmt(LINE_PX * after)}px")
-    if layout.line_spacing != 1:
-        parts.append(f"line-height:{_fmt(100 * layout.line_spacing)}%")
+    parts.append(f"margin-bottom:{_fmt(LINE_PT * after)}pt")
+    parts.append(_line_height(layout))
     return ";".join(parts) + ";"
+
+
+def _line_height(layout: Layout) -> str:
+    return f"line-height:{_fmt(100 * layout.line_spacing)}%"
 
 
 def _rtf_paragraph(layout: Layout, *, lines_after: float | None = None) -> str:
     words = ["\\pard\\plain"]
-    indent = _indent_px(layout) * TWIPS_PER_PX
+    indent = round(_indent_pt(layout) * TWIPS_PER_PT)
     if indent:
         words.append(f"\\li{indent}\\fi-{indent}")
         if layout.second_field_align:
             words.append(f"\\tx{indent}")
-    if layout.line_spacing != 1:
-        words.append(f"\\sl{round(240 * layout.line_spacing)}\\slmult1")
+    words.append(f"\\sl{round(240 * layout.line_spacing)}\\slmult1")
     after = layout.entry_spacing if lines_after is None else lines_after
     words.append(f"\\sa{round(240 * after)}")
     return "".join(words) + " "
 
 
-def _indent_px(layout: Layout) -> int:
+def _label_pt(layout: Layout) -> float:
+    return max(LABEL_MIN_PT, LABEL_PT_PER_CHAR * (layout.max_offset + 1))
+
+
+def _indent_pt(layout: Layout) -> float:
     if layout.second_field_align:
-        return max(28, LABEL_PX_PER_CHAR * (layout.max_offset + 1))
-    return HANGING_PX if layout.hanging_indent else 0
+        return _label_pt(layout)
+    return HANGING_PT if layout.hanging_indent else 0
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def html_escape(text: str) -> str:
@@ -140,11 +187,11 @@ def rtf_escape(text: str) -> str:
         elif code < 0x80:
             out.append(char)
         elif code < 0x10000:
-            out.append(f"\\u{code - 65536 if code > 32767 else code}{{}}")
+            out.append(f"\\uc0\\u{code - 65536 if code > 32767 else code}{{}}")
         else:  # outside the BMP: a UTF-16 surrogate pair
             code -= 0x10000
             for unit in (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)):
-                out.append(f"\\u{unit - 65536}{{}}")
+                out.append(f"\\uc0\\u{unit - 65536}{{}}")
     return "".join(out)
 
 

@@ -2,15 +2,24 @@
 
 The snapshot reference cites *the atlas's reading* of a paper on a date, never the paper; it
 is a separate, clearly labelled action. "Copy with evidence" is for clinic letters: the
-formatted reference, one line of badges, the "does not prove" caveat and the snapshot
-reference, so the caveat travels with the citation.
+formatted reference, then what a reader of the letter must know with it:
+
+- a retraction, expression of concern or correction of the paper (first, in capitals for a
+  retraction), and "withdrawn from the atlas" for an entry the atlas withdrew;
+- for atlas entries: the badges with the plain-language meaning the window gives them, the
+  "does not prove" caveat and the snapshot reference (not for the sample library, whose
+  text is ours, not the atlas's reading);
+- for the user's own references: only the notices (the atlas has assessed nothing).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from atlas_desktop.domain.badge_meanings import badge_meaning
 from atlas_desktop.domain.citation import RichText
+from atlas_desktop.domain.cited import describe_notice
+from atlas_desktop.domain.completion import CompletedRecord, NoticeKind
 from atlas_desktop.domain.entry import Entry, Origin, author_short
 
 from .documents import html_escape, rtf_escape
@@ -60,9 +69,10 @@ def snapshot_reference(entry: Entry) -> RichText | None:
 
 
 def badge_line(entry: Entry) -> RichText:
-    labels = [text for _, text in entry.badges.labels()]
-    text = "Atlas badges: " + (" · ".join(labels) if labels else "none recorded")
-    return RichText(text=text, html=html_escape(text), rtf=rtf_escape(text))
+    """The badges, each with what it means (the window's tooltip text)."""
+    meanings = [badge_meaning(kind, text) for kind, text in entry.badges.labels()]
+    text = "Atlas badges: " + (" ".join(meanings) if meanings else "none recorded.")
+    return _plain(text)
 
 
 def caveat_line(entry: Entry) -> RichText:
@@ -77,11 +87,39 @@ def caveat_line(entry: Entry) -> RichText:
     )
 
 
-def evidence_group(entry: Entry, reference: RichText) -> list[RichText]:
+def notice_lines(entry: Entry, record: CompletedRecord | None) -> list[RichText]:
+    """A retraction first (in capitals), then concerns and corrections; and the atlas's own
+    withdrawal of the entry."""
+    out: list[RichText] = []
+    notices = record.notices if record is not None else ()
+    for kind, lead in ((NoticeKind.RETRACTION, "RETRACTED: this paper has been retracted"),
+                       (NoticeKind.CONCERN, "Expression of concern: this paper is"),
+                       (NoticeKind.CORRECTION, "Correction: this paper has been")):
+        found = [n for n in notices if n.kind is kind]
+        if not found:
+            continue
+        said = "; ".join(describe_notice(n) for n in found)
+        if kind is NoticeKind.RETRACTION:
+            said = said.removeprefix("retracted").lstrip()
+            text = f"{lead} {said}. Cite it only as a retracted paper."
+        else:
+            text = f"{lead} {said}."
+        out.append(_bold(text) if kind is NoticeKind.RETRACTION else _plain(text))
+    if entry.withdrawn:
+        out.append(_plain("This entry has been withdrawn from the atlas: the atlas no longer "
+                          "stands by its reading of this paper."))
+    return out
+
+
+def evidence_group(entry: Entry, reference: RichText,
+                   record: CompletedRecord | None = None) -> list[RichText]:
     """The paragraphs of one entry in "copy with evidence", the reference first."""
-    group = [reference, badge_line(entry), caveat_line(entry)]
+    group = [reference, *notice_lines(entry, record)]
+    if entry.origin is not Origin.ATLAS:
+        return group  # the user's own reference: the atlas has said nothing about it
+    group += [badge_line(entry), caveat_line(entry)]
     snapshot = snapshot_reference(entry)
-    if snapshot is not None:
+    if snapshot is not None and not entry.extra.get("sample_text"):
         label = "Atlas reading cited: "
         group.append(RichText(
             text=label + snapshot.text,
@@ -89,3 +127,12 @@ def evidence_group(entry: Entry, reference: RichText) -> list[RichText]:
             rtf=rtf_escape(label) + (snapshot.rtf or ""),
         ))
     return group
+
+
+def _plain(text: str) -> RichText:
+    return RichText(text=text, html=html_escape(text), rtf=rtf_escape(text))
+
+
+def _bold(text: str) -> RichText:
+    return RichText(text=text, html=f"<b>{html_escape(text)}</b>",
+                    rtf=f"{{\\b {rtf_escape(text)}}}")

@@ -62,6 +62,69 @@ var ATLAS = (function () {
     }
   });
 
+  // "et al." from the data. A name list that ends with {"literal": "others"} is cut short:
+  // pandoc writes BibTeX's "and others" so, and we write the atlas's "et al." so.
+  // citeproc-js has no notion of it: it would print "others" as an institution (which also
+  // takes the names before it as its members). So the name is taken off the list when an
+  // item is registered and the variable is marked (takeOthers); while citeproc-js lays out
+  // a marked list it counts one name more than the list holds, which is how it decides to
+  // print the style's own "et al." term after the names it shows. Styles that end long
+  // lists with "… last name" (APA's et-al-use-last) print "et al." for these instead: the
+  // last author is not known.
+  var OTHERS_KEY = "_atlasOthers";
+
+  function isOthers(name) {
+    return !!name && typeof name === "object" && !name.family &&
+      String(name.literal || "").trim() === "others";
+  }
+
+  function takeOthers(item) {
+    var marked = [];
+    var out = item;
+    Object.keys(item).forEach(function (key) {
+      var value = item[key];
+      if (Array.isArray(value) && value.length > 1 && isOthers(value[value.length - 1])) {
+        if (out === item) {
+          out = copyFormat(item, {});
+        }
+        out[key] = value.slice(0, -1);
+        marked.push(key);
+      }
+    });
+    if (marked.length) {
+      out[OTHERS_KEY] = marked;
+    }
+    return out;
+  }
+
+  function markedVariables(output) {
+    var marks = output.Item && output.Item[OTHERS_KEY];
+    return Array.isArray(marks) ? output.variables.filter(function (v) {
+      return marks.indexOf(v) > -1;
+    }) : [];
+  }
+
+  var baseEtAlConfig = CSL.NameOutput.prototype.getEtAlConfig;
+  CSL.NameOutput.prototype.getEtAlConfig = function () {
+    baseEtAlConfig.call(this);
+    if (markedVariables(this).length) {
+      this.etal_use_last = false;
+    }
+  };
+
+  var baseTruncate = CSL.NameOutput.prototype.truncatePersonalNameLists;
+  CSL.NameOutput.prototype.truncatePersonalNameLists = function () {
+    baseTruncate.call(this);
+    var output = this;
+    markedVariables(this).forEach(function (v) {
+      if (output.freeters[v] && output.freeters[v].length) {
+        output.freeters_count[v] += 1;
+      } else if (output.institutions[v] && output.institutions[v].length) {
+        output.institutions_count[v] += 1;
+      }
+    });
+  };
+
   CSL.Output.Formats["atlas-rtf"] = copyFormat(CSL.Output.Formats.rtf, {
     "bibstart": "",
     "bibend": "",
@@ -101,7 +164,7 @@ var ATLAS = (function () {
         anyChanged = true;
       }
       registered[item.id] = json;
-      items[item.id] = item;
+      items[item.id] = takeOthers(item);
       ids.push(item.id);
     });
     if (anyChanged) {

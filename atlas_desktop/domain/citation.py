@@ -81,6 +81,22 @@ class StyleInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class RetractionWarning:
+    """A retracted paper in a copy or an export: shown every time, never silenced for good
+    (the command line's ``--allow-retracted`` silences one command)."""
+
+    entry_id: str
+    #: "Wakefield et al. (1998)": how a person knows the paper.
+    label: str
+    #: "retracted on 2010-02-06 (notice doi:10.1016/…, PMID 20137807; PubMed, Crossref)".
+    notice: str
+
+    def sentence(self) -> str:
+        return (f"{self.label} [{self.entry_id}] has been RETRACTED: {self.notice}. Cite it "
+                "only as a retracted paper.")
+
+
+@dataclass(frozen=True, slots=True)
 class CitationCopy:
     """One rendered copy: the payload, a short description, and what went wrong."""
 
@@ -96,6 +112,8 @@ class CitationCopy:
     warnings: tuple[str, ...] = field(default=())
     #: The same sentences naming entries by first author and year (the window's).
     reader_warnings: tuple[str, ...] = field(default=())
+    #: Retracted papers among the entries (shown every time they are copied).
+    retracted: tuple[RetractionWarning, ...] = field(default=())
 
     @property
     def is_empty(self) -> bool:

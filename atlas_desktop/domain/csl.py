@@ -1,16 +1,26 @@
-"""An entry as a CSL-JSON item: the input of citation styles and of CSL-JSON export.
+"""An entry as ONE CSL-JSON item: what citations, "copy with evidence", the clipboard's
+CSL-JSON and the CSL-JSON export are all made from (:func:`entry_to_csl`).
 
 Rules that matter for correct citations (each is pinned by a test against the real engine):
-- Titles copied from PubMed end with a period ("… fatigue syndrome."); styles add their own,
-  so one trailing period is dropped (question and exclamation marks, and an ellipsis, stay).
-- Family names are passed whole ("van der Vaart"); citeproc-js separates the particle itself,
-  as it does for Zotero, so "van der Vaart, R." (APA) and "Vaart, Rosalie van der" (Chicago)
-  come out as they do there. Corporate authors ("ME Association") are literal names.
+- The user's own references are cited from the item they were imported with: every CSL
+  variable they came with, the title with its markup (``<i>``, ``<sub>``,
+  ``<span class="nocase">``), literal names, particles and suffixes as written, the DOI as
+  the user wrote it (a short DOI stays short). A CSL-JSON item goes out as it came in, so a
+  citation of it is what citeproc-js prints for the original.
+- Atlas entries are cited from what the atlas says, with what PubMed, Crossref or doi.org
+  completed laid over it first (:mod:`.cited`). Titles copied from PubMed end with a
+  period ("… fatigue syndrome."); styles add their own, so one trailing period is dropped.
+  A title the atlas does not record is cited as "[title not recorded]", so a style never
+  puts the journal in the work's place. Family names are passed whole ("van der Vaart");
+  citeproc-js separates the particle itself. Corporate authors ("ME Association") are
+  literal names.
+- A truncated author list (the atlas's "et al.", BibTeX's "and others") ends with the
+  name ``{"literal": "others"}``, as pandoc writes it; the engine prints the style's
+  "et al." for it (``citations/glue.js``).
 - For atlas entries, ``entry.url`` is the atlas's page, not the paper's, so it is not the
-  item's URL; it belongs to the snapshot reference only. The user's own references keep
-  their URL.
-- Extra fields (volume, issue, pages, ...) are copied only when their shape is what CSL-JSON
-  expects, so one odd value in a user's reference cannot break the engine for the others.
+  item's URL; it belongs to the snapshot reference only.
+- Values are passed on only in the shape CSL-JSON expects (:mod:`.csl_values`), so one
+  odd value in a user's reference cannot break the engine for the others.
 """
 
 from __future__ import annotations
@@ -20,46 +30,28 @@ from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Final
 
+from .biblatex_csl import biblatex_variables
+from .csl_values import (
+    CSL_TYPES,
+    DATE_VARIABLES,
+    NAME_VARIABLES,
+    OTHERS,
+    clean_date,
+    clean_names,
+    clean_text,
+    clean_variable,
+    csl_name,
+    is_others,
+)
 from .entry import Entry, Origin
 
-#: Extra fields of an entry copied into CSL-JSON as text (user references carry them).
+#: Extra fields of an atlas entry copied into CSL-JSON as text.
 _TEXT_FIELDS: Final = frozenset(
-    {
-        "volume",
-        "issue",
-        "page",
-        "number",
-        "edition",
-        "publisher",
-        "publisher-place",
-        "collection-title",
-        "collection-number",
-        "container-title-short",
-        "title-short",
-        "ISSN",
-        "ISBN",
-        "PMCID",
-        "language",
-        "abstract",
-        "note",
-        "genre",
-        "medium",
-        "event",
-        "event-title",
-        "event-place",
-        "archive",
-        "source",
-        "status",
-        "version",
-        "chapter-number",
-        "number-of-pages",
-        "number-of-volumes",
-    }
+    "volume issue page number edition publisher publisher-place collection-title "
+    "collection-number container-title-short title-short ISSN ISBN PMCID language abstract "
+    "note genre medium event event-title event-place archive source status version "
+    "chapter-number number-of-pages number-of-volumes".split()
 )
-_NAME_FIELDS: Final = frozenset(
-    {"editor", "translator", "container-author", "collection-editor", "director"}
-)
-_DATE_FIELDS: Final = frozenset({"accessed", "issued", "original-date", "event-date"})
 _ALIASES: Final = {
     "pages": "page",
     "journal_issue": "issue",
@@ -68,19 +60,13 @@ _ALIASES: Final = {
     "pmcid": "PMCID",
     "journal_abbreviation": "container-title-short",
 }
-
-#: The item types of CSL 1.0.2; anything else falls back to a journal article.
-CSL_TYPES: Final = frozenset(
-    (
-        "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
-        "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
-        "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
-        "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
-        "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
-        "personal_communication", "post", "post-weblog", "regulation", "report", "review",
-        "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"
-    )
-)
+#: ``extra`` keys that are ours, not CSL variables: never written into an item.
+OWN_KEYS: Final = frozenset({"bibtex_type", "bibtex_fields", "ris_type", "ris_fields",
+                             "wos_type", "wos_accession", "title_markup", "keywords",
+                             "authors_truncated", "csl_type", "labels", "citation-key", "id"})
+#: What a citation says where the atlas records no title (its case kept: Chicago would
+#: print "[Title Not Recorded]").
+NO_TITLE: Final = '<span class="nocase">[title not recorded]</span>'
 
 
 def clean_title(title: str | None) -> str | None:
@@ -93,121 +79,97 @@ def clean_title(title: str | None) -> str | None:
     return text or None
 
 
-def entry_to_csl(entry: Entry) -> dict[str, Any]:
-    """The CSL-JSON item for ``entry`` (id = entry id)."""
-    extra = dict(entry.extra)
-    csl_type = extra.get("csl_type") or extra.get("type")
-    item: dict[str, Any] = {
-        "id": entry.id,
-        "type": csl_type if isinstance(csl_type, str) and csl_type in CSL_TYPES
-        else "article-journal",
-    }
-    title = clean_title(entry.title)
-    if title:
-        item["title"] = title
-    authors = [_csl_name(a.family, a.given) for a in entry.authors if a.family.strip()]
-    if authors:
-        item["author"] = authors
-    if entry.journal:
-        item["container-title"] = entry.journal
-    if entry.year is not None:
-        item["issued"] = {"date-parts": [[entry.year]]}
-    if entry.doi:
-        item["DOI"] = entry.doi
-    if entry.pmid:
-        item["PMID"] = entry.pmid
-    if entry.origin is Origin.MINE and entry.url:
-        item["URL"] = entry.url
-    for key, value in extra.items():
-        target = _ALIASES.get(key, key)
-        if target in item and target != "issued":
-            continue
-        cleaned = _clean_extra(target, value)
-        if cleaned is not None:
-            item[target] = cleaned
+def entry_to_csl(entry: Entry, *, export: bool = False) -> dict[str, Any]:
+    """The CSL-JSON item of ``entry``. Its id is the entry id, or with ``export`` the user's
+    own citation key when the reference has one (so ``pandoc --citeproc`` finds
+    ``[@Adams2001]`` in an exported file)."""
+    mine = entry.origin is Origin.MINE
+    extra = entry.extra
+    item: dict[str, Any] = {"id": entry.id}
+    if export and mine and entry.bibtex_key:
+        item["id"] = entry.bibtex_key
+    csl_type = extra.get("type") if mine else (extra.get("csl_type") or extra.get("type"))
+    item["type"] = csl_type if isinstance(csl_type, str) and csl_type in CSL_TYPES \
+        else "article-journal"
+    if mine:
+        for key, value in extra.items():
+            if isinstance(key, str) and key not in OWN_KEYS and key != "type":
+                cleaned = "" if value == "" else clean_variable(key, value)  # "" as written
+                if cleaned is not None:
+                    item[key] = cleaned
+    else:
+        _atlas_extras(item, extra)
+    _core(item, entry, mine=mine)
+    fields = extra.get("bibtex_fields")
+    if mine and isinstance(extra.get("bibtex_type"), str):
+        # biblatex's data model (subtitles, main titles, eprints...) in CSL's terms.
+        biblatex_variables(item, str(extra["bibtex_type"]),
+                           fields if isinstance(fields, Mapping) else {})
+    if entry.bibtex_key:
+        item["citation-key"] = entry.bibtex_key
     return item
 
 
-def _csl_name(family: str, given: str | None) -> dict[str, str]:
-    family = family.strip()
-    if given and given.strip():
-        return {"family": family, "given": given.strip()}
-    if " " in family and _looks_corporate(family):
-        return {"literal": family}
-    return {"family": family}
+def _atlas_extras(item: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        target = _ALIASES.get(key, key)
+        if target in _TEXT_FIELDS:
+            text = clean_text(value)
+            if text is not None:
+                item.setdefault(target, text)
+        elif target in NAME_VARIABLES or target in DATE_VARIABLES:
+            cleaned = clean_variable(target, value)
+            if cleaned is not None:
+                item[target] = cleaned
 
 
-def _clean_extra(key: str, value: Any) -> Any:
-    """``value`` in the shape CSL-JSON wants for ``key``, or None to leave it out."""
-    if value in (None, "", [], {}):
-        return None
-    if key in _TEXT_FIELDS:
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, int | float):
-            return str(value)
-        return value.strip() or None if isinstance(value, str) else None
-    if key in _NAME_FIELDS:
-        if not isinstance(value, list):
-            return None
-        names = [
-            {k: v for k, v in n.items() if isinstance(v, str) and v.strip()}
-            for n in value
-            if isinstance(n, Mapping)
-        ]
-        names = [n for n in names if n.get("family") or n.get("literal")]
-        return names or None
-    if key in _DATE_FIELDS:
-        return _clean_date(value)
-    return None
+def _core(item: dict[str, Any], entry: Entry, *, mine: bool) -> None:
+    """Title, names, container, date and identifiers from the entry's own fields."""
+    extra = entry.extra
+    markup = extra.get("title_markup")
+    title = markup if isinstance(markup, str) and markup.strip() else entry.title
+    if mine:
+        if title:
+            item["title"] = title
+        elif entry.journal and "title" not in item:
+            item["title"] = NO_TITLE  # else a style prints the journal as the work
+    else:
+        item["title"] = clean_title(title) or NO_TITLE
+    names = clean_names(extra.get("author")) if isinstance(extra.get("author"), list) else None
+    if names is None:
+        names = [csl_name(a.family, a.given) for a in entry.authors if a.family.strip()] or None
+    if names and entry.authors_truncated and not is_others(names[-1]):
+        names.append(dict(OTHERS))
+    if names:
+        item["author"] = names
+    else:
+        item.pop("author", None)
+    if entry.journal:
+        item["container-title"] = entry.journal
+    issued = clean_date(extra.get("issued"))
+    if issued is not None:
+        item["issued"] = issued
+    elif entry.year is not None:
+        item["issued"] = {"date-parts": [[entry.year]]}
+    own_doi = extra.get("DOI")
+    if mine and isinstance(own_doi, str) and own_doi.strip():
+        item["DOI"] = own_doi.strip()  # as the user wrote it (a short DOI stays short)
+    elif entry.doi:
+        item["DOI"] = entry.doi
+    if entry.pmid:
+        item["PMID"] = entry.pmid
+    if mine and entry.url:
+        item["URL"] = entry.url
+    elif not mine:
+        item.pop("URL", None)
 
 
-def _clean_date(value: Any) -> dict[str, Any] | None:
-    """A CSL date object whose date-parts are lists of 1-3 integers (one or two of them)."""
-    if not isinstance(value, Mapping):
-        return None
-    out: dict[str, Any] = {}
-    parts = value.get("date-parts")
-    if isinstance(parts, list) and 1 <= len(parts) <= 2:
-        cleaned = []
-        for part in parts:
-            if not isinstance(part, list) or not 1 <= len(part) <= 3:
-                break
-            try:
-                cleaned.append([int(p) for p in part])
-            except (TypeError, ValueError):
-                break
-        else:
-            out["date-parts"] = cleaned
-    for key in ("raw", "literal", "season"):
-        item = value.get(key)
-        if isinstance(item, int) and not isinstance(item, bool) and key == "season":
-            out[key] = item  # CSL allows a number or a string: keep what the source had
-        elif isinstance(item, str | int) and str(item).strip():
-            out[key] = str(item).strip()
-    if isinstance(value.get("circa"), bool | int | str):
-        out["circa"] = value["circa"]
-    return out if ("date-parts" in out or "raw" in out or "literal" in out) else None
-
-
-_CORPORATE_WORDS: Final = frozenset(
-    (
-        "group", "society", "association", "organization", "organisation", "institute",
-        "committee", "council", "collaboration", "consortium", "network", "foundation",
-        "agency", "department", "ministry", "centre", "center", "board", "team", "alliance"
-    )
-)
-
-
-def _looks_corporate(name: str) -> bool:
-    """``ME Association`` or ``CFS/ME Research Collaborative``: print as written."""
-    return any(word.lower().strip(",.") in _CORPORATE_WORDS for word in name.split())
-
-
-def is_citable(entry: Entry) -> bool:
-    """An entry with no title, no authors and no journal has nothing a citation could name
-    (a style would print only "(n.d.)"), so it is refused with a reason instead."""
-    return bool(entry.title or any(a.family.strip() for a in entry.authors) or entry.journal)
+def is_citable(item: Mapping[str, Any]) -> bool:
+    """An item with no title, no names of any kind (an editor-only book is citable: "Xxx
+    (Ed.). (n.d.).") and no container has nothing a citation could name (a style would print
+    only "(n.d.)"), so it is refused with a reason instead."""
+    return bool(item.get("title") not in (None, "", NO_TITLE) or item.get("container-title")
+                or any(item.get(name) for name in NAME_VARIABLES))
 
 
 class Gap(StrEnum):
@@ -221,11 +183,13 @@ class Gap(StrEnum):
 
 
 _GAP_SENTENCES: Final = {
-    Gap.AUTHORS_TRUNCATED: "the atlas lists only the first authors, so the citation names only "
-    "them; check the full author list before publishing",
+    Gap.AUTHORS_TRUNCATED: "only the first authors are recorded, so the citation names them "
+    "and “et al.”; complete the record (atlas-desktop complete) or check the full author "
+    "list before publishing",
     Gap.NO_LOCATOR: "no volume or pages are recorded, so some styles print the paper as a "
-    "preprint or as published online; add them from the journal if you have them",
-    Gap.NO_TITLE: "no title is recorded, so the citation has none",
+    "preprint or as published online; complete the record (atlas-desktop complete), or add "
+    "them from the journal",
+    Gap.NO_TITLE: "no title is recorded, so the citation says “[title not recorded]”",
     Gap.NO_YEAR: "no year is recorded, so the citation says “n.d.” (no date)",
     Gap.WITHDRAWN: "the atlas has withdrawn this entry",
 }

@@ -10,9 +10,12 @@ item back loses nothing we understood. Two things are cleaned on the way in, wit
   shown and searched as plain text; the marked-up title is kept in ``extra["title_markup"]``
   for citations and export.
 
-A short DOI (``10/fqd6hj``) cannot link to atlas entries; when the item's URL is a doi.org
-link the full DOI is taken from it instead, otherwise the short one is kept as the CSL
-``DOI``.
+A short DOI (``10/fqd6hj``) is kept as the user wrote it (``extra["DOI"]``, written back
+and cited as it is). When the item's URL is a doi.org link, the full DOI taken from it links
+the reference to atlas entries; it never replaces the user's own.
+
+Writing goes through :func:`~atlas_desktop.domain.csl.entry_to_csl`, the item citations are
+made from, with the user's own citation key as ``id``.
 """
 
 from __future__ import annotations
@@ -197,11 +200,12 @@ def _doi(raw: Any, url: str | None, extra: dict[str, Any], number: int,
     doi = normalise_doi(str(raw)) if raw else None
     if doi and DOI_RE.match(doi):
         return doi
+    if doi:
+        extra["DOI"] = str(raw)  # the user's own form, kept, written back and cited
     from_url = normalise_doi(url) if url and "doi.org/" in url else None
     if from_url and DOI_RE.match(from_url):
-        return from_url  # the full form of a short DOI: it also links to atlas entries
+        return from_url  # the full form of a short DOI: it links to atlas entries
     if doi:
-        extra["DOI"] = str(raw)
         warnings.append(f"item {number}: “{raw}” is a short DOI; it was kept, but it cannot "
                         "link the reference to atlas entries.")
     return None
@@ -209,32 +213,13 @@ def _doi(raw: Any, url: str | None, extra: dict[str, Any], number: int,
 
 # --------------------------------------------------------------------------- writing
 
-#: ``extra`` keys that are ours, not CSL variables: never written into an item.
-_OWN_KEYS: Final = frozenset({"bibtex_type", "bibtex_fields", "ris_type", "ris_fields",
-                              "wos_type", "wos_accession", "title_markup", "keywords",
-                              "authors_truncated", "csl_type", "labels"})
-
-
 def entry_item(entry: Entry) -> dict[str, Any]:
-    """The CSL-JSON item of an entry: the citation mapping, plus for the user's references
-    every CSL variable they were imported with."""
-    item = entry_to_csl(entry)
-    if entry.bibtex_key:
-        item["citation-key"] = entry.bibtex_key
-    if entry.origin is Origin.MINE:
-        extra = entry.extra
-        if entry.title:
-            item["title"] = extra.get("title_markup") or entry.title
-        for key, value in extra.items():
-            if key in _OWN_KEYS or key in item or not isinstance(key, str):
-                continue
-            item[key] = value
-        keywords = extra.get("keywords")
-        if isinstance(keywords, list) and "keyword" not in item:
-            item["keyword"] = ", ".join(str(k) for k in keywords)
-        if isinstance(extra.get("author"), list):  # particles and literals as imported
-            item["author"] = extra["author"]
-    _clean_dates(item)
+    """The CSL-JSON item of an entry as exported: the item citations are made from, with the
+    user's own citation key as its ``id``."""
+    item = entry_to_csl(entry, export=True)
+    keywords = entry.extra.get("keywords")
+    if entry.origin is Origin.MINE and isinstance(keywords, list) and "keyword" not in item:
+        item["keyword"] = ", ".join(str(k) for k in keywords)
     return item
 
 
@@ -254,12 +239,22 @@ def _clean_dates(item: dict[str, Any]) -> list[str]:
 
 
 def write_csl_json(out: TextIO, entries: Iterable[Entry]) -> int:
-    """A JSON array of items, written item by item (exports of any size)."""
+    """A JSON array of items, written item by item (exports of any size). Ids are unique
+    in the file: a second reference with the same key gets ``key-2``."""
     count = 0
+    used: set[str] = set()
     out.write("[")
     for entry in entries:
+        item = entry_item(entry)
+        item_id = str(item["id"])
+        if item_id in used:
+            n = 2
+            while f"{item_id}-{n}" in used:
+                n += 1
+            item_id = item["id"] = f"{item_id}-{n}"
+        used.add(item_id)
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(entry_item(entry), ensure_ascii=False, indent=2))
+        out.write(json.dumps(item, ensure_ascii=False, indent=2))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

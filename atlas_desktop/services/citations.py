@@ -4,12 +4,18 @@ The CLI's ``cite`` and the window's Copy menu, Ctrl+Shift+C and drags all come h
 are shared by every library in the process (building one takes up to a second; rendering with
 a built one a few milliseconds), so :meth:`CitationService.prefetch` at start-up means the
 first copy never waits.
+
+Entries are cited as :mod:`.cited` makes them: with what PubMed, Crossref or doi.org completed
+laid over the atlas's values (the rules are in :mod:`atlas_desktop.domain.cited`). Every copy
+names the retracted papers in it (``CitationCopy.retracted``), every time; the window and the
+command line decide how to show them.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Final
 
 from atlas_desktop.citations import (
@@ -30,21 +36,32 @@ from atlas_desktop.citations.assets import licence_notices
 from atlas_desktop.citations.documents import plain_reference
 from atlas_desktop.citations.locales import locale_names, normalise_locale
 from atlas_desktop.domain.changes import Changes
-from atlas_desktop.domain.citation import CitationCopy, CopyKind, RichText, StyleInfo
+from atlas_desktop.domain.citation import (
+    CitationCopy,
+    CopyKind,
+    RetractionWarning,
+    RichText,
+    StyleInfo,
+)
+from atlas_desktop.domain.cited import difference_warnings
 from atlas_desktop.domain.csl import describe_gaps
 from atlas_desktop.domain.entry import Entry, reader_name
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import user as user_store
 
+from .cited import cited_entries, retraction_warnings
 from .context import LibraryContext
 from .exporting import ExportFormat, ExportService
 
-__all__ = ["DEFAULT_STYLE_SETTING", "LOCALE_SETTING", "CitationError", "CitationService",
-           "UnknownEntries"]
+__all__ = ["DEFAULT_STYLE_SETTING", "DOUBLE_SPACING_SETTING", "LOCALE_SETTING",
+           "CitationError", "CitationService", "UnknownEntries"]
 
 DEFAULT_STYLE_SETTING = "citation.default_style"
 #: The citation language (e.g. en-GB); unset means each style's own, else en-US.
 LOCALE_SETTING = "citation.locale"
+#: Bibliographies on the clipboard double-spaced (a manuscript's); off: single, whatever
+#: the style says (APA asks for double spacing in manuscripts only).
+DOUBLE_SPACING_SETTING = "citation.double_spacing"
 
 
 #: Copies that are data, not citations: written by the file export's writer for the format,
@@ -98,6 +115,15 @@ class CitationService:
             user_store.set_setting(conn, LOCALE_SETTING, tag)
         return tag
 
+    def double_spacing(self) -> bool:
+        """Whether copied bibliographies are double-spaced (off unless the user chose it)."""
+        with self._ctx.db.read() as conn:
+            return user_store.get_setting(conn, DOUBLE_SPACING_SETTING, False) is True
+
+    def set_double_spacing(self, *, enabled: bool) -> None:
+        with self._ctx.write(Changes.SETTINGS, entry_ids=()) as conn:
+            user_store.set_setting(conn, DOUBLE_SPACING_SETTING, bool(enabled))
+
     def locales(self) -> dict[str, str]:
         """Installed citation languages: tag -> English name."""
         return locale_names()
@@ -143,9 +169,9 @@ class CitationService:
 
     def copy(self, *, entry_ids: Sequence[str], kind: CopyKind = CopyKind.BIBLIOGRAPHY,
              style: str | None = None, formats: Sequence[Format] = FORMATS,
-             locale: str | None = None) -> CitationCopy:
-        """Render ``entry_ids`` as ``kind`` (style and language: the given ones, else the
-        user's preferences).
+             locale: str | None = None, double_spacing: bool | None = None) -> CitationCopy:
+        """Render ``entry_ids`` as ``kind`` (style, language and line spacing: the given ones,
+        else the user's preferences).
 
         Raises UnknownEntries if an id is not in the library, StyleNotFound/StyleInvalid for a
         bad style, EngineUnavailable if the engine is not installed. Entries the engine cannot
@@ -158,14 +184,26 @@ class CitationService:
         tag = self._locale(locale) if kind.uses_style else None
         with self._ctx.db.read() as conn:
             entries = cat.get_entries(conn, ids)
+            cited, records = cited_entries(conn, entries)
         found = {e.id for e in entries}
         missing = [i for i in ids if i not in found]
         if missing:
             raise UnknownEntries(missing)
         if kind in _EXPORT_KINDS:
-            return self._export_copy(entries, kind)
-        return compose(entries, kind=kind, source=source, engines=self._engines,
-                       formats=formats, locale=tag)
+            return self._export_copy(cited, kind)
+        spacing = self.double_spacing() if double_spacing is None else double_spacing
+        copy = compose(cited, kind=kind, source=source, engines=self._engines,
+                       formats=formats, locale=tag, records=records, double_spacing=spacing)
+        shown = [] if kind is CopyKind.SNAPSHOT else [e for e in entries
+                                                      if e.id in copy.entry_ids]
+        differences = [w for e in shown for w in difference_warnings(e, records.get(e.id))]
+        for_reader = [w for e in shown for w in difference_warnings(
+            e, records.get(e.id), name=reader_name(e))]
+        return replace(copy, warnings=(*copy.warnings, *differences),
+                       reader_warnings=(*copy.reader_warnings, *for_reader),
+                       retracted=tuple(retraction_warnings(cited, records)))
+
+
 
     def _export_copy(self, entries: Sequence[Entry], kind: CopyKind) -> CitationCopy:
         out = io.StringIO()
@@ -177,7 +215,16 @@ class CitationService:
                             description=noun + count, entry_ids=tuple(e.id for e in entries),
                             warnings=tuple(describe_gaps(entries, formatted=False)),
                             reader_warnings=tuple(describe_gaps(entries, formatted=False,
-                                                                name=reader_name)))
+                                                                name=reader_name)),
+                            retracted=export.retracted)
+
+    def retracted(self, *, entry_ids: Sequence[str]) -> list[RetractionWarning]:
+        """The retracted papers among ``entry_ids``, one warning each (for the window to
+        show before or beside a copy; every copy also carries them)."""
+        with self._ctx.db.read() as conn:
+            entries = cat.get_entries(conn, list(dict.fromkeys(entry_ids)))
+            cited, records = cited_entries(conn, entries)
+        return retraction_warnings(cited, records)
 
     def quick_reference(self, *, entry_ids: Sequence[str]) -> RichText:
         """A plain one-line reference per entry without the engine (authors, year, title,

@@ -8,6 +8,11 @@ A file is written to a temporary name beside the target and renamed over it only
 complete (:func:`~atlas_desktop.formats.files.atomic_text_writer`), so a failed or cancelled
 export never leaves half a file. Entries are read a chunk at a time inside one read
 transaction: one consistent snapshot, without holding every entry in memory.
+
+BibTeX, RIS and CSL-JSON write each entry as it is cited: with what PubMed, Crossref or
+doi.org completed laid over it (:mod:`.cited`), and the retracted papers among them are
+listed in the result (``ExportResult.retracted``) every time. An atlas bundle is the atlas's
+data alone: nothing completed goes into it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from atlas_desktop.domain.citation import RetractionWarning
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.listing import SortKey
 from atlas_desktop.domain.query import parse_query
@@ -32,6 +38,7 @@ from atlas_desktop.store import references as ref_store
 from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
 
+from .cited import iter_cited
 from .context import LibraryContext
 
 
@@ -78,6 +85,8 @@ class ExportResult:
     count: int
     format: ExportFormat
     path: str | None
+    #: Retracted papers among the entries written (reference formats; shown every time).
+    retracted: tuple[RetractionWarning, ...] = ()
 
 
 class ExportService:
@@ -107,10 +116,13 @@ class ExportService:
         if (path is None) == (out is None):
             raise ExportError("Give either a file to write or an output stream.")
         writer = _WRITERS[ExportFormat(format)]
+        bundle = ExportFormat(format) is ExportFormat.BUNDLE
+        retracted: list[RetractionWarning] = []
         with self._ctx.db.read() as conn:
             entries = self._entries(conn, entry_ids=entry_ids, query=query,
-                                    collection=collection,
-                                    full=ExportFormat(format) is ExportFormat.BUNDLE)
+                                    collection=collection, full=bundle)
+            if not bundle:
+                entries = iter_cited(conn, entries, retracted)
             if cancel is not None:
                 entries = _cancellable(entries, cancel)
             if path is None:
@@ -123,7 +135,8 @@ class ExportService:
                         raise ExportWouldEmpty(
                             f"Nothing to export: no entries matched, and {path} already "
                             "exists, so it was left as it was.")
-        return ExportResult(count, ExportFormat(format), str(path) if path else None)
+        return ExportResult(count, ExportFormat(format), str(path) if path else None,
+                            tuple(retracted))
 
     def count(self, *, entry_ids: Sequence[str] | None = None, query: str | None = None,
               collection: str | None = None) -> int:

@@ -22,6 +22,9 @@ class Paragraph:
     italics: list[str] = field(default_factory=list)
     style: str = ""
     links: list[str] = field(default_factory=list)
+    #: A table row is one paragraph (a numbered entry: label cell, text cell): each cell's
+    #: style and text.
+    cells: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Reader(HTMLParser):
@@ -32,11 +35,23 @@ class _Reader(HTMLParser):
         self._italic_depth = 0
         self._italic_buffer: list[str] = []
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self._in_row = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
-        if tag == "p" or (tag in _BLOCK and self._current is None):
+        if tag == "tr":
+            self._in_row = True
+            self._current = Paragraph()
+            self.paragraphs.append(self._current)
+        if tag == "td" and self._current is not None:
+            if self._current.cells:
+                self._current.text += " "
+            self._current.cells.append((attributes.get("style") or "", ""))
+        if self._in_row:
+            if tag == "p" and self._current is not None and not self._current.style:
+                self._current.style = attributes.get("style") or ""
+        elif tag == "p" or (tag in _BLOCK and self._current is None):
             self._current = Paragraph(style=attributes.get("style") or "")
             self.paragraphs.append(self._current)
         if tag in _ITALIC:
@@ -52,7 +67,10 @@ class _Reader(HTMLParser):
             if self._italic_depth == 0 and self._current is not None:
                 self._current.italics.append("".join(self._italic_buffer))
                 self._italic_buffer = []
-        if tag == "p":
+        if tag == "tr":
+            self._in_row = False
+            self._current = None
+        if tag == "p" and not self._in_row:
             self._current = None
 
     def handle_data(self, data: str) -> None:
@@ -62,6 +80,9 @@ class _Reader(HTMLParser):
             self._current = Paragraph()
             self.paragraphs.append(self._current)
         self._current.text += data
+        if self._in_row and self._current.cells:
+            style, text = self._current.cells[-1]
+            self._current.cells[-1] = (style, text + data)
         if self._italic_depth:
             self._italic_buffer.append(data)
 

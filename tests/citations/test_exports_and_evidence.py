@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
 
@@ -139,20 +140,26 @@ def test_a_users_own_reference_never_gets_an_atlas_url():
 
 
 def test_copy_with_evidence_carries_badges_caveat_and_snapshot(sample_entries):
-    copy = compose([sample_entries[TWISK], sample_entries[HEINS]],
+    # As the atlas's own entry (the sample library's text is ours, so it cites no reading).
+    twisk_entry = replace(sample_entries[TWISK], extra=MappingProxyType({}))
+    copy = compose([twisk_entry, sample_entries[HEINS]],
                    kind=CopyKind.WITH_EVIDENCE, source=resolve_style("apa"),
                    engines=shared_engines())
     blocks = copy.content.text.split("\n\n")
     assert [b.split(",")[0] for b in blocks] == ["Heins", "Twisk"]  # the style's order
     twisk = blocks[1].split("\n")
     assert twisk[0].startswith("Twisk, F. N. M., & Maes, M. (2009).")
-    assert twisk[1] == ("Atlas badges: E0 Consensus · Moderate confidence · PEM required · "
-                        "Review-Narrative · Peer-reviewed · Editor reviewed")
+    # Each badge with the plain words the window's tooltip gives it (issue 18 item 7).
+    assert twisk[1].startswith("Atlas badges: Evidence tier E0 Consensus: where the atlas "
+                               "places this type of study on its evidence scale")
+    assert "PEM required: post-exertional malaise was a required criterion" in twisk[1]
+    assert "Peer-reviewed: published after review by independent experts." in twisk[1]
     assert twisk[2].startswith("What this study does not prove: [Sample text] As a review")
     assert twisk[3].startswith("Atlas reading cited: ME/CFS Atlas. Atlas reading of “A review")
+    assert not any(line.startswith("Atlas reading cited") for line in blocks[0].split("\n"))
     for reader in (read_html, read_rtf):
         paragraphs = reader(copy.content.html if reader is read_html else copy.content.rtf)
         texts = [p.text for p in paragraphs]
         assert texts == [line for block in blocks for line in block.split("\n")]
-        assert "Neuro Endocrinology Letters" in paragraphs[4].italics
-        assert "What this study does not prove:" in paragraphs[6].italics
+        assert "Neuro Endocrinology Letters" in paragraphs[3].italics
+        assert "What this study does not prove:" in paragraphs[5].italics

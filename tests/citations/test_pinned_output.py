@@ -53,8 +53,11 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             f"Stein, E., Stormorken, E., & Karlsson, B. (n.d.). {STEIN_TITLE}.",
             "(Stein et al., n.d.)",
         ),
+        # The atlas lists three authors and "et al." and no title (issue 18 item 5): the
+        # citation says both, and never puts the journal in the work's place.
         VAART: (
-            "van der Vaart, R., Worm-Smeitink, M., & Bos, Y. (2019). Internet Interventions.",
+            "van der Vaart, R., Worm-Smeitink, M., Bos, Y., et al. (2019). [title not "
+            "recorded]. Internet Interventions.",
             "(van der Vaart et al., 2019)",
         ),
     },
@@ -75,8 +78,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "(1)",
         ),
         STEIN: (f"1. Stein E, Stormorken E, Karlsson B. {STEIN_TITLE}.", "(1)"),
-        VAART: ("1. van der Vaart R, Worm-Smeitink M, Bos Y. Internet interventions. 2019.",
-                "(1)"),
+        VAART: ("1. van der Vaart R, Worm-Smeitink M, Bos Y, et al. [title not recorded]. "
+                "Internet interventions. 2019.", "(1)"),
     },
     "ama": {
         HEINS: (
@@ -95,8 +98,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "1",
         ),
         STEIN: (f"1. Stein E, Stormorken E, Karlsson B. {STEIN_TITLE}.", "1"),
-        VAART: ("1. van der Vaart R, Worm-Smeitink M, Bos Y. Internet interventions. "
-                "Published online 2019.", "1"),
+        VAART: ("1. van der Vaart R, Worm-Smeitink M, Bos Y, et al. [title not recorded]. "
+                "Internet interventions. Published online 2019.", "1"),
     },
     "harvard": {
         HEINS: (
@@ -121,9 +124,9 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "(Stein, Stormorken and Karlsson, no date)",
         ),
         VAART: (
-            "van der Vaart, R., Worm-Smeitink, M. and Bos, Y. (2019) Internet interventions "
+            "van der Vaart, R. et al. (2019) “[title not recorded],” Internet interventions "
             "[Preprint].",
-            "(van der Vaart, Worm-Smeitink and Bos, 2019)",
+            "(van der Vaart et al., 2019)",
         ),
     },
     "chicago": {
@@ -135,8 +138,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
             "(Heins et al. 2013)",
         ),
         VAART: (
-            "Vaart, Rosalie van der, Margreet Worm-Smeitink, and Yvonne Bos. 2019. Internet "
-            "Interventions.",
+            "Vaart, Rosalie van der, Margreet Worm-Smeitink, Yvonne Bos, et al. 2019. “[title "
+            "not recorded].” Internet Interventions.",
             "(van der Vaart et al. 2019)",
         ),
     },

@@ -39,16 +39,24 @@ def test_zotero_items_map_to_entries():
     assert ref["authors"] == [{"family": "Brittain", "given": "Ian"}]
     assert ref["journal"] == "Journal of Sport and Social Issues"
     assert ref["year"] == 2004
-    # The short DOI 10/fqd6hj gave way to the full one in the doi.org URL.
-    assert ref["doi"] == "10.1177/0193723504268729" and "DOI" not in ref
+    # The short DOI 10/fqd6hj is kept as the user had it; the full one in the doi.org URL
+    # only links the reference to atlas entries.
+    assert ref["doi"] == "10.1177/0193723504268729" and ref["DOI"] == "10/fqd6hj"
+    entry = replace(entry_from_canonical(ref), origin=Origin.MINE)
+    assert entry_item(entry)["DOI"] == "10/fqd6hj"
     assert (ref["page"], ref["volume"], ref["issue"]) == ("429–452", "28", "4")
 
 
 def test_short_doi_without_a_full_one_is_kept_and_reported():
     parsed, refs = read("bbt-zotero-library-1179.csl.json")
     short = [r for r in refs.values() if r.get("DOI", "").startswith("10/")]
-    assert short and all(r["doi"] is None for r in short)
+    unlinked = [r for r in short if not str(r.get("url") or "").startswith("https://doi.org/")]
+    assert len(short) == 15 and unlinked and all(r["doi"] is None for r in unlinked)
     assert any("short DOI" in w for w in parsed.warnings)
+    # Every one of them is written back and cited as the user wrote it.
+    for ref in short:
+        entry = replace(entry_from_canonical(ref), origin=Origin.MINE)
+        assert entry_item(entry)["DOI"] == ref["DOI"]
 
 
 def test_malformed_dates_are_repaired_and_reported():
@@ -88,7 +96,8 @@ def test_our_export_reads_back_unchanged(path):
     entries = [replace(entry_from_canonical(d), origin=Origin.MINE) for d in refs.values()]
     assert write_csl_json(out, entries) == len(refs)
     items = json.loads(out.getvalue())
-    assert [i["id"] for i in items] == [d["id"] for d in refs.values()]
+    # The user's own keys are the ids (pandoc --citeproc finds [@Adams2001]), not ours.
+    assert [i["id"] for i in items] == [d["bibtex_key"] for d in refs.values()]
     again = {d["bibtex_key"]: canonical_entry_dict(d)
              for d in read_csl_json(out.getvalue()).references}
     assert again == refs
