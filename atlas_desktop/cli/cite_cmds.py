@@ -9,7 +9,16 @@ from typing import Any
 from atlas_desktop.domain.citation import CitationCopy, CopyKind
 from atlas_desktop.services.citations import CitationError
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, CliError, error, open_for, print_json
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    error,
+    open_for,
+    print_json,
+    warn_retracted,
+)
 
 _STYLED_FORMATS = ("text", "html", "rtf")
 _EXPORT_FORMATS = {"bibtex": CopyKind.BIBTEX, "ris": CopyKind.RIS, "csl-json": CopyKind.CSL_JSON}
@@ -45,7 +54,14 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
                    help="citation language, e.g. en-GB (default: your preference, else the "
                    "style's own, else en-US)")
     p.add_argument("--json", action="store_true",
-                   help="print text, html, rtf, failures and warnings as one JSON object")
+                   help="print text, html, rtf, failures, warnings and retracted papers as "
+                   "one JSON object")
+    p.add_argument("--double-spacing", action=argparse.BooleanOptionalAction, default=None,
+                   help="html and rtf double-spaced, as a manuscript is (default: your "
+                   "preference, else single-spaced)")
+    p.add_argument("--allow-retracted", action="store_true",
+                   help="cite retracted papers without the warning (and exit 0); without it "
+                   "each is named on stderr and the exit code is 3")
     p.set_defaults(handler=cmd_cite)
 
     p = sub.add_parser(
@@ -90,7 +106,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     try:
         copy = library.citations.copy(entry_ids=args.ids, kind=kind, style=args.style,
                                       formats=formats,  # type: ignore[arg-type]
-                                      locale=args.locale)
+                                      locale=args.locale, double_spacing=args.double_spacing)
     except CitationError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -107,7 +123,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
         error(f"not formatted: {failure.describe()}")
     if copy.is_empty and not args.json:
         error("nothing could be formatted.")
-    return EXIT_BAD_INPUT if copy.failures or copy.is_empty else EXIT_OK
+    retracted = warn_retracted(copy.retracted, allowed=args.allow_retracted)
+    return EXIT_BAD_INPUT if copy.failures or copy.is_empty else retracted
 
 
 def _as_json(copy: CitationCopy) -> dict[str, Any]:
@@ -120,6 +137,8 @@ def _as_json(copy: CitationCopy) -> dict[str, Any]:
         "rtf": copy.content.rtf,
         "failures": [{"entry_id": f.entry_id, "reason": f.reason} for f in copy.failures],
         "warnings": list(copy.warnings),
+        "retracted": [{"entry_id": r.entry_id, "label": r.label, "notice": r.notice}
+                      for r in copy.retracted],
     }
 
 

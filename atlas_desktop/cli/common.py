@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 import orjson
 
+from atlas_desktop.domain.citation import RetractionWarning
 from atlas_desktop.paths import resolve_library
 from atlas_desktop.services import Library, LibraryReadOnly, open_library
 
@@ -17,6 +18,9 @@ from .terminal import raw_stream
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+#: The output was written, and a retracted paper is among it (``--allow-retracted`` to
+#: accept): distinct from a failure, so a script can tell the two apart.
+EXIT_RETRACTED = 3
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -27,6 +31,18 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
         super().__init__(message)
         self.code = code
+
+
+def warn_retracted(warnings: Sequence[RetractionWarning], *, allowed: bool) -> int:
+    """Each retracted paper on stderr, every time, unless ``--allow-retracted``; the exit
+    code that says so."""
+    if allowed or not warnings:
+        return EXIT_OK
+    for warning in warnings:
+        print(f"atlas-desktop: warning: {warning.sentence()}", file=sys.stderr)
+    print("atlas-desktop: the output was written; --allow-retracted accepts retracted papers "
+          "and silences this.", file=sys.stderr)
+    return EXIT_RETRACTED
 
 
 def print_json(value: Any, out: TextIO | None = None) -> None:

@@ -12,7 +12,15 @@ from atlas_desktop.domain.listing import SortKey
 from atlas_desktop.services import Library, StoreError
 from atlas_desktop.services.exporting import ExportError, ExportFormat, ExportWouldEmpty
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, CliError, error, open_for, print_json
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    CliError,
+    error,
+    open_for,
+    print_json,
+    warn_retracted,
+)
 from .entry_text import entry_json, entry_text
 from .terminal import raw_stream
 
@@ -77,6 +85,9 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
                    help="file to write (default: standard output)")
     p.add_argument("--force", action="store_true",
                    help="replace an existing FILE even when no entries are found")
+    p.add_argument("--allow-retracted", action="store_true",
+                   help="write retracted papers without the warning (and exit 0); without "
+                   "it each is named on stderr and the exit code is 3")
     p.set_defaults(handler=cmd_export)
 
 
@@ -230,4 +241,4 @@ def cmd_export(args: argparse.Namespace) -> int:
         library.close()
     if args.output is not None:
         print(f"Wrote {result.count} entries to {args.output}", file=sys.stderr)
-    return EXIT_OK
+    return warn_retracted(result.retracted, allowed=args.allow_retracted)

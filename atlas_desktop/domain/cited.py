@@ -36,6 +36,11 @@ from .entry import Author, Entry, Origin, author_short
 
 #: Completed fields laid over an entry as CSL variables in ``extra`` (when it lacks them).
 _FILLED: Final = ("volume", "issue", "page", "container-title-short", "ISSN", "PMCID")
+#: Filled too for books and chapters (a PubMed book article such as GeneReviews); for a
+#: journal article Crossref's "editor" is the academic editor, not one a citation names.
+_BOOK_FILLED: Final = ("publisher", "publisher-place")
+_PERIODICAL_TYPES: Final = frozenset({"article-journal", "article-magazine",
+                                      "article-newspaper", "review", "review-book"})
 #: Completed fields the atlas's own values win over unless they disagree.
 _NAMES: Final = {"title": "title", "authors": "author", "journal": "container-title",
                  "year": "issued"}
@@ -58,6 +63,15 @@ def cited_entry(entry: Entry, record: CompletedRecord | None) -> Entry:
     csl_type = record.value("type")
     if isinstance(csl_type, str) and _blank(extra.get("type")) and _blank(extra.get("csl_type")):
         extra["type" if mine else "csl_type"] = csl_type
+    own_type = extra.get("type") if mine else (extra.get("csl_type") or extra.get("type"))
+    if own_type not in _PERIODICAL_TYPES and csl_type not in _PERIODICAL_TYPES:
+        for name in _BOOK_FILLED:
+            value = _text_value(record.value(name))
+            if value is not None and _blank(extra.get(name)):
+                extra[name] = value
+        editors = clean_names(record.value("editor"))
+        if editors and _blank(extra.get("editor")):
+            extra["editor"] = editors
 
     title = record.value("title")
     if isinstance(title, str) and title.strip() and (

@@ -3,7 +3,8 @@
 * Atlas entries are written as the atlas writes them on its pages: key
   ``mecfsatlas-<id>`` (their ``bibtex_key``), author, title, journal, year, DOI,
   ``note = {PubMed: …}`` and the atlas URL, with volume, number and pages when the catalogue
-  has them.
+  has them or a completed record (PubMed, Crossref) gave them, and ``and others`` when the
+  atlas lists only the first authors.
 * The user's references keep their citation key, entry type and every field they came with
   (``extra["bibtex_fields"]``); values that map to CSL variables are written under the field
   name :func:`~.bibtex_fields.candidates` prefers, so reading the file back gives the same
@@ -198,8 +199,11 @@ def _atlas_fields(entry: Entry) -> list[tuple[str, str]]:
     """The atlas's own BibTeX block: what its pages show, nothing more."""
     out: list[tuple[str, str]] = []
     if entry.authors:
-        out.append(("author", _names({"family": a.family, "given": a.given}
-                                     for a in entry.authors)))
+        people: list[Mapping[str, Any]] = [{"family": a.family, "given": a.given}
+                                           for a in entry.authors]
+        if entry.authors_truncated:
+            people.append(_OTHERS)  # the atlas's "et al." (issue 18 item 5)
+        out.append(("author", _names(people)))
     if entry.title:
         out.append(("title", _title(entry.title)))
     if entry.journal:
@@ -216,6 +220,12 @@ def _atlas_fields(entry: Entry) -> list[tuple[str, str]]:
             out.append((field, "{" + text.replace("-", "--") + "}"))
         elif value is not None:
             out.append((field, _braced(str(value))))
+    for name, field in (("container-title-short", "shortjournal"), ("ISSN", "issn"),
+                        ("PMCID", "pmcid")):
+        value = entry.extra.get(name)
+        if isinstance(value, str) and value.strip():  # completed from PubMed or Crossref
+            out.append((field, _verbatim(value) if field in VERBATIM_FIELDS else
+                        _braced(value)))
     if entry.doi:
         out.append(("doi", _verbatim(entry.doi)))
     if entry.pmid:

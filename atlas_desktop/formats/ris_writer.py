@@ -110,8 +110,17 @@ def _to_ris(entry: Entry) -> dict[str, Any]:
 
 
 def _atlas_tags(entry: Entry, record: dict[str, Any]) -> None:
-    """Volume, issue and pages when the catalogue has them (a catalogue update may add them)."""
+    """Volume, issue and pages when the catalogue has them (a catalogue update may add them)
+    or a completed record gave them, with the journal's abbreviation and ISSN; an author list
+    the atlas cut short is said in a note (RIS has no "et al.")."""
     extra = entry.extra
+    if isinstance(extra.get("container-title-short"), str):
+        record["alternate_title1"] = extra["container-title-short"]  # J2, as Zotero reads it
+    if isinstance(extra.get("ISSN"), str):
+        record["issn"] = extra["ISSN"]
+    if entry.authors_truncated:
+        record["notes"] = ["The author list is incomplete: the atlas lists only the first "
+                           "authors (et al.)."]
     for names, target in ((("volume",), "volume"), (("issue", "journal_issue"), "number"),
                           (("page", "pages"), "page")):
         value = next((extra[n] for n in names if isinstance(extra.get(n), str | int)
