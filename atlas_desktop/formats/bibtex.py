@@ -60,6 +60,14 @@ for _name in ("bibtexparser", "pylatexenc"):
 VERBATIM_FIELDS: Final = frozenset(
     "url doi file pdf eprint urlraw verba verbb verbc pmid pmcid isbn issn".split()
 )
+#: Titles and names of works: their LaTeX is also read as rich text for citations (case
+#: protection, italics: :func:`~.latex.decode_latex_rich`), so their resolved raw values are
+#: kept beside the decoded text.
+RICH_FIELDS: Final = frozenset(
+    "title subtitle titleaddon booktitle booksubtitle booktitleaddon maintitle mainsubtitle "
+    "maintitleaddon journal journaltitle journalsubtitle issuetitle issuesubtitle series "
+    "eventtitle origtitle shorttitle shortjournal".split()
+)
 #: Fields where a blank line is a paragraph break worth keeping.
 PARAGRAPH_FIELDS: Final = frozenset({"abstract", "note", "annote", "annotation", "comment"})
 _VERBATIM_ESCAPES_RE: Final = re.compile(r"\\([_%&#$~])")
@@ -91,6 +99,8 @@ class BibEntry:
     source: str = ""
     #: True when the file gave no key and :attr:`key` was made up.
     generated_key: bool = False
+    #: The resolved, undecoded values of :data:`RICH_FIELDS`.
+    raw: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -250,6 +260,7 @@ class _EntryReader:
     def add(self, block: BlockEntry) -> None:
         line = _line(block)
         fields: dict[str, str] = {}
+        raw: dict[str, str] = {}
         for item in block.fields:
             name = item.key.strip().lower()
             if not name or name in fields:
@@ -269,6 +280,8 @@ class _EntryReader:
             decoded = " ".join(value.split()) if name in NAME_FIELDS else decode_field(name, value)
             if decoded:
                 fields[name] = decoded
+                if name in RICH_FIELDS:
+                    raw[name] = value
         key = block.key.strip()
         generated = False
         if not key:
@@ -288,7 +301,7 @@ class _EntryReader:
         self.seen.setdefault(key.lower(), line)
         self.result.entries.append(BibEntry(
             key=unique, entry_type=block.entry_type.strip().lower() or "misc", fields=fields,
-            line=line, source=self.source, generated_key=generated,
+            line=line, source=self.source, generated_key=generated, raw=raw,
         ))
 
     def _unique(self, key: str) -> str:

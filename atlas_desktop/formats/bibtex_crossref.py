@@ -1,9 +1,12 @@
 """Crossref inheritance over every BibTeX entry of one import (so across files).
 
 An entry with ``crossref = {parent}`` gets each field it lacks from the parent, as BibTeX
-and biber do; a parent's ``title`` becomes the child's ``booktitle`` when a part points to
-its whole (an ``@inproceedings`` to its ``@proceedings``), and a periodical's title becomes
-the ``journaltitle``. Chains (A -> B -> C) are followed iteratively and loops (A -> B -> A)
+and biber do, with biblatex's renames (its manual's appendix B): a whole's ``title`` becomes
+a part's ``booktitle`` (an ``@inproceedings`` of its ``@proceedings``), a multi-volume
+work's title becomes the ``maintitle`` of each volume and of the parts of a volume, a book's
+author is also the ``bookauthor`` of its parts, and a periodical's title becomes the
+``journaltitle``; a parent's short and sorting titles are its own.
+Chains (A -> B -> C) are followed iteratively and loops (A -> B -> A)
 are detected: the link that closes a loop passes nothing on, so nothing hangs and nothing is
 inherited twice. ``xref`` (biblatex) links without inheriting, so it is left alone.
 """
@@ -40,6 +43,26 @@ _ALIASES: Final = (
 _ALIAS_OF: Final = {name: group for group in _ALIASES for name in group}
 _TITLE_AS_CONTAINER: Final = (("title", "booktitle"), ("subtitle", "booksubtitle"),
                               ("titleaddon", "booktitleaddon"))
+_TITLE_AS_MAIN: Final = (("title", "maintitle"), ("subtitle", "mainsubtitle"),
+                         ("titleaddon", "maintitleaddon"))
+#: A parent's own titles for lists and sorting: never a child's.
+_OWN_TITLES: Final = frozenset({"shorttitle", "sorttitle", "indextitle", "indexsorttitle"})
+#: (parent types, child types, renames): biblatex's inheritance table.
+_BIBLATEX_RENAMES: Final = (
+    (frozenset({"mvbook"}), frozenset({"book", "inbook", "bookinbook", "suppbook"}),
+     _TITLE_AS_MAIN),
+    (frozenset({"mvcollection", "mvreference"}),
+     frozenset({"collection", "reference", "incollection", "inreference", "suppcollection"}),
+     _TITLE_AS_MAIN),
+    (frozenset({"mvproceedings"}), frozenset({"proceedings", "inproceedings"}), _TITLE_AS_MAIN),
+    (frozenset({"book"}), frozenset({"inbook", "bookinbook", "suppbook"}), _TITLE_AS_CONTAINER),
+    (frozenset({"collection", "reference"}),
+     frozenset({"incollection", "inreference", "suppcollection"}), _TITLE_AS_CONTAINER),
+    (frozenset({"proceedings"}), frozenset({"inproceedings"}), _TITLE_AS_CONTAINER),
+    (frozenset({"periodical"}), frozenset({"article", "suppperiodical"}),
+     (("title", "journaltitle"), ("subtitle", "journalsubtitle"))),
+)
+_BOOK_PARTS: Final = frozenset({"inbook", "bookinbook", "suppbook"})
 
 
 def apply_crossrefs(entries: Sequence[BibEntry]) -> list[tuple[BibEntry, str]]:
@@ -89,18 +112,30 @@ def apply_crossrefs(entries: Sequence[BibEntry]) -> list[tuple[BibEntry, str]]:
     return warnings
 
 
+def _renames(parent: str, child: str) -> tuple[dict[str, str], bool]:
+    """How the parent's fields are named in the child, and whether the parent's own titles
+    stay with it (biblatex's table; BibTeX's part-of-a-whole rule for the rest)."""
+    for parents, children, renames in _BIBLATEX_RENAMES:
+        if parent in parents and child in children:
+            return dict(renames), True
+    if child in _PARTS and parent in _WHOLES:
+        return dict(_TITLE_AS_CONTAINER), True
+    return {}, False
+
+
 def _inherit(child: BibEntry, parent: BibEntry) -> None:
     fields = child.fields
-    renames: dict[str, str] = {}
-    if child.entry_type in _PARTS and parent.entry_type in _WHOLES:
-        renames = dict(_TITLE_AS_CONTAINER)
-    elif parent.entry_type == "periodical":
-        renames = {"title": "journaltitle", "subtitle": "journalsubtitle"}
+    renames, own_titles = _renames(parent.entry_type, child.entry_type)
+    if parent.entry_type in {"book", "mvbook"} and child.entry_type in _BOOK_PARTS | (
+            {"book"} if parent.entry_type == "mvbook" else set()) and "author" in parent.fields:
+        fields.setdefault("bookauthor", parent.fields["author"])
     for name, value in parent.fields.items():
-        if name in _NOT_INHERITED:
+        if name in _NOT_INHERITED or (own_titles and name in _OWN_TITLES):
             continue
         # A part's title is its own: the whole's title arrives as its booktitle.
         target = renames.get(name, name)
         if target in fields or any(alias in fields for alias in _ALIAS_OF.get(target, ())):
             continue
         fields[target] = value
+        if name in parent.raw:
+            child.raw[target] = parent.raw[name]

@@ -7,7 +7,15 @@ Where CSL has a variable for a field, the value is kept in ``extra`` under the C
 * ``type``: the CSL item type; ``bibtex_type``: the entry type as written (``inproceedings``);
 * ``keywords``: a list of strings;
 * ``bibtex_fields``: every other field, by lower-case name, as decoded text (name lists as
-  ``[{"family", "given"}]``), so that our BibTeX export writes it back.
+  ``[{"family", "given"}]``), so that our BibTeX export writes it back;
+* ``author`` (and ``editor``, ``translator``, ``container-author``): CSL names, when a name
+  is more than a family and a given name: a braced name is a ``literal``, "von" parts are
+  particles (dropping, or non-dropping with biblatex's ``useprefix``), "Jr" a suffix;
+* ``bibtex_rich``: titles with their LaTeX markup as CSL rich text (case protection,
+  italics), for fields where that says more than the decoded text and more than the case
+  protection our writer adds itself;
+* ``bibtex_raw``: the LaTeX of those titles and of those name lists as the file had it, which
+  our writer writes back as it was (so the rich text and the CSL names read back the same).
 
 Several BibTeX fields may feed one value (``publisher``, ``institution``, ``school``): the
 first present in a per-type order wins and the others stay in ``bibtex_fields``. The writer
@@ -24,7 +32,9 @@ from atlas_desktop.domain.entry import DOI_RE, PMID_RE, Author, normalise_doi
 from atlas_desktop.domain.references import reference_id
 
 from .bibtex import BibEntry
-from .bibtex_names import NAME_FIELDS, parse_name_list
+from .bibtex_names import NAME_FIELDS, parse_csl_names, parse_name_list
+from .bibtex_values import check_value
+from .latex import decode_latex_rich, encode_latex, protect_case
 
 BIB_TO_CSL_TYPE: Final = {
     "article": "article-journal", "suppperiodical": "article-journal",
@@ -148,11 +158,13 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
                         f"type; “{bib.key}” was kept and will be cited as a generic document.")
     extra: dict[str, Any] = {"type": csl_type, "bibtex_type": bib_type}
 
-    authors, truncated = parse_name_list(fields.pop("author", ""))
+    raw_authors = fields.pop("author", "")
+    authors, truncated = parse_name_list(raw_authors)
     title = fields.pop("title", None)
     year, issued = _take_date(fields)
     contract: dict[str, Any] = {"id": "", "title": title, "authors": names_to_dicts(authors)}
 
+    container: str | None = None
     for target, names in candidates(bib_type).items():
         present = [n for n in names if n in fields]
         if present:
@@ -161,16 +173,22 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
                 value = _RANGE_DASH_RE.sub("-", value)
             if target == "journal":
                 contract["journal"] = value
+                container = present[0]
             else:
                 extra[target] = value
     for name, target in SIMPLE_FIELDS.items():
         if name in fields:
             extra[target] = fields.pop(name)
+    useprefix = _option(fields.get("options", ""), "useprefix")
+    raw_kept: dict[str, str] = {}
     for name, target in NAME_EXTRAS.items():
         if name in fields:
-            people, _ = parse_name_list(fields.pop(name))
+            raw_names = fields.pop(name)
+            people, _ = parse_csl_names(raw_names, useprefix=useprefix)
             if people:
-                extra[target] = names_to_dicts(people)
+                extra[target] = people
+                if any(set(n) - {"family", "given"} for n in people):
+                    raw_kept[name] = raw_names
     if "keywords" in fields:
         words = [w for w in _KEYWORD_SPLIT_RE.split(fields.pop("keywords")) if w]
         if words:
@@ -191,12 +209,26 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
 
     for name in list(fields):
         if name in NAME_FIELDS:  # other name lists: kept parsed, so the writer can format them
-            people, _ = parse_name_list(fields[name])
-            fields[name] = names_to_dicts(people)
+            others, _ = parse_name_list(fields[name])
+            fields[name] = names_to_dicts(others)
     if fields:
         extra["bibtex_fields"] = fields
     if issued is not None:
         extra["issued"] = issued
+    csl_authors, _ = parse_csl_names(raw_authors, useprefix=useprefix)
+    if any(set(n) - {"family", "given"} for n in csl_authors):
+        extra["author"] = csl_authors
+        raw_kept["author"] = raw_authors  # literal names, particles: written back as they were
+    rich = _rich_titles(bib, container)
+    if rich:
+        extra["bibtex_rich"] = rich
+        raw_kept.update({name: bib.raw[container if name == "journal" and container else name]
+                         for name in rich})
+    # Kept only when it can be written back as one safe value (a stray ``\{`` cannot).
+    raw_kept = {name: value for name, value in raw_kept.items()
+                if check_value("{" + value + "}")}
+    if raw_kept:
+        extra["bibtex_raw"] = raw_kept
     if truncated:
         extra["authors_truncated"] = True
     first = authors[0].family if authors else None
@@ -212,6 +244,31 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
         extra.pop("bibtex_fields", None)
     contract.update(extra)
     return contract, warnings
+
+
+def _option(options: str, name: str) -> bool:
+    """A biblatex entry option (``options = {useprefix, juniorcomma=false}``)."""
+    for part in options.split(","):
+        key, _, value = part.partition("=")
+        if key.strip().lower() == name:
+            return value.strip().lower() in ("", "true")
+    return False
+
+
+def _rich_titles(bib: BibEntry, container: str | None) -> dict[str, str]:
+    """Titles whose rich text says more than their decoded text does, and more than the
+    case protection our writer gives any title (so that a file we wrote reads back the
+    same). The field that became the entry's journal is keyed ``journal``, whichever of
+    ``journal``, ``journaltitle`` or ``booktitle`` it was."""
+    out: dict[str, str] = {}
+    for name, raw in bib.raw.items():
+        plain = bib.fields.get(name)
+        if not plain:
+            continue
+        rich = decode_latex_rich(raw)
+        if rich != plain and rich != decode_latex_rich(protect_case(encode_latex(plain))):
+            out["journal" if name == container else name] = rich
+    return out
 
 
 def _take_date(fields: dict[str, Any]) -> tuple[int | None, dict[str, Any] | None]:

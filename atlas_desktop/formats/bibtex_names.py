@@ -4,13 +4,18 @@ Names are split on the raw value, braces intact: ``{Barnes and Noble} and Smith,
 names, and a name wholly in braces is a corporate name kept as one family name. Only then is
 each part decoded (``{V{\\'a}squez-Sancho}`` -> ``Vásquez-Sancho``); decoding first would
 lose both distinctions.
+
+:func:`parse_csl_names` gives the same names as CSL name objects, for citations: a braced
+name is a ``literal`` (however many words it has), "von" parts are particles (dropping,
+unless biblatex's ``useprefix`` option is set, as biblatex prints them) and "Jr" parts are
+suffixes.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Any, Final
 
 from bibtexparser.middlewares.names import (
     InvalidNameError,
@@ -109,3 +114,49 @@ def _parse_one(raw: str) -> Author | None:
             return None
         family, given = given, None
     return Author(family=family, given=given)
+
+
+def parse_csl_names(raw: str, *, useprefix: bool = False) -> tuple[list[dict[str, Any]], bool]:
+    """CSL name objects of a raw name-list value, and whether it ended with ``and others``."""
+    names: list[dict[str, Any]] = []
+    truncated = False
+    for part in (p.strip() for p in split_multiple_persons_names(raw)):
+        if not part:
+            continue
+        if part.lower() == "others":
+            truncated = True
+            continue
+        name = _csl_name(part, useprefix)
+        if name is not None:
+            names.append(name)
+    return names, truncated
+
+
+def _csl_name(raw: str, useprefix: bool) -> dict[str, Any] | None:
+    if _is_one_group(raw):
+        literal = decode_latex(raw[1:-1])
+        return {"literal": literal} if literal else None
+    try:
+        parts = parse_single_name_into_parts(raw, strict=False)
+    except InvalidNameError:
+        literal = decode_latex(raw)
+        return {"literal": literal} if literal else None
+    name: dict[str, Any] = {}
+    family = decode_latex(" ".join(parts.last))
+    given = decode_latex(" ".join(parts.first))
+    particle = decode_latex(" ".join(parts.von))
+    suffix = decode_latex(" ".join(parts.jr))
+    if not family:
+        family, particle = particle, ""
+    if not family:
+        family, given = given, ""
+    if not family:
+        return None
+    name["family"] = family
+    if given:
+        name["given"] = given
+    if particle:
+        name["non-dropping-particle" if useprefix else "dropping-particle"] = particle
+    if suffix:
+        name["suffix"] = suffix
+    return name

@@ -132,3 +132,25 @@ def _split_concatenation(raw: str) -> list[str]:
         i += 1
     parts.append(raw[start:].strip())
     return parts
+
+
+def check_value(value: str) -> bool:
+    """Whether ``value`` is one safe BibTeX field value: a month macro or a number, or a
+    ``{…}`` group whose braces nest when every brace counts (BibTeX ignores backslashes),
+    closed only by its last character, with no line starting with ``@`` or ``%``."""
+    if re.fullmatch(r"[a-z]{3}|\d+", value):
+        return True
+    if not (value.startswith("{") and value.endswith("}")):
+        return False
+    depth = 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and index != len(value) - 1:
+                return False
+    return depth == 0 and not _BLOCK_LINE_RE.search(value)
+
+
+_BLOCK_LINE_RE: Final = re.compile(r"\n[ \t]*[@%]")

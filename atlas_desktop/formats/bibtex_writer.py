@@ -34,6 +34,7 @@ from atlas_desktop.domain.references import REFERENCE_ID_PREFIX
 from .bibtex import VERBATIM_FIELDS
 from .bibtex_fields import MONTHS, NAME_EXTRAS, SIMPLE_FIELDS, candidates
 from .bibtex_names import NAME_FIELDS
+from .bibtex_values import check_value
 from .latex import encode_latex, protect_case
 
 CSL_TO_BIB_TYPE: Final = {
@@ -95,28 +96,6 @@ def entry_to_bibtex(entry: Entry, *, key: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_value(value: str) -> bool:
-    """Whether ``value`` is one safe BibTeX field value: a month macro or a number, or a
-    ``{…}`` group whose braces nest when every brace counts (BibTeX ignores backslashes),
-    closed only by its last character, with no line starting with ``@`` or ``%``."""
-    if re.fullmatch(r"[a-z]{3}|\d+", value):
-        return True
-    if not (value.startswith("{") and value.endswith("}")):
-        return False
-    depth = 0
-    for index, char in enumerate(value):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0 and index != len(value) - 1:
-                return False
-    return depth == 0 and not _BLOCK_LINE_RE.search(value)
-
-
-_BLOCK_LINE_RE: Final = re.compile(r"\n[ \t]*[@%]")
-
-
 def _entry_type(extra: Mapping[str, Any]) -> str:
     bib_type = extra.get("bibtex_type")
     if isinstance(bib_type, str) and re.fullmatch(r"[A-Za-z_][\w-]*", bib_type):
@@ -166,30 +145,67 @@ def _title(text: str) -> str:
     return "{" + protect_case(_text(text)) + "}"
 
 
-def _names(people: Iterable[Any]) -> str:
+def _as_read(raw: Mapping[str, Any], name: str) -> str | None:
+    """A title or a name list as the file it came from had it (``bibtex_raw``), when that is
+    one safe value: written back as it was, it reads back to the same rich text and names."""
+    value = raw.get(name)
+    if isinstance(value, str) and value and check_value("{" + value + "}"):
+        return "{" + value + "}"
+    return None
+
+
+def _names(people: Iterable[Any], *, as_read: bool = True) -> str:
+    """A name list. ``as_read``: names of the user's references, whose families were read
+    whole from their file (``{van Dam}``) and stay whole; the atlas's "van der Vaart" is a
+    particle and a name, as BibTeX reads it unbraced."""
     return "{" + " and ".join(
-        "others" if p is _OTHERS else _name(p) for p in people if isinstance(p, Mapping)) + "}"
+        "others" if p is _OTHERS else _name(p, as_read=as_read)
+        for p in people if isinstance(p, Mapping)) + "}"
 
 
 _PLAIN_NAME_RE: Final = re.compile(r"[\\{}%&$#_~^,]|--|``|''|\band\b|^others$", re.IGNORECASE)
 
 
-def _name(person: Mapping[str, Any]) -> str:
-    family = " ".join(str(person.get("family") or person.get("literal") or "").split())
+def _von_like(family: str) -> bool:
+    """Whether BibTeX would read a word of ``family`` as a "von" part (its first letter is
+    lower-case: ``van``, ``'t``)."""
+    for word in family.split():
+        letter = next((ch for ch in word if ch.isalpha()), "")
+        if letter.islower():
+            return True
+    return False
+
+
+def _name(person: Mapping[str, Any], *, as_read: bool = True) -> str:
+    literal = " ".join(str(person.get("literal") or "").split())
+    if literal and not person.get("family"):
+        return "{" + _text(literal) + "}"  # a literal name is one braced group
+    particle = " ".join(str(person.get("non-dropping-particle") or person.get(
+        "dropping-particle") or "").split())
+    suffix = " ".join(str(person.get("suffix") or "").split())
+    family = " ".join(str(person.get("family") or "").split())
     given = " ".join(str(person.get("given") or "").split()) or None
+    given_text = _text(given) if given else ""
+    if given and (" and " in f" {given} " or "," in given):
+        given_text = "{" + given_text + "}"
+    whole = as_read and (_von_like(family) or "," in family)
+    fam = "{" + _text(family) + "}" if whole or re.search(r"\band\b", family) \
+        else _text(family)
+    if particle or suffix:
+        head = " ".join(x for x in (particle, fam) if x)
+        parts = [head] + ([_text(suffix)] if suffix else [])
+        return ", ".join(parts + ([given_text] if given else ([""] if suffix else [])))
     if given and " " not in family and not _PLAIN_NAME_RE.search(f"{family}\n{given}"):
         return f"{family}, {given}"  # the common case, without escaping work
-    fam = _text(family)
     if not given:
-        # One word stays as it is; several words are a corporate name, kept whole.
+        # One word stays as it is. Several are one name: for the atlas a corporate one (a
+        # literal, wholly braced); for the user's references a family name without a
+        # given one (``{Name},``), as it was read.
         plain = re.fullmatch(r"[^\s,]+", family) and family.lower() != "others"
-        return fam if plain else "{" + fam + "}"
-    given_text = _text(str(given))
-    if " and " in f" {given} " or "," in given:
-        given_text = "{" + given_text + "}"
-    if re.search(r"\band\b", family):
-        return "{" + fam + "}, " + given_text
-    if ", " in family:  # ``King, Jr.``: BibTeX's "von Last, Jr, First"
+        if plain:
+            return _text(family)  # one word alone is a family name, whatever its case
+        return "{" + _text(family) + "}," if as_read else "{" + _text(family) + "}"
+    if not whole and ", " in family:  # ``King, Jr.``: BibTeX's "von Last, Jr, First"
         last, jr = family.split(", ", 1)
         return f"{_text(last)}, {_text(jr)}, {given_text}"
     return f"{fam}, {given_text}"
@@ -203,7 +219,7 @@ def _atlas_fields(entry: Entry) -> list[tuple[str, str]]:
                                            for a in entry.authors]
         if entry.authors_truncated:
             people.append(_OTHERS)  # the atlas's "et al." (issue 18 item 5)
-        out.append(("author", _names(people)))
+        out.append(("author", _names(people, as_read=False)))
     if entry.title:
         out.append(("title", _title(entry.title)))
     if entry.journal:
@@ -242,14 +258,17 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
     kept: Mapping[str, Any] = kept_raw if isinstance(kept_raw, Mapping) else {}
     out: dict[str, str] = {}
 
+    raw_kept = extra.get("bibtex_raw")
+    raw: Mapping[str, Any] = raw_kept if isinstance(raw_kept, Mapping) else {}
     if entry.authors:
-        people: list[Mapping[str, Any]] = [
+        own = extra.get("author")  # CSL names: literal, particles and suffixes as read
+        people: list[Mapping[str, Any]] = list(own) if isinstance(own, list) and own else [
             {"family": a.family, "given": a.given} for a in entry.authors]
         if entry.authors_truncated:
             people.append(_OTHERS)
-        out["author"] = _names(people)
+        out["author"] = _as_read(raw, "author") or _names(people)
     if entry.title:
-        out["title"] = _title(entry.title)
+        out["title"] = _as_read(raw, "title") or _title(entry.title)
 
     def place(target: str, value: str) -> None:
         """Under the first name that reads back to ``target`` and is not taken."""
@@ -259,7 +278,7 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
                 return
 
     if entry.journal:
-        place("journal", _braced(entry.journal))
+        place("journal", _as_read(raw, "journal") or _braced(entry.journal))
     issued = extra.get("issued")
     parts = _date_parts(issued)
     if "year" not in kept and entry.year is not None:
@@ -280,11 +299,12 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
     for name, target in SIMPLE_FIELDS.items():
         value = extra.get(target)
         if isinstance(value, str | int) and str(value) and name not in kept and name not in out:
-            out[name] = _verbatim(str(value)) if name in VERBATIM_FIELDS else _braced(str(value))
+            out[name] = _verbatim(str(value)) if name in VERBATIM_FIELDS else (
+                _as_read(raw, name) or _braced(str(value)))
     for name, target in NAME_EXTRAS.items():
         value = extra.get(target)
         if isinstance(value, list) and value and name not in kept:
-            out[name] = _names(value)
+            out[name] = _as_read(raw, name) or _names(value)
     keywords = extra.get("keywords")
     if isinstance(keywords, list) and keywords and "keywords" not in kept:
         out["keywords"] = _braced(", ".join(str(k) for k in keywords))
@@ -306,6 +326,8 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
                 out[name] = _names(value)
         elif name in VERBATIM_FIELDS:
             out[name] = _verbatim(str(value))
+        elif _as_read(raw, name):
+            out[name] = str(_as_read(raw, name))
         elif name == "month" and str(value).lower()[:3] in MONTHS and len(str(value)) == 3:
             out[name] = str(value).lower()
         else:

@@ -10,6 +10,12 @@ half a millisecond per field, and decoding every field of a 10,000-entry file th
   text commands bibliographies use. pylatexenc is consulted only as a symbol table for a
   command the decoder does not know (``\\rightarrow``), once per command name.
 
+:func:`decode_latex_rich` reads titles for citations: the same text, with CSL's rich-text
+markup for what a style must keep (``\\emph`` -> ``<i>``, ``\\textbf`` -> ``<b>``, ``\\textsc``
+-> small caps, ``\\textsuperscript`` -> ``<sup>``) and every brace group that does not start
+with a command as ``<span class="nocase">`` (BibTeX's case protection, which a title's
+sentence case then leaves alone: :mod:`atlas_desktop.domain.biblatex_csl`).
+
 An unknown command that takes a braced argument keeps the argument (``\\foo{bar}`` -> ``bar``);
 one that does not is kept by name (``\\TUB`` -> ``TUB``): dropping it would drop words from
 titles. ``~`` becomes an ordinary space.
@@ -61,6 +67,8 @@ _SYMBOL_WORDS: Final = {
     "LuaTeX": "LuaTeX", "ConTeXt": "ConTeXt", "AmS": "AMS", "MF": "Metafont", "MP": "MetaPost",
     "METAFONT": "METAFONT", "relax": "", "break": "", "newline": " ", "par": " ",
     "nobreak": "", "hfill": " ", "linebreak": " ", "allowbreak": "",
+    # biblatex's breakable hyphen (issue 18 item 21: "methodology\\hyphen independent").
+    "hyphen": "-", "texthyphen": "-", "nbhyphen": "-",
 }
 _HIDDEN_ARGUMENT_WORDS: Final = frozenset({"noopsort", "SortNoop", "sortnoop", "nocite"})
 # Commands whose braced argument is the text (formatting only).
@@ -71,6 +79,23 @@ _STYLE_WORDS: Final = frozenset(
     "textln textenglish foreignlanguage hyphenation protect uline underline".split()
 )
 _QUOTE_WORDS: Final = frozenset({"mkbibquote", "enquote", "textquote"})
+#: Rich text for citations: the markup of a style command's argument.
+_RICH_STYLES: Final = {
+    "textit": ("<i>", "</i>"), "emph": ("<i>", "</i>"), "mkbibemph": ("<i>", "</i>"),
+    "mkbibitalic": ("<i>", "</i>"), "textsl": ("<i>", "</i>"), "textbf": ("<b>", "</b>"),
+    "mkbibbold": ("<b>", "</b>"), "textsc": ('<span style="font-variant:small-caps;">', "</span>"),
+    "textsuperscript": ("<sup>", "</sup>"), "textsubscript": ("<sub>", "</sub>"),
+    "NoCaseChange": ('<span class="nocase">', "</span>"), "nocase": ('<span class="nocase">',
+                                                                    "</span>"),
+}
+#: ... and of a switch (``{\\em …}``), for the rest of its group.
+_RICH_SWITCHES: Final = {
+    "em": _RICH_STYLES["emph"], "it": _RICH_STYLES["emph"], "itshape": _RICH_STYLES["emph"],
+    "sl": _RICH_STYLES["emph"], "slshape": _RICH_STYLES["emph"], "bf": _RICH_STYLES["textbf"],
+    "bfseries": _RICH_STYLES["textbf"], "sc": _RICH_STYLES["textsc"],
+    "scshape": _RICH_STYLES["textsc"],
+}
+_NOCASE: Final = ('<span class="nocase">', "</span>")
 # Declarations that change the font of what follows (``{\sc Conniver}``): no text.
 _SWITCH_WORDS: Final = frozenset(
     "it em bf sc rm sf tt sl up md itshape bfseries scshape upshape slshape mdseries rmfamily "
@@ -116,10 +141,21 @@ def decode_latex(value: str) -> str:
     return _WS_RE.sub(" ", text).strip()
 
 
+def decode_latex_rich(value: str) -> str:
+    """:func:`decode_latex` with CSL rich-text markup (see the module's text): tags removed,
+    the same text."""
+    try:
+        text = _Decoder(value, rich=True).run()
+    except RecursionError:
+        return decode_latex(value)
+    return _WS_RE.sub(" ", text).strip()
+
+
 class _Decoder:
     """A recursive reader over the tokens of one value (groups nest; ``$`` toggles math)."""
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, rich: bool = False) -> None:
+        self.rich = rich
         self.tokens: list[tuple[int, str]] = []
         #: Indexes of control words that were followed by spaces.
         self.spaced: set[int] = set()
@@ -144,7 +180,7 @@ class _Decoder:
                 out.append(text)
             elif kind == _SPECIAL:
                 if text == "{":
-                    out.append(self.group())
+                    out.append(self.protected_group() if self.rich else self.group())
                 elif text == "}":
                     if not top:
                         return "".join(out)
@@ -154,6 +190,13 @@ class _Decoder:
                     out.append(self.script(text) if self.math else text)
             elif kind == _LIGATURE:
                 out.append(" " if text == "~" else _LIGATURES[text])
+            elif kind == _WORD and self.rich and text in _RICH_SWITCHES:
+                # ``{\em words}``: the switch styles the rest of its group.
+                opening, closing = _RICH_SWITCHES[text]
+                rest = self.group(top=top)
+                if rest.strip():
+                    out.append(f"{opening}{rest}{closing}")
+                return "".join(out)
             elif kind == _WORD:
                 index = self.pos - 1
                 word = self.word(text)
@@ -167,6 +210,17 @@ class _Decoder:
             else:
                 out.append(self.symbol(text))
         return "".join(out)
+
+    def protected_group(self) -> str:
+        """A brace group in running text: case-protected, unless it starts with a command
+        (``{\\em …}``, ``{\\"U}ber``), which BibTeX does not protect."""
+        command = self.pos < len(self.tokens) and self.tokens[self.pos][0] in (_WORD, _SYMBOL)
+        inner = self.group()
+        if command or not inner.strip() or (
+                inner.startswith(_NOCASE[0]) and inner.endswith(_NOCASE[1])
+                and inner.count(_NOCASE[0]) == 1):
+            return inner  # ``{{Name}}`` is protected once
+        return f"{_NOCASE[0]}{inner}{_NOCASE[1]}"
 
     def _next_is_text(self) -> bool:
         return self.pos < len(self.tokens) and self.tokens[self.pos][0] in (_TEXT, _WORD)
@@ -218,6 +272,9 @@ class _Decoder:
     def symbol(self, char: str) -> str:
         if char in _ACCENTS:
             return self.accent(char)
+        if char in "()":  # ``\\(…\\)`` is math, as ``$…$`` is
+            self.math = char == "("
+            return ""
         if char in _SYMBOL_CHARS:
             return _SYMBOL_CHARS[char]
         return char
@@ -233,6 +290,9 @@ class _Decoder:
             return _SYMBOL_WORDS[name]
         if name in _STYLE_WORDS:
             arg = self.braced_argument()
+            if self.rich and arg and name in _RICH_STYLES:
+                opening, closing = _RICH_STYLES[name]
+                return f"{opening}{arg}{closing}"
             return arg if arg is not None else ""
         if name in _QUOTE_WORDS:
             arg = self.braced_argument()
