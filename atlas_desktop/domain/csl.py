@@ -104,7 +104,8 @@ def entry_to_csl(entry: Entry, *, export: bool = False) -> dict[str, Any]:
     if mine and isinstance(extra.get("bibtex_type"), str):
         # biblatex's data model (subtitles, main titles, eprints...) in CSL's terms.
         biblatex_variables(item, str(extra["bibtex_type"]),
-                           fields if isinstance(fields, Mapping) else {})
+                           fields if isinstance(fields, Mapping) else {}, extra,
+                           title=entry.title, journal=entry.journal)
     if entry.bibtex_key:
         item["citation-key"] = entry.bibtex_key
     return item

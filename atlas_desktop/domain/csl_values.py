@@ -8,6 +8,7 @@ user's CSL-JSON item must come out as it went in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -45,6 +46,9 @@ OTHERS: Final[Mapping[str, str]] = {"literal": "others"}
 def is_others(name: Any) -> bool:
     return isinstance(name, Mapping) and str(name.get("literal") or "").strip() == "others" \
         and not name.get("family")
+
+
+_DATE_RE: Final = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 
 def clean_variable(key: str, value: Any) -> Any:
@@ -136,6 +140,24 @@ def _date_part(part: Any) -> list[int]:
             break
         numbers.append(number)
     return numbers
+
+
+def parse_date_parts(text: str) -> list[list[int]] | None:
+    """A biblatex ``date`` (``2012-03-16``, ``2010/2012``) as CSL date-parts, or None."""
+    parts: list[list[int]] = []
+    for piece in text.split("/")[:2]:
+        match = _DATE_RE.match(piece.strip())
+        if match is None:
+            if parts:  # an open range ``2010/``
+                break
+            return None
+        numbers = [int(g) for g in match.groups() if g is not None]
+        if len(numbers) > 1 and not 1 <= numbers[1] <= 12:
+            numbers = numbers[:1]
+        if len(numbers) > 2 and not 1 <= numbers[2] <= 31:
+            numbers = numbers[:2]
+        parts.append(numbers)
+    return parts or None
 
 
 def date_year(value: Any) -> int | None:

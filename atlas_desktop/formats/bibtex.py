@@ -60,13 +60,14 @@ for _name in ("bibtexparser", "pylatexenc"):
 VERBATIM_FIELDS: Final = frozenset(
     "url doi file pdf eprint urlraw verba verbb verbc pmid pmcid isbn issn".split()
 )
-#: Titles and names of works: their LaTeX is also read as rich text for citations (case
-#: protection, italics: :func:`~.latex.decode_latex_rich`), so their resolved raw values are
-#: kept beside the decoded text.
+#: Titles, names of works, bodies and places, notes: their LaTeX is also read as rich text for
+#: citations (case protection, italics, a protected "and": :func:`~.latex.decode_latex_rich`),
+#: so their resolved raw values are kept beside the decoded text.
 RICH_FIELDS: Final = frozenset(
     "title subtitle titleaddon booktitle booksubtitle booktitleaddon maintitle mainsubtitle "
     "maintitleaddon journal journaltitle journalsubtitle issuetitle issuesubtitle series "
-    "eventtitle origtitle shorttitle shortjournal".split()
+    "eventtitle origtitle shorttitle shortjournal publisher institution school organization "
+    "howpublished address location origpublisher origlocation venue note addendum".split()
 )
 #: Fields where a blank line is a paragraph break worth keeping.
 PARAGRAPH_FIELDS: Final = frozenset({"abstract", "note", "annote", "annotation", "comment"})

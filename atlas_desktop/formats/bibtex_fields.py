@@ -28,6 +28,16 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+__all__ = ["BIB_TO_CSL_TYPE", "MONTHS", "NAME_EXTRAS", "SIMPLE_FIELDS", "candidates",
+           "entry_to_reference", "month_number", "names_to_dicts"]
+
+from atlas_desktop.domain.bibtex_model import (
+    BIB_TO_CSL_TYPE,
+    NAME_EXTRAS,
+    SIMPLE_FIELDS,
+    candidates,
+)
+from atlas_desktop.domain.csl_values import parse_date_parts
 from atlas_desktop.domain.entry import DOI_RE, PMID_RE, Author, normalise_doi
 from atlas_desktop.domain.references import reference_id
 
@@ -36,72 +46,12 @@ from .bibtex_names import NAME_FIELDS, parse_csl_names, parse_name_list
 from .bibtex_values import check_value
 from .latex import decode_latex_rich, encode_latex, protect_case
 
-BIB_TO_CSL_TYPE: Final = {
-    "article": "article-journal", "suppperiodical": "article-journal",
-    "periodical": "periodical", "book": "book", "mvbook": "book", "collection": "book",
-    "mvcollection": "book", "proceedings": "book", "mvproceedings": "book",
-    "reference": "book", "mvreference": "book", "booklet": "pamphlet", "inbook": "chapter",
-    "bookinbook": "chapter", "suppbook": "chapter", "incollection": "chapter",
-    "suppcollection": "chapter", "book_section": "chapter", "inreference": "entry-encyclopedia",
-    "inproceedings": "paper-conference", "conference": "paper-conference", "manual": "report",
-    "techreport": "report", "report": "report", "mastersthesis": "thesis",
-    "phdthesis": "thesis", "thesis": "thesis", "misc": "document", "generic": "document",
-    "set": "document", "xdata": "document", "commentary": "document",
-    "unpublished": "manuscript", "online": "webpage", "www": "webpage",
-    "electronic": "webpage", "webpage": "webpage", "web_page": "webpage", "patent": "patent",
-    "software": "software", "softwareversion": "software", "softwaremodule": "software",
-    "codefragment": "software", "dataset": "dataset", "data": "dataset", "standard": "standard",
-    "artwork": "graphic", "image": "graphic", "audio": "song", "music": "song",
-    "movie": "motion_picture", "video": "motion_picture", "performance": "performance",
-    "letter": "personal_communication", "review": "review", "jurisdiction": "legal_case",
-    "legislation": "legislation", "legal": "legislation",
-}
-ARTICLE_TYPES: Final = frozenset({"article", "periodical", "suppperiodical"})
-PART_TYPES: Final = frozenset(
-    "inbook bookinbook suppbook incollection suppcollection inproceedings conference "
-    "inreference book_section".split()
-)
-REPORT_TYPES: Final = frozenset({"techreport", "report", "manual"})
-THESIS_TYPES: Final = frozenset({"phdthesis", "mastersthesis", "thesis"})
-
-#: Contract or extra key -> BibTeX fields that feed it, most preferred first, per type.
-def candidates(bib_type: str) -> dict[str, tuple[str, ...]]:
-    if bib_type in PART_TYPES:
-        container: tuple[str, ...] = ("booktitle", "journal", "journaltitle")
-    else:
-        container = ("journal", "journaltitle", "booktitle")
-    if bib_type in REPORT_TYPES:
-        publisher: tuple[str, ...] = ("institution", "publisher", "school")
-    elif bib_type in THESIS_TYPES:
-        publisher = ("school", "institution", "publisher")
-    else:
-        publisher = ("publisher", "institution", "school")
-    article = bib_type in ARTICLE_TYPES
-    return {
-        "journal": container,
-        "publisher": publisher,
-        "issue": ("number", "issue") if article else ("issue",),
-        "number": () if article else ("number",),
-        "publisher-place": ("address", "location"),
-        "page": ("pages", "page"),
-    }
-
-
-#: BibTeX field -> extra key, for fields with exactly one source.
-SIMPLE_FIELDS: Final = {
-    "volume": "volume", "edition": "edition", "series": "collection-title", "isbn": "ISBN",
-    "issn": "ISSN", "abstract": "abstract", "note": "note", "language": "language",
-    "type": "genre", "shorttitle": "title-short", "pmcid": "PMCID",
-}
-NAME_EXTRAS: Final = {"editor": "editor", "translator": "translator",
-                      "bookauthor": "container-author"}
 MONTHS: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                  "dec")
 _PUBMED_NOTE_RE: Final = re.compile(
     r"^\s*Pub\s?Med(?:\s+ID)?\s*:?\s*(\d{1,12})\s*\.?\s*$", re.IGNORECASE)
 _PUBMED_IN_NOTE_RE: Final = re.compile(r"\bPub\s?Med(?:\s+ID)?\s*:\s*(\d{1,12})\b", re.IGNORECASE)
 _YEAR_RE: Final = re.compile(r"-?\d{1,4}")
-_DATE_RE: Final = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _RANGE_DASH_RE: Final = re.compile(r"\s*[-\u2013\u2014]+\s*")
 _KEYWORD_SPLIT_RE: Final = re.compile(r"\s*[,;]\s*")
 
@@ -122,24 +72,6 @@ def month_number(text: str) -> int | None:
         number = int(value)
         return number if 1 <= number <= 12 else None
     return _MONTH_NAMES.get(value)
-
-
-def parse_date_parts(text: str) -> list[list[int]] | None:
-    """biblatex ``date`` (``2012-03-16``, ``2010/2012``) as CSL date-parts, or None."""
-    parts: list[list[int]] = []
-    for piece in text.split("/")[:2]:
-        match = _DATE_RE.match(piece.strip())
-        if match is None:
-            if parts:  # an open range ``2010/``
-                break
-            return None
-        numbers = [int(g) for g in match.groups() if g is not None]
-        if len(numbers) > 1 and not 1 <= numbers[1] <= 12:
-            numbers = numbers[:1]
-        if len(numbers) > 2 and not 1 <= numbers[2] <= 31:
-            numbers = numbers[:2]
-        parts.append(numbers)
-    return parts or None
 
 
 def names_to_dicts(people: list[Author]) -> list[dict[str, Any]]:
@@ -164,16 +96,17 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
     year, issued = _take_date(fields)
     contract: dict[str, Any] = {"id": "", "title": title, "authors": names_to_dicts(authors)}
 
-    container: str | None = None
+    #: field -> the value it became, for the rich text of those several fields may feed.
+    sources: dict[str, str] = {}
     for target, names in candidates(bib_type).items():
         present = [n for n in names if n in fields]
         if present:
             value = fields.pop(present[0])
+            sources[present[0]] = target
             if target == "page":
                 value = _RANGE_DASH_RE.sub("-", value)
             if target == "journal":
                 contract["journal"] = value
-                container = present[0]
             else:
                 extra[target] = value
     for name, target in SIMPLE_FIELDS.items():
@@ -219,11 +152,10 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
     if any(set(n) - {"family", "given"} for n in csl_authors):
         extra["author"] = csl_authors
         raw_kept["author"] = raw_authors  # literal names, particles: written back as they were
-    rich = _rich_titles(bib, container)
+    rich, raw_rich = _rich_titles(bib, sources)
     if rich:
         extra["bibtex_rich"] = rich
-        raw_kept.update({name: bib.raw[container if name == "journal" and container else name]
-                         for name in rich})
+        raw_kept.update(raw_rich)
     # Kept only when it can be written back as one safe value (a stray ``\{`` cannot).
     raw_kept = {name: value for name, value in raw_kept.items()
                 if check_value("{" + value + "}")}
@@ -255,20 +187,29 @@ def _option(options: str, name: str) -> bool:
     return False
 
 
-def _rich_titles(bib: BibEntry, container: str | None) -> dict[str, str]:
-    """Titles whose rich text says more than their decoded text does, and more than the
-    case protection our writer gives any title (so that a file we wrote reads back the
-    same). The field that became the entry's journal is keyed ``journal``, whichever of
-    ``journal``, ``journaltitle`` or ``booktitle`` it was."""
-    out: dict[str, str] = {}
+def _rich_titles(bib: BibEntry, sources: dict[str, str]
+                 ) -> tuple[dict[str, str], dict[str, str]]:
+    """Rich text that says more than the decoded text does (and, for the title, more than the
+    case protection our writer gives any title), so that a file we wrote reads back the
+    same; and the raw values it came from. A field that fed a value several fields may feed
+    is keyed by that value (``=journal``, ``=publisher``, ``=publisher-place``), whichever
+    field it was (``journaltitle``, ``institution``, ``location``)."""
+    rich_out: dict[str, str] = {}
+    raw_out: dict[str, str] = {}
     for name, raw in bib.raw.items():
         plain = bib.fields.get(name)
         if not plain:
             continue
         rich = decode_latex_rich(raw)
-        if rich != plain and rich != decode_latex_rich(protect_case(encode_latex(plain))):
-            out["journal" if name == container else name] = rich
-    return out
+        protected = protect_case(encode_latex(plain)) if name == "title" else encode_latex(plain)
+        # Kept when the writer's own rendering would not read back to it (a title the
+        # writer would protect, "Twice-Born", is kept even when it is plain).
+        if rich != decode_latex_rich(protected):
+            role = sources.get(name)
+            key = f"={role}" if role in ("journal", "publisher", "publisher-place") else name
+            rich_out[key] = rich
+            raw_out[key] = raw
+    return rich_out, raw_out
 
 
 def _take_date(fields: dict[str, Any]) -> tuple[int | None, dict[str, Any] | None]:

@@ -278,7 +278,7 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
                 return
 
     if entry.journal:
-        place("journal", _as_read(raw, "journal") or _braced(entry.journal))
+        place("journal", _as_read(raw, "=journal") or _braced(entry.journal))
     issued = extra.get("issued")
     parts = _date_parts(issued)
     if "year" not in kept and entry.year is not None:
@@ -295,7 +295,7 @@ def _reference_fields(entry: Entry) -> list[tuple[str, str]]:
             if target == "page":  # a range is written with BibTeX's en dash, ``--``
                 place(target, "{" + _text(text).replace("-", "--") + "}")
             else:
-                place(target, _braced(text))
+                place(target, _as_read(raw, f"={target}") or _braced(text))
     for name, target in SIMPLE_FIELDS.items():
         value = extra.get(target)
         if isinstance(value, str | int) and str(value) and name not in kept and name not in out:

@@ -36,6 +36,7 @@ _NEEDS_DECODER: Final = re.compile(r"[\\$]")
 _LIGATURE_RE: Final = re.compile(r"---|--|``|''")
 _LIGATURES: Final = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d"}
 _WS_RE: Final = re.compile(r"\s+")
+_ASCII_WS_RE: Final = re.compile(r"[ \t\r\n\f\v]+")
 _COMMAND_RE: Final = re.compile(r"\\(?:[A-Za-z]+|.)")
 
 # Accent commands and the combining character each puts on its argument.
@@ -148,7 +149,7 @@ def decode_latex_rich(value: str) -> str:
         text = _Decoder(value, rich=True).run()
     except RecursionError:
         return decode_latex(value)
-    return _WS_RE.sub(" ", text).strip()
+    return _ASCII_WS_RE.sub(" ", text).strip(" ")  # a tie's no-break space stays
 
 
 class _Decoder:
@@ -189,7 +190,8 @@ class _Decoder:
                 else:  # ^ or _
                     out.append(self.script(text) if self.math else text)
             elif kind == _LIGATURE:
-                out.append(" " if text == "~" else _LIGATURES[text])
+                # The tie is a space that does not break (kept as one in rich text).
+                out.append(("\u00a0" if self.rich else " ") if text == "~" else _LIGATURES[text])
             elif kind == _WORD and self.rich and text in _RICH_SWITCHES:
                 # ``{\em words}``: the switch styles the rest of its group.
                 opening, closing = _RICH_SWITCHES[text]
@@ -296,6 +298,8 @@ class _Decoder:
             return arg if arg is not None else ""
         if name in _QUOTE_WORDS:
             arg = self.braced_argument()
+            if arg and self.rich:  # a quotation keeps its words' case in a sentence-case title
+                return f"\u201c{_NOCASE[0]}{arg}{_NOCASE[1]}\u201d"
             return f"\u201c{arg}\u201d" if arg is not None else ""
         if name in _SWITCH_WORDS:
             return ""
