@@ -24,6 +24,7 @@ Which value a citation uses (the choice the issue asked us to make and state):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
@@ -78,7 +79,7 @@ def cited_entry(entry: Entry, record: CompletedRecord | None) -> Entry:
             not entry.title or (not mine and ("title" in differing or "<" in title))):
         changes["title"] = plain_text(title)
         if "<" in title:
-            extra["title_markup"] = " ".join(title.split())
+            extra["title_markup"] = nest_quotes(" ".join(title.split()))
         else:
             extra.pop("title_markup", None)
 
@@ -111,6 +112,27 @@ def cited_entry(entry: Entry, record: CompletedRecord | None) -> Entry:
     if not entry.pmid and isinstance(pmid, str) and pmid.strip().isdigit():
         changes["pmid"] = pmid.strip()
     return replace(entry, extra=MappingProxyType(extra), **changes)
+
+
+_TAGGED_RE: Final = re.compile(r"<(i|b|sup|sub|sc)>([^<]*)</\1>")
+
+
+def nest_quotes(markup: str) -> str:
+    """Quotation marks that cross a tag (PubMed's ``"<i>Blood Relationship"</i>``) moved
+    outside it, so the quotation and the italics nest: citeproc-js reads straight quotes as
+    markup too, and prints crossing ones as raw tags."""
+
+    def fix(match: re.Match[str]) -> str:
+        tag, inner = match.group(1), match.group(2)
+        if inner.count('"') % 2 == 0:
+            return match.group(0)
+        if inner.endswith('"'):
+            return f'<{tag}>{inner[:-1]}</{tag}>"'
+        if inner.startswith('"'):
+            return f'"<{tag}>{inner[1:]}</{tag}>'
+        return match.group(0)
+
+    return _TAGGED_RE.sub(fix, markup)
 
 
 def difference_warnings(entry: Entry, record: CompletedRecord | None, *,

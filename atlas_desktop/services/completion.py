@@ -30,12 +30,14 @@ from atlas_desktop.domain.completion import (
     SourceRecord,
     build_record,
 )
+from atlas_desktop.domain.entry import Entry
 from atlas_desktop.online.client import Cancelled, Lookup, OnlineClient, OnlineConfig, Status
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import completion as store
 from atlas_desktop.store import user as user_store
 from atlas_desktop.sync.credentials import CredentialError, KeyringCredentials
 
+from .cited import cited_entries
 from .completion_report import CompletionReport, EntryOutcome, EntryResult
 from .context import LibraryContext
 
@@ -171,6 +173,18 @@ class CompletionService:
             stored = store.records_for(conn, entry_ids)
             entries = {e.id: e for e in cat.get_entries(conn, list(stored))}
         return {i: build_record(entries.get(i), i, stored.get(i, [])) for i in entry_ids}
+
+    def cited(self, *, entry_id: str) -> tuple[Entry, CompletedRecord] | None:
+        """The entry as citations, copies and exports use it (its completed record laid
+        over the atlas's values: :mod:`atlas_desktop.domain.cited`), and the record (where
+        each field came from, what differs, the notices): the data behind the detail
+        pane's bibliographic lines. None for an unknown id."""
+        with self._ctx.db.read() as conn:
+            entry = cat.get_entry(conn, entry_id)
+            if entry is None:
+                return None
+            (cited,), records = cited_entries(conn, [entry])
+        return cited, records.get(entry_id) or CompletedRecord(entry_id)
 
     def entries_with_notice(self, *, kind: NoticeKind) -> set[str]:
         """Ids of the entries with a notice of ``kind`` (the seam for ``is:retracted``,

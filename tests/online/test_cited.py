@@ -169,6 +169,17 @@ def test_where_the_atlas_and_pubmed_disagree_the_citation_follows_pubmed_and_say
     assert stored.year == 2002 and stored.title == CRYO["title"]
 
 
+def test_the_detail_pane_reads_the_entry_as_cited_and_where_each_field_came_from(completed):
+    entry, record = completed.completion.cited(entry_id=PLOS["id"])
+    assert (entry.extra["volume"], entry.extra["issue"], entry.extra["page"]) == \
+        ("8", "5", "e64723")
+    assert entry.title.startswith("Adult bone marrow") and entry.journal == "PLoS One"
+    assert record.fields["volume"].source == "pubmed" and record.has_concern
+    bare, empty = completed.completion.cited(entry_id="unknown-doi")
+    assert "volume" not in bare.extra and empty.empty
+    assert completed.completion.cited(entry_id="no-such-entry") is None
+
+
 def test_an_author_list_the_atlas_cut_short_is_completed_without_a_dispute(completed):
     copy = cite(completed, WAKEFIELD["id"], "apa")
     assert "Walker-Smith, J. A. (1998)" in copy.content.text
@@ -220,6 +231,24 @@ def test_exports_write_the_completed_fields_and_name_retracted_papers(completed)
     completed.exporter.export(format=ExportFormat.RIS, out=out, entry_ids=[CRYO["id"]])
     ris = out.getvalue()
     assert "J2  - Cryobiology" in ris and "SP  - 244" in ris and "VL  - 42" in ris
+
+
+def test_a_title_as_published_keeps_its_markup_in_citations_and_exports(library):
+    """Issue 15 "Markup in titles is dropped": PubMed's <i> reaches the citation."""
+    runners = {"id": "garcia-2018-runners", "pmid": "30108519", "year": 2018,
+               "title": "A Blood Relationship between lactate equivalents", "journal":
+               "Frontiers in physiology"}
+    add_entries(library, [runners])
+    with ReplayServer() as server:
+        service(library, server).complete(entry_ids=[runners["id"]])
+    copy = library.citations.copy(entry_ids=[runners["id"]], style="apa")
+    assert "<i>Blood Relationship" in copy.content.html
+    assert copy.content.text.startswith("Garcia-Tabar, I., & Gorostiaga, E. M. (2018). A “Blood")
+    out = io.StringIO()
+    library.exporter.export(format=ExportFormat.CSL_JSON, out=out, entry_ids=[runners["id"]])
+    assert "<i>Blood Relationship" in json.loads(out.getvalue())[0]["title"]
+    vancouver = cite(library, runners["id"], "vancouver").content.text
+    assert "Front Physiol. 2018" in vancouver and ";9:1034." in vancouver
 
 
 def test_a_users_own_reference_keeps_its_values_and_gains_only_what_it_lacks(library):
