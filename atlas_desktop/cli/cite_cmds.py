@@ -77,6 +77,9 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
     p.add_argument("--set-locale", default=None, metavar="LANG",
                    help="the citation language for every style without one of its own "
                    "(e.g. en-GB); \"\" goes back to each style's own")
+    p.add_argument("--set-double-spacing", choices=["on", "off"], default=None,
+                   help="copied bibliographies double-spaced, as a manuscript is (off: single, "
+                   "whatever the style says)")
     p.add_argument("--limit", type=int, default=200)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_styles)
@@ -143,7 +146,8 @@ def _as_json(copy: CitationCopy) -> dict[str, Any]:
 
 
 def cmd_styles(args: argparse.Namespace) -> int:
-    writes = args.set_default is not None or args.set_locale is not None
+    writes = any(x is not None for x in (args.set_default, args.set_locale,
+                                          args.set_double_spacing))
     library = open_for(args, write=writes)
     try:
         service = library.citations
@@ -156,9 +160,15 @@ def cmd_styles(args: argparse.Namespace) -> int:
                 tag = service.set_locale(locale=args.set_locale or None)
                 print(f"The citation language is now {tag or 'each style’s own'}.",
                       file=sys.stderr)
+            if args.set_double_spacing is not None:
+                service.set_double_spacing(enabled=args.set_double_spacing == "on")
+                print("Copied bibliographies are now "
+                      f"{'double' if args.set_double_spacing == 'on' else 'single'}-spaced.",
+                      file=sys.stderr)
             return EXIT_OK
         default = service.default_style()
         locale = service.locale()
+        double = service.double_spacing()
         if args.words:
             found = service.find_styles(query=" ".join(args.words), limit=args.limit)
             if args.json:
@@ -180,13 +190,14 @@ def cmd_styles(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.json:
-        print_json({"default": default, "locale": locale,
+        print_json({"default": default, "locale": locale, "double_spacing": double,
                     "offered": [{"name": s.spec, "id": s.style_id, "title": s.title}
                                 for s in offered]})
         return EXIT_OK
     shown = f"{default_info.label} ({default})" if default_info else default
     print(f"Default style: {shown}")
     print(f"Citation language: {locale or 'each style’s own (else en-US)'}")
+    print(f"Line spacing of copies: {'double' if double else 'single'}")
     for style in offered:
         mark = "*" if default_info and default_info.style_id == style.style_id else " "
         print(f"{mark} {style.spec:<10} {style.title}  [{style.style_id}]")

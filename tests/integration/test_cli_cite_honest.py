@@ -58,9 +58,13 @@ def test_double_spacing_is_a_preference_and_a_flag(seeded_cli):
     code, out, _ = seeded_cli("cite", HEINS, "--style", "apa", "--format", "html",
                               "--double-spacing")
     assert "line-height:200%" in read_html(out)[0].style
+    code, _, err = seeded_cli("styles", "--set-double-spacing", "on")
+    assert code == 0 and "double-spaced" in err
     library = open_library(LibraryPaths(seeded_cli.data_dir))
-    library.citations.set_double_spacing(enabled=True)
+    assert library.citations.double_spacing() is True
     library.close()
+    code, out, _ = seeded_cli("styles", "--json")
+    assert json.loads(out)["double_spacing"] is True
     code, out, _ = seeded_cli("cite", HEINS, "--style", "vancouver", "--format", "rtf")
     assert "\\sl480\\slmult1" in out and read_rtf(out)[0].text.startswith("1. Heins MJ")
     code, out, _ = seeded_cli("cite", HEINS, "--format", "html", "--no-double-spacing")
