@@ -33,6 +33,7 @@ from atlas_desktop.domain.live_citations import (
 from atlas_desktop.domain.rich_runs import Run, html_to_lines, html_to_runs, plain_text
 from atlas_desktop.store import catalogue as cat
 
+from .cited import cited_entries
 from .context import LibraryContext
 
 
@@ -131,7 +132,9 @@ class DocumentRenderer:
         if not ids:
             return {}
         with self._ctx.db.read() as conn:
-            return {e.id: e for e in cat.get_entries(conn, sorted(ids))}
+            # As cited: with what PubMed or Crossref completed (volume, pages, all authors).
+            cited, _ = cited_entries(conn, cat.get_entries(conn, sorted(ids)))
+        return {e.id: e for e in cited}
 
 
 def citation_for_entries(entries: Sequence[Entry], options: Sequence[dict[str, Any]] = (),

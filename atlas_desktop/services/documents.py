@@ -53,6 +53,7 @@ from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
 
 from .citations import DEFAULT_STYLE_SETTING, LOCALE_SETTING
+from .cited import cited_entries
 from .context import LibraryContext
 from .doc_render import DocumentRenderer, RenderedDocument, citation_for_entries
 
@@ -108,7 +109,9 @@ class DocumentService:
                      options: Sequence[dict[str, Any]] = ()) -> LiveCitation:
         """A citation of library entries, with their data embedded."""
         with self._ctx.db.read() as conn:
-            found = {e.id: e for e in cat.get_entries(conn, list(entry_ids))}
+            # As cited: with what PubMed or Crossref completed (volume, pages, all authors).
+            cited, _ = cited_entries(conn, cat.get_entries(conn, list(entry_ids)))
+        found = {e.id: e for e in cited}
         missing = [i for i in entry_ids if i not in found]
         if missing:
             raise DocumentError(f"No entry with the id {', '.join(missing)} in this library.")

@@ -213,6 +213,15 @@ def test_copy_with_evidence_states_a_retraction_and_a_concern(completed):
     assert "RETRACTED" not in plos
 
 
+def test_live_citations_in_documents_carry_the_completed_record(completed):
+    citation = completed.documents.new_citation(entry_ids=[PLOS["id"]])
+    (item,) = citation.items
+    assert (item.item_data["volume"], item.item_data["page"]) == ("8", "e64723")
+    rendered = completed.documents.render(citations=[citation], style="vancouver", locale=None)
+    assert "PLoS One. 2013;8(5):e64723." in "".join(
+        run.text for run in rendered.bibliography[0])
+
+
 def test_exports_write_the_completed_fields_and_name_retracted_papers(completed):
     out = io.StringIO()
     result = completed.exporter.export(format=ExportFormat.CSL_JSON, out=out,
