@@ -28,8 +28,26 @@ _CHUNK_RE: Final = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END: Final = frozenset(".:?!")
 
 
+_PLAIN_TOKEN_RE: Final = re.compile(
+    r"(?P<word>[^\W_]+(?:['’][^\W_]+)*)|(?P<end>[.:?!][”’\")]*\s)", re.UNICODE)
+
+
 def sentence_case(markup: str) -> str:
     """``markup`` (CSL rich text) in sentence case, as the module says."""
+    if "<" not in markup:  # most titles: one pass over words and sentence ends
+        start = True
+
+        def token(match: re.Match[str]) -> str:
+            nonlocal start
+            word = match.group("word")
+            if word is None:
+                start = True
+                return match.group(0)
+            cased = _case(word, start)
+            start = False
+            return cased
+
+        return smart_apostrophes(_PLAIN_TOKEN_RE.sub(token, markup))
     parts = _TAG_RE.split(markup)
     out: list[str] = []
     depth = 0  # inside nocase spans
@@ -61,7 +79,9 @@ def sentence_case(markup: str) -> str:
         text.append(rest)
         start, pending_end = _after(rest, start, pending_end)
         out.append("".join(text))
-    return unmark_protection("".join(out), keep_lowercase=True)
+    cased = "".join(out)
+    return unmark_protection(cased, keep_lowercase=True) if "<span" in cased \
+        else smart_apostrophes(cased)
 
 
 def _after(text: str, start: bool, pending_end: bool) -> tuple[bool, bool]:
@@ -78,10 +98,12 @@ def _after(text: str, start: bool, pending_end: bool) -> tuple[bool, bool]:
 
 
 def _case(word: str, start: bool) -> str:
-    capitalised = word[:1].isupper() and all(ch.islower() for ch in word[1:])
+    rest = word[1:]
+    # A capital and then only lower-case letters (no digits, no apostrophe): "Symmetries".
+    capitalised = word[:1].isupper() and (not rest or (rest.isalpha() and rest.islower()))
     if start:
-        if capitalised or all(ch.islower() for ch in word):
-            return word[:1].upper() + word[1:].lower()
+        if capitalised or (word.isalpha() and word.islower()):
+            return word[:1].upper() + rest.lower()
         return word
     return word.lower() if capitalised else word
 

@@ -42,7 +42,7 @@ from atlas_desktop.domain.entry import DOI_RE, PMID_RE, Author, normalise_doi
 from atlas_desktop.domain.references import reference_id
 
 from .bibtex import BibEntry
-from .bibtex_names import NAME_FIELDS, parse_csl_names, parse_name_list
+from .bibtex_names import NAME_FIELDS, has_name_parts, parse_csl_names, parse_name_list
 from .bibtex_values import check_value
 from .latex import decode_latex_rich, encode_latex, protect_case
 
@@ -117,6 +117,11 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
     for name, target in NAME_EXTRAS.items():
         if name in fields:
             raw_names = fields.pop(name)
+            if not has_name_parts(raw_names):
+                plain, _ = parse_name_list(raw_names)
+                if plain:
+                    extra[target] = names_to_dicts(plain)
+                continue
             people, _ = parse_csl_names(raw_names, useprefix=useprefix)
             if people:
                 extra[target] = people
@@ -148,7 +153,8 @@ def entry_to_reference(bib: BibEntry) -> tuple[dict[str, Any], list[str]]:
         extra["bibtex_fields"] = fields
     if issued is not None:
         extra["issued"] = issued
-    csl_authors, _ = parse_csl_names(raw_authors, useprefix=useprefix)
+    csl_authors, _ = parse_csl_names(raw_authors, useprefix=useprefix) \
+        if has_name_parts(raw_authors) else ([], False)
     if any(set(n) - {"family", "given"} for n in csl_authors):
         extra["author"] = csl_authors
         raw_kept["author"] = raw_authors  # literal names, particles: written back as they were
@@ -200,16 +206,30 @@ def _rich_titles(bib: BibEntry, sources: dict[str, str]
         plain = bib.fields.get(name)
         if not plain:
             continue
-        rich = decode_latex_rich(raw)
         protected = protect_case(encode_latex(plain)) if name == "title" else encode_latex(plain)
+        if not _LATEX_RE.search(raw):
+            # No markup (most values): the rich text is the plain text, kept only when the
+            # writer's protection would change it ("Twice-Born").
+            if "{" in protected:
+                rich_out[_rich_key(name, sources)] = plain
+                raw_out[_rich_key(name, sources)] = raw
+            continue
+        rich = decode_latex_rich(raw)
         # Kept when the writer's own rendering would not read back to it (a title the
         # writer would protect, "Twice-Born", is kept even when it is plain).
         if rich != decode_latex_rich(protected):
-            role = sources.get(name)
-            key = f"={role}" if role in ("journal", "publisher", "publisher-place") else name
-            rich_out[key] = rich
-            raw_out[key] = raw
+            rich_out[_rich_key(name, sources)] = rich
+            raw_out[_rich_key(name, sources)] = raw
     return rich_out, raw_out
+
+
+#: What makes a raw value's rich text differ from its decoded text.
+_LATEX_RE: Final = re.compile(r"[\\{}$~]|--|``|''")
+
+
+def _rich_key(name: str, sources: dict[str, str]) -> str:
+    role = sources.get(name)
+    return f"={role}" if role in ("journal", "publisher", "publisher-place") else name
 
 
 def _take_date(fields: dict[str, Any]) -> tuple[int | None, dict[str, Any] | None]:

@@ -116,6 +116,21 @@ def _parse_one(raw: str) -> Author | None:
     return Author(family=family, given=given)
 
 
+def has_name_parts(raw: str) -> bool:
+    """Whether a raw name list may hold more than families and given names: a braced name
+    (a literal), a "von" part or a "Jr" part. Most lists do not, and are read without
+    bibtexparser's general name parser (half the time of a large import went there)."""
+    if "{" in raw or "\\" in raw:
+        return True
+    for name in _AND_RE.split(" " + raw.strip() + " "):
+        if name.count(",") >= 2:
+            return True
+        if any(word[:1].islower() for word in name.replace(",", " ").split()
+               if word != "others"):
+            return True
+    return False
+
+
 def parse_csl_names(raw: str, *, useprefix: bool = False) -> tuple[list[dict[str, Any]], bool]:
     """CSL name objects of a raw name-list value, and whether it ended with ``and others``."""
     names: list[dict[str, Any]] = []

@@ -169,6 +169,8 @@ _PLAIN_NAME_RE: Final = re.compile(r"[\\{}%&$#_~^,]|--|``|''|\band\b|^others$", 
 def _von_like(family: str) -> bool:
     """Whether BibTeX would read a word of ``family`` as a "von" part (its first letter is
     lower-case: ``van``, ``'t``)."""
+    if family[:1].isupper() and " " not in family:
+        return False  # the common case
     for word in family.split():
         letter = next((ch for ch in word if ch.isalpha()), "")
         if letter.islower():
@@ -185,6 +187,10 @@ def _name(person: Mapping[str, Any], *, as_read: bool = True) -> str:
     suffix = " ".join(str(person.get("suffix") or "").split())
     family = " ".join(str(person.get("family") or "").split())
     given = " ".join(str(person.get("given") or "").split()) or None
+    if given and not particle and not suffix and " " not in family and \
+            not _PLAIN_NAME_RE.search(f"{family}\n{given}") and not (
+            as_read and _von_like(family)):
+        return f"{family}, {given}"  # the common case, without escaping work
     given_text = _text(given) if given else ""
     if given and (" and " in f" {given} " or "," in given):
         given_text = "{" + given_text + "}"
@@ -195,8 +201,6 @@ def _name(person: Mapping[str, Any], *, as_read: bool = True) -> str:
         head = " ".join(x for x in (particle, fam) if x)
         parts = [head] + ([_text(suffix)] if suffix else [])
         return ", ".join(parts + ([given_text] if given else ([""] if suffix else [])))
-    if given and " " not in family and not _PLAIN_NAME_RE.search(f"{family}\n{given}"):
-        return f"{family}, {given}"  # the common case, without escaping work
     if not given:
         # One word stays as it is. Several are one name: for the atlas a corporate one (a
         # literal, wholly braced); for the user's references a family name without a

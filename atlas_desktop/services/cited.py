@@ -43,6 +43,9 @@ def iter_cited(conn: Any, entries: Iterable[Entry],
                retracted: list[RetractionWarning] | None = None) -> Iterator[Entry]:
     """``entries`` as cited, a chunk at a time (exports of any size); the retracted ones
     are added to ``retracted`` as they pass."""
+    if not completion_store.any_records(conn):
+        yield from entries  # nothing completed: nothing to lay over them, nothing retracted
+        return
     chunk: list[Entry] = []
 
     def flush() -> Iterator[Entry]:

@@ -38,6 +38,11 @@ def records_for(conn: Connection, entry_ids: Sequence[str]) -> dict[str, list[St
     return out
 
 
+def any_records(conn: Connection) -> bool:
+    """Whether anything was completed in this library at all."""
+    return conn.exec_driver_sql("SELECT 1 FROM completed_records LIMIT 1").first() is not None
+
+
 def save_record(conn: Connection, entry_id: str, record: SourceRecord, *, now: str) -> bool:
     """Keep ``record`` for the entry; False (nothing written) if the same was kept already."""
     data = orjson.dumps(record.to_json(), option=orjson.OPT_SORT_KEYS).decode()
