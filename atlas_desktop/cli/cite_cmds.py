@@ -33,7 +33,9 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
         "bibliography in the style's order). STYLE is apa, vancouver, ama, harvard, chicago, "
         "the id of any installed CSL style (see `atlas-desktop styles WORD`), or the path of "
         "a .csl file; without --style, your default style. Entries the engine cannot format "
-        "are named on stderr and the exit code is 1; the others are still printed.",
+        "are named on stderr and the exit code is 1; the others are still printed. A "
+        "retracted paper is named on stderr every time and the exit code is 3, unless "
+        "--allow-retracted.",
     )
     p.add_argument("ids", nargs="+", metavar="ID")
     p.add_argument("--style", default=None, metavar="STYLE",
