@@ -159,4 +159,4 @@ def test_gaps_can_name_entries_as_a_reader_knows_them(sample_entries):
                                                 "which goes on", year=None)) == (
         "“A paper with a rather long title indeed,…” (n.d.)")
     sentences = describe_gaps([vaart], name=reader_name)
-    assert sentences[0].startswith("van der Vaart et al. (2019): the atlas lists only")
+    assert sentences[0].startswith("van der Vaart et al. (2019): only the first authors are")
