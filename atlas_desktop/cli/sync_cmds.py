@@ -159,6 +159,8 @@ def _print_result(result: SyncResult) -> None:
           f"{len(result.needs_attention)} need attention, {result.still_queued} still queued.")
     for item in result.needs_attention:
         print(f"  needs attention: {item.report_id} ({item.entry_id}): {item.message}")
+    for report_id in result.withheld:
+        print(f"  not sent: {report_id} is about one of your own references (withdrawn)")
     entries = result.catalogue
     print(f"Entries: {len(entries.new)} new, {len(entries.changed)} changed, "
           f"{len(entries.withdrawn)} withdrawn.")

@@ -148,6 +148,13 @@ class CorrectionReport:
         }
 
 
+def private_entry_reason(entry_id: str) -> str:
+    """Why no correction report is made, kept or sent about one of the user's own references
+    (issue 18.4): they are private, and the atlas team has nothing to correct in them."""
+    return (f"“{entry_id}” is one of your own references, and correction reports go to the "
+            "atlas team about atlas entries only.")
+
+
 def new_report_id() -> str:
     return str(uuid.uuid4())
 

@@ -15,6 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from .wording import counted, plural
+
 #: Statuses a server gives a report it holds (contract section 2, GET).
 REVIEW_STATUSES: Final = ("received", "in_review", "accepted", "declined")
 #: Review statuses after which a report is not polled again.
@@ -211,6 +213,8 @@ class SyncResult:
     retry_later: list[str] = field(default_factory=list)
     #: Reports still waiting (queued or sending) when the run ended.
     still_queued: int = 0
+    #: Report ids never sent because they were about the user's own references (withdrawn).
+    withheld: list[str] = field(default_factory=list)
     catalogue: CatalogueUpdate = field(default_factory=CatalogueUpdate)
     #: Report ids whose review status was refreshed.
     statuses_updated: list[str] = field(default_factory=list)
@@ -224,6 +228,27 @@ class SyncResult:
     @property
     def ok(self) -> bool:
         return self.state is SyncState.OK
+
+    def done_sentence(self) -> str:
+        """What the run did, in sentences (the start of its message)."""
+        parts: list[str] = []
+        sent = len(self.sent) + len(self.replayed)
+        if sent:
+            parts.append(f"Sent {counted(sent, 'report')}"
+                         + (f" ({len(self.replayed)} already on the server)"
+                            if self.replayed else "") + ".")
+        if self.withheld:
+            count = len(self.withheld)
+            parts.append(f"{counted(count, 'report')} about your own references "
+                         f"{plural('was', count)} not sent and never will be (reports are for "
+                         f"atlas entries only); {plural('it', count)} {plural('is', count)} "
+                         "withdrawn in the outbox.")
+        if self.needs_attention:
+            count = len(self.needs_attention)
+            parts.append(f"{counted(count, 'report')} {plural('needs', count)} your attention.")
+        if not self.catalogue.empty:
+            parts.append(self.catalogue.summary())
+        return " ".join(parts)
 
     def merge(self, later: SyncResult) -> SyncResult:
         """This run followed by ``later`` (the CLI retries within one invocation)."""
@@ -242,6 +267,7 @@ class SyncResult:
             sent=[*self.sent, *later.sent],
             replayed=[*self.replayed, *later.replayed],
             needs_attention=[*self.needs_attention, *later.needs_attention],
+            withheld=[*self.withheld, *later.withheld],
             retry_later=[r for r in dict.fromkeys([*self.retry_later, *later.retry_later])
                          if r not in retried],
             still_queued=later.still_queued,
@@ -275,6 +301,7 @@ class SyncResult:
                 "replayed": self.replayed,
                 "needs_attention": [a.to_dict() for a in self.needs_attention],
                 "retry_later": self.retry_later,
+                "withheld": self.withheld,
             },
             "catalogue": self.catalogue.to_dict(),
             "statuses_updated": self.statuses_updated,

@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
         self.detail.tag_clicked.connect(
             lambda category, label: self.toggle_token(f'tag:"{category}: {label}"', "tags"))
         self.detail.report_requested.connect(d.report_error)
+        # Reports are offered for atlas entries only (the user's own references are private).
+        self.entry_shown.connect(lambda _id: a.report.setEnabled(self.detail.reportable))
         self.welcome.search_requested.connect(self.search_bar.focus)
         self.welcome.sample_requested.connect(self.add_sample_papers)
         self.welcome.dismissed_for_good.connect(
@@ -339,7 +341,8 @@ class MainWindow(QMainWindow):
             return None
         return entry_context_menu(self, self.commands, self.copy_default_action,
                                   self.copy_menu, self.collections.collections_menu,
-                                  self.collections.labels_menu)
+                                  self.collections.labels_menu,
+                                  reportable=self.detail.reportable)
 
     def _scroll_detail(self, pages: int) -> None:
         bar = self.detail.browser.verticalScrollBar()

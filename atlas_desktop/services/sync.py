@@ -31,6 +31,7 @@ from atlas_desktop.domain.sync import (
     SyncState,
     moment_text,
 )
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.store import StoreError, sync_state
 from atlas_desktop.store import user as user_store
 from atlas_desktop.sync.credentials import (
@@ -265,7 +266,7 @@ class SyncService:
 
     def _finish(self, result: SyncResult, stop: Outcome | None, url: str,
                 cancelled: bool) -> SyncResult:
-        done = _done_sentence(result)
+        done = result.done_sentence()
         if stop is not None:
             state = _STOP_STATES.get(stop.kind, SyncState.ERROR)
             message = stop.message
@@ -282,11 +283,10 @@ class SyncService:
             return self._stopped(result, SyncState.ERROR,
                                  f"The sync was stopped before it finished. {done}".strip())
         if result.retry_later:
-            count = len(result.retry_later)
             return self._stopped(
                 result, SyncState.ERROR,
-                f"{count} report{'s' if count != 1 else ''} could not be sent for now and will "
-                f"be tried again. {done}".strip())
+                f"{counted(len(result.retry_later), 'report')} could not be sent for now and "
+                f"will be tried again. {done}".strip())
         result.state = SyncState.OK
         result.message = done or "Everything is up to date."
         return result
@@ -430,19 +430,3 @@ def _is_set(event: threading.Event | None) -> bool:
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _done_sentence(result: SyncResult) -> str:
-    parts: list[str] = []
-    sent = len(result.sent) + len(result.replayed)
-    if sent:
-        parts.append(f"Sent {sent} report{'s' if sent != 1 else ''}"
-                     + (f" ({len(result.replayed)} already on the server)"
-                        if result.replayed else "") + ".")
-    if result.needs_attention:
-        count = len(result.needs_attention)
-        parts.append(f"{count} report{'s' if count != 1 else ''} need"
-                     f"{'s' if count == 1 else ''} your attention.")
-    if not result.catalogue.empty:
-        parts.append(result.catalogue.summary())
-    return " ".join(parts)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from PySide6.QtGui import QPalette
 
-from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.entry import Entry, Origin
 
 from ..badges import badge_tooltip, pill_colours
 from ..plain_text import escape, tooltip
@@ -50,9 +50,12 @@ def tag_href(category: str, label: str) -> str:
     return f"atlas-tag:{quote(category, safe='')}/{quote(label, safe='')}"
 
 
-def missing_sentence(missing: list[str]) -> str:
+def missing_sentence(missing: list[str], origin: Origin = Origin.ATLAS) -> str:
+    """"title, year or DOI or PubMed ID": what an entry lacks, as a reader names it. For the
+    user's own references "authors" means there are none (their rule asks for no more)."""
     fields = [m for m in missing if m not in {"doi", "pmid"}]
-    words = [MISSING_WORDS.get(m, m.replace("_", " ")) for m in fields]
+    names = MISSING_WORDS if origin is Origin.ATLAS else {**MISSING_WORDS, "authors": "authors"}
+    words = [names.get(m, m.replace("_", " ")) for m in fields]
     if "doi" in missing and "pmid" in missing:
         words.append("DOI or PubMed ID")
     if len(words) > 1:
@@ -78,12 +81,20 @@ def render_entry(
             "The atlas has withdrawn this entry. Your own notes and marks on it are kept.",
             colours.withdrawn_text, colours.withdrawn_fill))
     missing = entry.missing_fields()
-    if missing:
+    if missing and entry.origin is Origin.ATLAS:
         action = (' &nbsp;<a href="atlas-action:report-missing">Report what is missing…</a>'
                   if can_report else "")
         parts.append(_notice(
             f"<b>Incomplete entry.</b> The atlas record has no {esc(missing_sentence(missing))}."
             f"{action}",
+            colours.incomplete_text, colours.incomplete_fill, raw=True))
+    elif missing:
+        # The user's own reference: what a citation of it will lack, and where to fix it.
+        # Nothing to report: the atlas team never sees it.
+        parts.append(_notice(
+            f"<b>Incomplete reference.</b> Your reference has no "
+            f"{esc(missing_sentence(missing, entry.origin))}; a citation of it will lack that "
+            "too. Add it in the file it came from and import the file again.",
             colours.incomplete_text, colours.incomplete_fill, raw=True))
     if entry.extra.get("sample_text"):
         parts.append(f'<p style="color:{muted};"><i>Sample library: the plain-language sections '
