@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas_desktop.domain.sync import CatalogueUpdate, SyncResult
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.formats.text import FormatError
 from atlas_desktop.refserver import FaultPlan, RefServer
 from atlas_desktop.services.sync import SyncSettingsError
@@ -168,7 +169,7 @@ def _print_result(result: SyncResult) -> None:
     for reason in entries.refused:
         print(f"  not applied: {reason[0]}: {reason[1]}")
     if result.statuses_updated:
-        print(f"Review status refreshed for {len(result.statuses_updated)} report(s).")
+        print(f"Review status refreshed for {counted(len(result.statuses_updated), 'report')}.")
     stream = sys.stdout if result.ok else sys.stderr
     print(result.message, file=stream)
     for extra in result.errors[1:] if not result.ok else result.errors:
@@ -321,7 +322,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 raise CliError(f"{args.bundle}: {exc.message}") from None
             except OSError as exc:
                 raise CliError(f"Cannot read {args.bundle}: {exc.strerror or exc}.") from None
-            print(f"Catalogue from {args.bundle}: {changed} entries added or changed, "
+            print(f"Catalogue from {args.bundle}: {counted(changed, 'entry')} added or changed, "
                   f"{withdrawn} withdrawn.", flush=True)
         print(f"Atlas reference server listening on {server.url} (data in {args.db}"
               f"{', token required' if token else ''}). Press Ctrl-C to stop.", flush=True)

@@ -11,12 +11,12 @@ _PLURALS: Final = {"entry": "entries", "is": "are", "needs": "need", "was": "wer
 
 
 def plural(noun: str, n: int) -> str:
-    """``noun`` as it reads after the number ``n``: ``plural("entry", 2) == "entries"``.
-    A phrase is made plural by its first word (``"pair of references"``)."""
+    """``noun`` as it reads after the number ``n``: ``plural("entry", 2) == "entries"``. In a
+    phrase the last word is the noun (``"valid entry"`` -> ``"valid entries"``)."""
     if n == 1:
         return noun
-    head, space, rest = noun.partition(" ")
-    return _PLURALS.get(head, head if head.endswith("s") else head + "s") + space + rest
+    rest, space, last = noun.rpartition(" ")
+    return rest + space + _PLURALS.get(last, last if last.endswith("s") else last + "s")
 
 
 def counted(n: int, noun: str) -> str:

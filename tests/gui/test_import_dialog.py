@@ -57,6 +57,22 @@ def test_problems_first_then_the_valid_entries_on_request(qtbot, library, runner
     assert library.catalogue.get_entry(entry_id="my-article-minimal") is None
 
 
+def test_one_valid_entry_is_one_entry(qtbot, library, runner, tmp_path):
+    """Issue 18.23: "Import the 1 valid entry", not "the 1 valid entries"."""
+    broken = tmp_path / "one.bib"
+    broken.write_text("@article{good, title={Fine}, year={2020}}\n"
+                      "@article{bad, title={Broken} year={2021}}\n")
+    dialog = ImportDialog(library, ops(library, runner), [broken])
+    qtbot.addWidget(dialog)
+    dialog.start()
+    qtbot.waitUntil(finished(dialog), timeout=30_000)
+    assert dialog.valid_button.text() == "Import the 1 valid entry"
+    assert "import the 1 valid entry and leave" in dialog.status.text()
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
+        dialog.valid_button.click()
+    assert dialog.status.text().startswith("Imported 1 new entry.")
+
+
 def test_cancel_leaves_the_library_unchanged(qtbot, seeded_library, runner):
     before = state(seeded_library)
     dialog = ImportDialog(seeded_library, ops(seeded_library, runner), [REFS / "bib/bbt/unabbreviate-1436-3.bib"])

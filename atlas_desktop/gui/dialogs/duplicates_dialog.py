@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from atlas_desktop.domain.references import DuplicateDecision, DuplicatePair
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library
 from atlas_desktop.services.references import DecisionOutcome
 
@@ -176,8 +177,7 @@ def summarise_outcome(outcome: DecisionOutcome) -> str:
     merged = len(outcome.merged)
     parts = []
     if merged:
-        parts.append(f"{merged} reference{'s' if merged != 1 else ''} merged")
+        parts.append(f"{counted(merged, 'reference')} merged")
     if outcome.kept_apart:
-        parts.append(f"{outcome.kept_apart} pair{'s' if outcome.kept_apart != 1 else ''} "
-                     "kept apart")
+        parts.append(f"{counted(outcome.kept_apart, 'pair')} kept apart")
     return ("Done: " + " and ".join(parts) + ".") if parts else "Nothing to change."

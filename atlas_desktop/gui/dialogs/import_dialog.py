@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library
 from atlas_desktop.services.import_report import ImportReport
 from atlas_desktop.services.importing import ImportCancelled
@@ -232,9 +233,9 @@ class ImportDialog(QDialog):
         if report.errors and valid:
             self.status.setText(
                 "Nothing was imported: some files or entries have problems (listed below). "
-                f"You can import the {valid:,} valid entr{'y' if valid == 1 else 'ies'} and "
-                "leave the rest out, or close and fix the files first.")
-            self.valid_button.setText(f"Import the {valid:,} valid entries")
+                f"You can import the {counted(valid, 'valid entry')} and leave the rest out, "
+                "or close and fix the files first.")
+            self.valid_button.setText(f"Import the {counted(valid, 'valid entry')}")
             self.valid_button.show()
         else:
             self.status.setText("Nothing was imported: no file could be read (see below).")
@@ -279,7 +280,7 @@ class ImportDialog(QDialog):
 
 def _summary(report: ImportReport) -> str:
     new, updated = len(report.imported), len(report.updated)
-    parts = [f"Imported {new:,} new entr{'y' if new == 1 else 'ies'}"]
+    parts = [f"Imported {counted(new, 'new entry')}"]
     if updated:
         parts.append(f"updated {updated:,}")
     text = ", ".join(parts) + "."
@@ -287,6 +288,6 @@ def _summary(report: ImportReport) -> str:
         text += f" {len(report.linked):,} of your references link to atlas entries."
     if report.duplicates:
         count = len(report.duplicates)
-        text += (f" {count:,} possible duplicate{'s' if count != 1 else ''} found: choose "
-                 "below what to do (nothing is merged unless you say so).")
+        text += (f" {counted(count, 'possible duplicate')} found: choose below what to do "
+                 "(nothing is merged unless you say so).")
     return text

@@ -5,8 +5,8 @@ Each runs in one transaction together with the ``user_version`` bump, so a failu
 file exactly at the previous version. ``tests/store/test_migrations.py`` upgrades a library
 made by the first release (``tests/data/library-v1.sqlite3``).
 
-The versions live in ``early.py`` (1-4), ``completion.py`` (5) and ``fold.py`` (6-7); a new one goes in a module of
-its own and is added to :data:`MIGRATIONS`.
+The versions live in ``early.py`` (1-4), ``completion.py`` (5) and ``fold.py`` (6-7); a new
+one goes in a module of its own and is added to :data:`MIGRATIONS`.
 """
 
 from __future__ import annotations
