@@ -224,24 +224,29 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
+    """What the latest sync changed (or, with --unseen, every sync since last marked seen),
+    sync by sync with its date, one line per entry: what the window's list shows."""
     library = open_for(args, write=args.mark_seen)
     try:
-        update = library.sync.unseen_changes() if args.unseen else library.sync.latest_changes()
+        syncs = library.sync.changes_by_sync(unseen=args.unseen)
         if args.mark_seen:
             library.sync.mark_changes_seen()
     finally:
         library.close()
     if args.json:
-        print_json({"new": [c.to_dict() for c in update.new],
-                    "changed": [c.to_dict() for c in update.changed],
-                    "withdrawn": [c.to_dict() for c in update.withdrawn]})
+        every = [s.update for s in syncs]
+        print_json({"new": [c.to_dict() for u in every for c in u.new],
+                    "changed": [c.to_dict() for u in every for c in u.changed],
+                    "withdrawn": [c.to_dict() for u in every for c in u.withdrawn],
+                    "syncs": [s.to_dict() for s in syncs]})
         return EXIT_OK
-    if update.empty:
+    if not syncs:
         print("No catalogue changes to show.")
         return EXIT_OK
-    print(update.summary())
-    for change in [*update.new, *update.changed, *update.withdrawn]:
-        print("  " + change.describe())
+    for sync in syncs:
+        print(sync.heading() + ".")
+        for change in [*sync.update.new, *sync.update.changed, *sync.update.withdrawn]:
+            print("  " + change.describe())
     return EXIT_OK
 
 

@@ -86,13 +86,16 @@ class CatalogueChange:
     def review_status_change(self) -> tuple[Any, Any] | None:
         return self.badges.get("review_status")
 
-    def describe(self) -> str:
-        """One line for the window and the CLI."""
-        name = self.title or self.entry_id
+    def what_changed(self) -> str:
+        """What happened to the entry, without its name: ``New entry``, ``review status
+        Reviewed → Editor reviewed; changed: title, summary``."""
         if self.kind is ChangeKind.NEW:
-            return f"New: {name}"
+            return "New entry"
         if self.kind is ChangeKind.WITHDRAWN:
-            return f"Withdrawn by the atlas: {name} (your notes on it are kept)"
+            return "Withdrawn by the atlas (your notes on it are kept)"
+        return "; ".join(self._changed_parts()) or "Changed"
+
+    def _changed_parts(self) -> list[str]:
         parts: list[str] = []
         if self.reinstated:
             parts.append("back in the atlas")
@@ -106,6 +109,16 @@ class CatalogueChange:
         others = [f for f in self.fields if f not in {"badges", "withdrawn"}]
         if others:
             parts.append("changed: " + ", ".join(f.replace("_", " ") for f in others))
+        return parts
+
+    def describe(self) -> str:
+        """One line for the command line."""
+        name = self.title or self.entry_id
+        if self.kind is ChangeKind.NEW:
+            return f"New: {name}"
+        if self.kind is ChangeKind.WITHDRAWN:
+            return f"Withdrawn by the atlas: {name} (your notes on it are kept)"
+        parts = self._changed_parts()
         return f"Changed: {name}" + (f" ({'; '.join(parts)})" if parts else "")
 
     def to_dict(self) -> dict[str, Any]:

@@ -131,7 +131,11 @@ class WindowDialogs:
         dialog.exec()
 
     def show_catalogue_changes(self) -> None:
-        dialog = CatalogueChangesDialog(self._library.sync.unseen_changes(), self._window)
+        # What has not been seen yet, sync by sync; else what the latest sync changed (as
+        # ``sync changes --unseen`` and ``sync changes`` list them).
+        sync = self._library.sync
+        dialog = CatalogueChangesDialog(
+            sync.changes_by_sync(unseen=True) or sync.changes_by_sync(), self._window)
         dialog.entry_activated.connect(self._selection.select_entry)
         dialog.exec()
         if self._library.read_only is None:  # (seen or not is kept in the library)

@@ -31,6 +31,7 @@ from atlas_desktop.domain.sync import (
     SyncState,
     moment_text,
 )
+from atlas_desktop.domain.sync_changes import SyncChanges, by_sync
 from atlas_desktop.domain.wording import counted
 from atlas_desktop.store import StoreError, sync_state
 from atlas_desktop.store import user as user_store
@@ -356,18 +357,27 @@ class SyncService:
             running=self.running)
 
     def latest_changes(self) -> CatalogueUpdate:
-        """What the most recent pull that changed anything changed."""
-        with self._ctx.db.read() as conn:
-            _, run_id = sync_state.latest_change(conn)
-            records = sync_state.list_changes(conn, run_id=run_id) if run_id else []
-        return _update_of(records)
+        """What the most recent pull that changed anything changed, one change per entry."""
+        runs = self.changes_by_sync()
+        return runs[0].update if runs else CatalogueUpdate()
 
     def unseen_changes(self) -> CatalogueUpdate:
-        """Everything pulls changed since :meth:`mark_changes_seen`."""
+        """Everything pulls changed since :meth:`mark_changes_seen` (all syncs together)."""
         with self._ctx.db.read() as conn:
             seen = int(user_store.get_meta(conn, _SEEN_KEY) or 0)
             records = sync_state.list_changes(conn, after_seq=seen)
         return _update_of(records)
+
+    def changes_by_sync(self, *, unseen: bool = False) -> list[SyncChanges]:
+        """Sync by sync, newest first, one row per entry (the window and ``sync changes``):
+        the latest sync that changed anything, or with ``unseen`` every sync since the changes
+        were last marked seen."""
+        with self._ctx.db.read() as conn:
+            if unseen:
+                seen = int(user_store.get_meta(conn, _SEEN_KEY) or 0)
+                return by_sync(sync_state.list_run_changes(conn, after_seq=seen))
+            _, run_id = sync_state.latest_change(conn)
+            return by_sync(sync_state.list_run_changes(conn, run_id=run_id)) if run_id else []
 
     def mark_changes_seen(self) -> None:
         with self._ctx.write(Changes.SYNC, entry_ids=()) as conn:
