@@ -103,17 +103,24 @@ def test_closing_the_dialog_while_importing_cancels(qtbot, seeded_library, runne
 def test_duplicates_are_merged_only_where_the_user_says_so(qtbot, library, runner):
     dialog = ImportDialog(library, ops(library, runner), [MENDELEY])
     qtbot.addWidget(dialog)
+    dialog.show()
     with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         dialog.start()
     pairs = dialog.duplicates.pairs()
     row = next(i for i, p in enumerate(pairs) if p.id == "my-mabbott2017-2")
-    assert dialog.duplicates.decisions()[row][1] is DuplicateDecision.KEEP_BOTH  # the default
+    # "Decide later" is the default, and with nothing decided there is nothing to apply.
+    assert {d for _, d in dialog.duplicates.decisions()} == {DuplicateDecision.DECIDE_LATER}
+    assert dialog.apply_button.isHidden()
     dialog.duplicates.set_decision(row, DuplicateDecision.MERGE_INTO_EARLIER)
+    assert not dialog.apply_button.isHidden()
     with qtbot.waitSignal(dialog.duplicates_resolved, timeout=30_000) as blocker:
         dialog.apply_button.click()
     outcome = blocker.args[0]
     assert outcome.merged == [("my-mabbott2017-2", "my-mabbott2017")]
-    assert outcome.kept_apart == len(pairs) - 1
+    assert outcome.kept_apart == 0  # the others were left for later, not recorded
     assert library.catalogue.get_entry(entry_id="my-mabbott2017-2") is None
     assert library.catalogue.get_entry(entry_id="my-milazzo2017-2") is not None
-    assert library.references.find_duplicates() == []  # the rest were kept apart
+    assert len(library.references.find_duplicates()) == len(pairs) - 1
+    assert [p.id for p in dialog.duplicates.pairs()] == [
+        p.id for p in pairs if p.id != "my-mabbott2017-2"]  # still listed, to decide later
+    assert dialog.apply_button.isHidden()
