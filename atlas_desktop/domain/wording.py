@@ -1,8 +1,9 @@
 """Counted nouns and sentence ends, in one place: "1 entry", "2 entries", "Import the 1 valid
-entry", and never "running?." (issue 18.23)."""
+entry", and never "running?." (issue 18.23); and text made breakable for display (19.2)."""
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 #: Nouns whose plural is not the singular plus "s".
@@ -31,3 +32,27 @@ def sentence(text: str) -> str:
     if not text or text[-1] in ".?!…":
         return text
     return text + "."
+
+
+#: A run of this many characters with no space is broken for display...
+LONG_RUN: Final = 60
+#: ... with a zero-width space after every this many.
+RUN_PIECE: Final = 30
+ZERO_WIDTH_SPACE: Final = "\u200b"
+_RUN_RE: Final = re.compile(rf"[^\s\u200b]{{{LONG_RUN},}}")
+
+
+def breakable(text: str) -> str:
+    """``text`` as a window lays it out: runs of :data:`LONG_RUN` or more characters with no
+    space get a zero-width space every :data:`RUN_PIECE`, so a line can break there. (Qt's
+    text layout takes time that grows faster than the length of a word it cannot break: 1 MB
+    of one word blocked the window for a minute.) For display only: copies and exports keep
+    the text as it is."""
+    if len(text) < LONG_RUN:
+        return text
+    return _RUN_RE.sub(_broken, text)
+
+
+def _broken(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return ZERO_WIDTH_SPACE.join(run[i:i + RUN_PIECE] for i in range(0, len(run), RUN_PIECE))
