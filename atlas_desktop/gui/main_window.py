@@ -37,6 +37,7 @@ from .entry_list import EntryList
 from .failure_dialog import FailureReporter
 from .file_drop import install_file_drop
 from .icons import app_icon, icon
+from .library_watch import LibraryWatch
 from .models.entry_table import EntryTableModel
 from .operations import Operations, warn_in_place
 from .panes.detail_pane import DetailPane
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         self._remembered.restore(self.settings)
         self.detail.set_compact(self.width() < COMPACT_BELOW)
         self.status.refresh_reports()
+        # Changes other programs make, and checkpoints when the user's writes pause.
+        self.watch = LibraryWatch(library, runner, self.ops, self)
+        self.watch.start()
         self.run_search()
 
     # ================================================================= building
@@ -395,6 +399,7 @@ class MainWindow(QMainWindow):
             return
         self.table.widen_for_saving()
         self._remembered.save(self.settings)
+        self.watch.stop()
         self.search.stop()
         self.sync.shutdown()
         self.ops.close()

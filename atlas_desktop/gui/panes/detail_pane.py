@@ -284,10 +284,23 @@ class DetailPane(QWidget):
 
     def _on_ops_changed(self, notice: ChangeNotice) -> None:
         entry = self.entry
-        if (entry is None or notice.initiator is self or not notice.concerns(_USER_KINDS)
-                or not notice.touches(entry.id)):
+        if entry is None or notice.initiator is self or not notice.touches(entry.id):
             return
-        self._show_user(self._library.annotations.user_data(entry_id=entry.id))
+        if notice.concerns(Changes.CATALOGUE):
+            self._read_again(entry.id)  # a pull, an import, another program changed it
+        elif notice.concerns(_USER_KINDS):
+            self._show_user(self._library.annotations.user_data(entry_id=entry.id))
+
+    def _read_again(self, entry_id: str) -> None:
+        """Show the entry as the library holds it now, where the reader was."""
+        found = self._library.catalogue.show(entry_id=entry_id)
+        if found is None:
+            self.show_empty("This entry is no longer in the library.")
+            return
+        bar = self.browser.verticalScrollBar()
+        position = bar.value()
+        self.show_entry(*found)
+        bar.setValue(position)
 
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme()
