@@ -264,8 +264,12 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(
             lambda overview: a.sync_now.setEnabled(
                 not overview.running and self.library.read_only is None))
-        self.sync.catalogue_updated.connect(
-            lambda update: status.show_message(update.summary(), 10000))
+        # What a run changed in the catalogue; and, said first, reports on the user's own
+        # references (queued by an older release) withdrawn unsent (issue 18.4).
+        self.sync.run_finished.connect(
+            lambda result: status.show_message(result.done_sentence(), 20000)
+            if result.withheld else status.show_message(result.catalogue.summary(), 10000)
+            if not result.catalogue.empty else None)
         install_file_drop(self, self.open_import)
 
     # ================================================================= searching

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.gui.conftest import entry_ids_in_list
+from tests.sync_support import refserver  # noqa: F401 - fixture
 
 OWN = r"""@article{undated,
   author = {Noyear, Nina},
@@ -59,3 +60,17 @@ def test_no_report_is_offered_on_an_own_reference(qtbot, own_window):
     window.dialogs.report_error()
     assert "own references" in window.statusBar().currentMessage()
     assert window.library.reports.list() == []
+
+
+def test_the_window_says_when_a_queued_report_on_an_own_reference_is_withheld(
+        qtbot, own_window, refserver):  # noqa: F811
+    from tests.integration.test_private_references import _queue_as_an_older_version_did
+
+    window = own_window
+    private = _queue_as_an_older_version_did(window.library, "my-undated")
+    window.library.sync.set_server_url(url=refserver.url)
+    with qtbot.waitSignal(window.sync.run_finished, timeout=30_000) as finished:
+        window.sync.sync_now()
+    assert finished.args[0].withheld == [private]
+    assert "own references" in window.statusBar().currentMessage()
+    assert refserver.reports() == []
