@@ -261,8 +261,10 @@ def folded_index_texts(head: tuple[Any, ...], tail: tuple[Any, ...]) -> tuple[st
     the view would otherwise give (the expressions of ``store/migrations.py``)."""
     (_snapshot, _tags, authors_text, evidence_level, summary, why, does_not_prove, findings,
      conclusions, questions, tags_text, extra_text, _extra) = tail
-    body = " ".join((why or "", does_not_prove or "", findings, conclusions, questions,
-                     evidence_level or "", extra_text or ""))
+    body_parts = (why or "", does_not_prove or "", findings, conclusions, questions,
+                  evidence_level or "", extra_text or "")
+    # Almost every body is plain ASCII: then it is not even put together.
+    body = "" if all(part.isascii() for part in body_parts) else " ".join(body_parts)
     out: list[str | None] = []
     for text in (head[_TITLE_AT] or "", authors_text, head[_JOURNAL_AT] or "", summary or "",
                  body, tags_text):
