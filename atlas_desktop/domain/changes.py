@@ -32,7 +32,11 @@ class Changes(Flag):
 
     @classmethod
     def everything(cls) -> Changes:
-        return cls.CATALOGUE | cls.user_data() | cls.SETTINGS | cls.SYNC
+        """Every kind (what another program may have changed)."""
+        out = cls.NONE
+        for kind in cls:
+            out |= kind
+        return out
 
 
 #: The initiator of a notice about changes another program made (the command line, another
