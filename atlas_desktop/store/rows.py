@@ -258,7 +258,7 @@ def folded_index_texts(head: tuple[Any, ...], tail: tuple[Any, ...]) -> tuple[st
     """For each full-text column, its text folded for search, or None where folding leaves
     it as it is (almost always: only letters beyond ASCII fold). The ``entries_search`` view
     reads ``coalesce(fold_x, <the column's text>)``, so the text here must be exactly what
-    the view would otherwise give (the expressions of ``store/migrations.py``)."""
+    the view would otherwise give (the expressions of ``store/migrations/fold.py``)."""
     (_snapshot, _tags, authors_text, evidence_level, summary, why, does_not_prove, findings,
      conclusions, questions, tags_text, extra_text, _extra) = tail
     body_parts = (why or "", does_not_prove or "", findings, conclusions, questions,
