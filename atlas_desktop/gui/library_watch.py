@@ -52,6 +52,7 @@ class LibraryWatch(QObject):
         self._idle.setInterval(IDLE_MS)
         self._idle.timeout.connect(self.checkpoint)
         ops.changed.connect(self._on_ops_changed)
+        self.start()
 
     def set_intervals(self, *, poll_ms: int = POLL_MS, idle_ms: int = IDLE_MS) -> None:
         self._poll.setInterval(poll_ms)

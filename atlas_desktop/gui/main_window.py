@@ -119,9 +119,7 @@ class MainWindow(QMainWindow):
         self._remembered.restore(self.settings)
         self.detail.set_compact(self.width() < COMPACT_BELOW)
         self.status.refresh_reports()
-        # Changes other programs make, and checkpoints when the user's writes pause.
-        self.watch = LibraryWatch(library, runner, self.ops, self)
-        self.watch.start()
+        self.watch = LibraryWatch(library, runner, self.ops, self)  # other programs; idle saves
         self.run_search()
 
     # ================================================================= building
@@ -227,8 +225,6 @@ class MainWindow(QMainWindow):
         self.detail.tag_clicked.connect(
             lambda category, label: self.toggle_token(f'tag:"{category}: {label}"', "tags"))
         self.detail.report_requested.connect(d.report_error)
-        # Reports are offered for atlas entries only (the user's own references are private).
-        self.entry_shown.connect(lambda _id: a.report.setEnabled(self.detail.reportable))
         self.welcome.search_requested.connect(self.search_bar.focus)
         self.welcome.sample_requested.connect(self.add_sample_papers)
         self.welcome.dismissed_for_good.connect(
@@ -264,12 +260,7 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(
             lambda overview: a.sync_now.setEnabled(
                 not overview.running and self.library.read_only is None))
-        # What a run changed in the catalogue; and, said first, reports on the user's own
-        # references (queued by an older release) withdrawn unsent (issue 18.4).
-        self.sync.run_finished.connect(
-            lambda result: status.show_message(result.done_sentence(), 20000)
-            if result.withheld else status.show_message(result.catalogue.summary(), 10000)
-            if not result.catalogue.empty else None)
+        self.sync.run_finished.connect(status.show_sync_result)
         install_file_drop(self, self.open_import)
 
     # ================================================================= searching
@@ -349,8 +340,7 @@ class MainWindow(QMainWindow):
             return None
         return entry_context_menu(self, self.commands, self.copy_default_action,
                                   self.copy_menu, self.collections.collections_menu,
-                                  self.collections.labels_menu,
-                                  reportable=self.detail.reportable)
+                                  self.collections.labels_menu, reportable=self.detail.reportable)
 
     def _scroll_detail(self, pages: int) -> None:
         bar = self.detail.browser.verticalScrollBar()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWi
 
 from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.listing import SearchResult
-from atlas_desktop.domain.sync import SyncOverview
+from atlas_desktop.domain.sync import SyncOverview, SyncResult
 from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library
 
@@ -74,6 +74,14 @@ class WindowStatusBar:
     def apply_notice(self, notice: ChangeNotice) -> None:
         if notice.concerns(Changes.REPORTS):
             self.refresh_reports()
+
+    def show_sync_result(self, result: SyncResult) -> None:
+        """What a run changed in the catalogue; and, said first, reports on the user's own
+        references (queued by an older release) withdrawn unsent (issue 18.4)."""
+        if result.withheld:
+            self.show_message(result.done_sentence(), 20000)
+        elif not result.catalogue.empty:
+            self.show_message(result.catalogue.summary(), 10000)
 
     def show_sync(self, overview: SyncOverview) -> None:
         self.sync_label.setText(overview.status_line())
