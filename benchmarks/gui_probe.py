@@ -109,6 +109,7 @@ def main(data_dir: str, settings_file: str) -> None:
         window.detail.browser.viewport().repaint()
         selecting.append((time.perf_counter() - started) * 1000)
     runner.wait()
+    hostile = _hostile_entry_paints(window)
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a probe forked from the
     # benchmark process (which had just parsed a 400 MB bundle) would report its parent's peak.
     with open("/proc/self/status") as handle:
@@ -117,11 +118,49 @@ def main(data_dir: str, settings_file: str) -> None:
         "keystroke_to_painted_list": summarise(typed),
         "facet_recount": summarise(facets),
         "select_row_to_painted_detail": summarise(selecting),
+        "hostile_entry_to_painted_detail": hostile,
         "peak_rss_mb": round(peak_kib / 1024, 1),
     }))
     window.close()
     library.close()
     del app
+
+
+def _hostile_entry_paints(window: MainWindow) -> dict[str, dict[str, float]]:
+    """Issue 19.2: entries as long as the contract's limits allow (domain/limits.py), every
+    field at its limit, in words and as one unbroken run each, through the one validator;
+    each shown in the detail pane and painted, as a selection does (the read is left out:
+    it costs a fraction of a millisecond)."""
+    from atlas_desktop.domain import limits
+    from atlas_desktop.domain.contract import canonical_entry_dict, entry_from_canonical
+
+    def text(n: int, words: bool) -> str:
+        return ("lorem ipsum " * (n // 12 + 1))[:n].strip() if words else "x" * n
+
+    out: dict[str, dict[str, float]] = {}
+    for words in (True, False):
+        share = limits.ENTRY_TEXT_MAX // 6
+        entry = entry_from_canonical(canonical_entry_dict({
+            "id": "hostile-entry", "title": text(limits.TITLE_MAX, words),
+            "authors": [{"family": text(limits.NAME_MAX, words), "given": None}],
+            "journal": text(limits.JOURNAL_MAX, words),
+            "summary": text(min(share, limits.PROSE_MAX), words),
+            "why_it_matters": text(min(share, limits.PROSE_MAX), words),
+            "does_not_prove": text(min(share, limits.PROSE_MAX), words),
+            "observed_findings": [text(limits.ITEM_MAX, words)] * (share // limits.ITEM_MAX),
+            "tags": {"Symptom": [text(limits.TAG_MAX, words)]},
+        }))
+        samples = []
+        for _ in range(15):
+            window.detail.show_empty()
+            QCoreApplication.processEvents()
+            started = time.perf_counter()
+            window.detail.show_entry(entry)
+            QCoreApplication.processEvents()
+            window.detail.browser.viewport().repaint()
+            samples.append((time.perf_counter() - started) * 1000)
+        out["words" if words else "unbroken_runs"] = summarise(samples)
+    return out
 
 
 if __name__ == "__main__":

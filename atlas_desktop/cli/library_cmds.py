@@ -9,6 +9,7 @@ from typing import Any
 
 from atlas_desktop.domain.entry import PEM_LABELS
 from atlas_desktop.domain.listing import SortKey
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library, StoreError
 from atlas_desktop.services.exporting import ExportError, ExportFormat, ExportWouldEmpty
 
@@ -143,8 +144,7 @@ def _print_import_report(report: Any) -> None:
         if not report.committed:
             if f.ids and not f.errors:
                 count = len(dict.fromkeys(f.ids))
-                print(f"{f.file}: not imported ({count} entr{'y' if count == 1 else 'ies'} "
-                      "could be read)")
+                print(f"{f.file}: not imported ({counted(count, 'entry')} could be read)")
         elif f.imported or f.updated or not f.errors:
             ids = f.imported + f.updated
             if len(ids) <= 5:
@@ -216,7 +216,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"{e.id:<44} {e.year or '    '}  {author[:18]:<18}  {e.display_title[:70]}"
               + (f"  [{pem}]" if pem else ""))
     shown = len(entries)
-    print(f"{shown} of {result.total} entries" if result.total != shown else f"{shown} entries",
+    print(f"{shown} of {counted(result.total, 'entry')}" if result.total != shown
+          else counted(shown, "entry"),
           file=sys.stderr)
     return EXIT_OK
 
@@ -240,5 +241,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.output is not None:
-        print(f"Wrote {result.count} entries to {args.output}", file=sys.stderr)
+        print(f"Wrote {counted(result.count, 'entry')} to {args.output}", file=sys.stderr)
     return warn_retracted(result.retracted, allowed=args.allow_retracted)

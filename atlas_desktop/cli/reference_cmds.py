@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services.references import ReferenceError
 
 from .common import EXIT_OK, CliError, open_for, print_json
@@ -57,7 +58,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         return EXIT_OK
     for pair in pairs:
         print(f"{pair.id}  looks like  {pair.duplicate_of}  ({pair.reason})")
-    print(f"{len(pairs)} possible duplicate{'s' if len(pairs) != 1 else ''}")
+    print(counted(len(pairs), "possible duplicate"))
     return EXIT_OK
 
 

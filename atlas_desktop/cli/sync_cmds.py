@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas_desktop.domain.sync import CatalogueUpdate, SyncResult
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.formats.text import FormatError
 from atlas_desktop.refserver import FaultPlan, RefServer
 from atlas_desktop.services.sync import SyncSettingsError
@@ -159,6 +160,8 @@ def _print_result(result: SyncResult) -> None:
           f"{len(result.needs_attention)} need attention, {result.still_queued} still queued.")
     for item in result.needs_attention:
         print(f"  needs attention: {item.report_id} ({item.entry_id}): {item.message}")
+    for report_id in result.withheld:
+        print(f"  not sent: {report_id} is about one of your own references (withdrawn)")
     entries = result.catalogue
     print(f"Entries: {len(entries.new)} new, {len(entries.changed)} changed, "
           f"{len(entries.withdrawn)} withdrawn.")
@@ -166,7 +169,7 @@ def _print_result(result: SyncResult) -> None:
     for reason in entries.refused:
         print(f"  not applied: {reason[0]}: {reason[1]}")
     if result.statuses_updated:
-        print(f"Review status refreshed for {len(result.statuses_updated)} report(s).")
+        print(f"Review status refreshed for {counted(len(result.statuses_updated), 'report')}.")
     stream = sys.stdout if result.ok else sys.stderr
     print(result.message, file=stream)
     for extra in result.errors[1:] if not result.ok else result.errors:
@@ -221,24 +224,29 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
+    """What the latest sync changed (or, with --unseen, every sync since last marked seen),
+    sync by sync with its date, one line per entry: what the window's list shows."""
     library = open_for(args, write=args.mark_seen)
     try:
-        update = library.sync.unseen_changes() if args.unseen else library.sync.latest_changes()
+        syncs = library.sync.changes_by_sync(unseen=args.unseen)
         if args.mark_seen:
             library.sync.mark_changes_seen()
     finally:
         library.close()
     if args.json:
-        print_json({"new": [c.to_dict() for c in update.new],
-                    "changed": [c.to_dict() for c in update.changed],
-                    "withdrawn": [c.to_dict() for c in update.withdrawn]})
+        every = [s.update for s in syncs]
+        print_json({"new": [c.to_dict() for u in every for c in u.new],
+                    "changed": [c.to_dict() for u in every for c in u.changed],
+                    "withdrawn": [c.to_dict() for u in every for c in u.withdrawn],
+                    "syncs": [s.to_dict() for s in syncs]})
         return EXIT_OK
-    if update.empty:
+    if not syncs:
         print("No catalogue changes to show.")
         return EXIT_OK
-    print(update.summary())
-    for change in [*update.new, *update.changed, *update.withdrawn]:
-        print("  " + change.describe())
+    for sync in syncs:
+        print(sync.heading() + ".")
+        for change in [*sync.update.new, *sync.update.changed, *sync.update.withdrawn]:
+            print("  " + change.describe())
     return EXIT_OK
 
 
@@ -319,7 +327,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 raise CliError(f"{args.bundle}: {exc.message}") from None
             except OSError as exc:
                 raise CliError(f"Cannot read {args.bundle}: {exc.strerror or exc}.") from None
-            print(f"Catalogue from {args.bundle}: {changed} entries added or changed, "
+            print(f"Catalogue from {args.bundle}: {counted(changed, 'entry')} added or changed, "
                   f"{withdrawn} withdrawn.", flush=True)
         print(f"Atlas reference server listening on {server.url} (data in {args.db}"
               f"{', token required' if token else ''}). Press Ctrl-C to stop.", flush=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from atlas_desktop.domain.reports import REPORT_FIELDS, ReportDraft, ReportInvalid
 from atlas_desktop.domain.sync import REVIEW_LABELS
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services.annotations import AnnotationError
 from atlas_desktop.services.reports import ReportError
 
@@ -186,7 +187,7 @@ def cmd_outbox_export(args: argparse.Namespace) -> int:
         raise CliError(f"Cannot write {args.output}: {exc.strerror or exc}") from None
     finally:
         library.close()
-    print(f"Saved {count} unsent report(s) to {args.output}", file=sys.stderr)
+    print(f"Saved {counted(count, 'unsent report')} to {args.output}", file=sys.stderr)
     return EXIT_OK
 
 

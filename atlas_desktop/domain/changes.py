@@ -30,6 +30,19 @@ class Changes(Flag):
     def user_data(cls) -> Changes:
         return cls.NOTES | cls.STATE | cls.LABELS | cls.COLLECTIONS | cls.REPORTS
 
+    @classmethod
+    def everything(cls) -> Changes:
+        """Every kind (what another program may have changed)."""
+        out = cls.NONE
+        for kind in cls:
+            out |= kind
+        return out
+
+
+#: The initiator of a notice about changes another program made (the command line, another
+#: window): nobody in this process asked for them, and anything may have changed.
+ELSEWHERE = "another program"
+
 
 @dataclass(frozen=True, slots=True)
 class ChangeNotice:

@@ -4,7 +4,8 @@
 - :func:`canonical_entry_dict` is the one validator. Every entry from outside (a bundle, a
   catalogue page, an atlas page or a reference file once parsed) passes through it and
   comes out *canonical*: the contract's object with a bare DOI, trimmed text, empty items
-  and repeated tags dropped, unknown fields kept, in the contract's order.
+  and repeated tags dropped, unknown fields kept, in the contract's order. Every field is
+  bounded here (``domain/limits.py``): a longer one is refused, named with its limit.
 - :func:`entry_from_canonical` and :func:`entry_to_contract` turn that dict into an
   :class:`Entry` and back. ``entry_to_contract(entry_from_canonical(d)) == d``.
 
@@ -22,6 +23,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
+from . import limits
 from .entry import (
     BADGE_KEYS,
     CONTRACT_FIELDS,
@@ -72,6 +74,7 @@ def canonical_entry_dict(data: Any) -> dict[str, Any]:
     authors_raw = data.get("authors") or []
     if not isinstance(authors_raw, list):
         raise EntryFormatError("must be a list", "authors")
+    _count(authors_raw, limits.AUTHORS_MAX, "authors", "authors")
     authors: list[dict[str, str | None]] = []
     for i, raw in enumerate(authors_raw):
         family = raw.get("family") if isinstance(raw, Mapping) else None
@@ -80,13 +83,15 @@ def canonical_entry_dict(data: Any) -> dict[str, Any]:
         given = raw.get("given")
         if given is not None and not isinstance(given, str):
             raise EntryFormatError('"given" must be a string or null', f"authors[{i}]")
+        _bounded(family, limits.NAME_MAX, f"authors[{i}].family")
+        _bounded(given or "", limits.NAME_MAX, f"authors[{i}].given")
         authors.append({"family": family.strip(), "given": (given or "").strip() or None})
 
     year = data.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise EntryFormatError("must be an integer or null", "year")
 
-    doi = normalise_doi(_opt_str(data, "doi"))
+    doi = normalise_doi(_opt_str(data, "doi", limits.DOI_MAX))
     if doi is not None and not DOI_RE.match(doi):
         raise EntryFormatError(f"is not a DOI (got {doi!r})", "doi")
     pmid_raw = data.get("pmid")
@@ -100,9 +105,14 @@ def canonical_entry_dict(data: Any) -> dict[str, Any]:
     if not isinstance(tags_raw, Mapping):
         raise EntryFormatError("must be an object of category -> list of strings", "tags")
     tags: dict[str, list[str]] = {}
+    _count([x for labels in tags_raw.values() if isinstance(labels, list) for x in labels]
+           or tags_raw, limits.TAGS_MAX, "tags", "tags")
     for category, labels in tags_raw.items():
         if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
             raise EntryFormatError("must be a list of strings", f"tags.{category}")
+        _bounded(str(category), limits.TAG_MAX, "tags")
+        for label in labels:
+            _bounded(label, limits.TAG_MAX, f"tags.{str(category)[:40]}")
         cleaned = list(dict.fromkeys(x.strip().replace("\x1e", " ") for x in labels if x.strip()))
         if cleaned:
             tags[str(category).strip()] = cleaned
@@ -110,40 +120,96 @@ def canonical_entry_dict(data: Any) -> dict[str, Any]:
     last_updated = _date(data.get("last_updated"), "last_updated")
     out: dict[str, Any] = {
         "id": entry_id,
-        "title": _opt_str(data, "title"),
+        "title": _opt_str(data, "title", limits.TITLE_MAX),
         "authors": authors,
-        "journal": _opt_str(data, "journal"),
+        "journal": _opt_str(data, "journal", limits.JOURNAL_MAX),
         "year": year,
         "doi": doi,
         "pmid": pmid,
-        "url": _opt_str(data, "url"),
-        "summary": _opt_str(data, "summary"),
-        "why_it_matters": _opt_str(data, "why_it_matters"),
-        "does_not_prove": _opt_str(data, "does_not_prove"),
+        "url": _opt_str(data, "url", limits.URL_MAX),
+        "summary": _opt_str(data, "summary", limits.PROSE_MAX),
+        "why_it_matters": _opt_str(data, "why_it_matters", limits.PROSE_MAX),
+        "does_not_prove": _opt_str(data, "does_not_prove", limits.PROSE_MAX),
         "observed_findings": _str_list(data, "observed_findings"),
         "inferred_conclusions": _str_list(data, "inferred_conclusions"),
         "remaining_questions": _str_list(data, "remaining_questions"),
         "badges": _canonical_badges(data.get("badges")),
-        "evidence_level": _opt_str(data, "evidence_level"),
+        "evidence_level": _opt_str(data, "evidence_level", limits.PROSE_MAX),
         "tags": tags,
         "last_updated": last_updated.isoformat() if last_updated else None,
         "snapshot": _canonical_snapshot(data.get("snapshot")),
-        "bibtex_key": _opt_str(data, "bibtex_key"),
+        "bibtex_key": _opt_str(data, "bibtex_key", limits.KEY_MAX),
     }
+    budget = _Budget()
     for key, value in data.items():
         if key not in out:
+            budget.other(value, str(key)[:40])
             out[key] = value
     if out.get("authors_truncated") is False:
         del out["authors_truncated"]
+    budget.whole(out)
     return out
 
 
-def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
+def _bounded(text: str, limit: int, path: str) -> None:
+    if len(text) > limit:
+        raise EntryFormatError(f"is {len(text):,} characters long; the limit is {limit:,}", path)
+
+
+def _count(items: Any, limit: int, what: str, path: str) -> None:
+    if len(items) > limit:
+        raise EntryFormatError(f"has {len(items):,} {what}; the limit is {limit:,}", path)
+
+
+class _Budget:
+    """The fields the contract does not name (kept verbatim): each text at most
+    :data:`~.limits.OTHER_TEXT_MAX`, at most :data:`~.limits.OTHER_VALUES_MAX` values in all
+    (walked without recursion: nesting cannot exhaust the stack); and then the text of the
+    whole entry at most :data:`~.limits.ENTRY_TEXT_MAX`."""
+
+    def __init__(self) -> None:
+        self.values = 0
+
+    def other(self, value: Any, path: str) -> None:
+        todo = [value]
+        while todo:
+            item = todo.pop()
+            self.values += 1
+            if self.values > limits.OTHER_VALUES_MAX:
+                raise EntryFormatError(f"the fields beyond the atlas's hold more than "
+                                       f"{limits.OTHER_VALUES_MAX:,} values", path)
+            if isinstance(item, str):
+                _bounded(item, limits.OTHER_TEXT_MAX, path)
+            elif isinstance(item, Mapping):
+                for key, nested in item.items():
+                    _bounded(str(key), limits.SHORT_MAX, path)
+                    todo.append(nested)
+            elif isinstance(item, list):
+                todo.extend(item)
+
+    def whole(self, entry: Mapping[str, Any]) -> None:
+        total = 0
+        todo: list[Any] = [entry]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, str):
+                total += len(item)
+            elif isinstance(item, Mapping):
+                todo.extend(item.values())
+            elif isinstance(item, list):
+                todo.extend(item)
+        if total > limits.ENTRY_TEXT_MAX:
+            raise EntryFormatError(f"the entry holds {total:,} characters of text; the limit "
+                                   f"is {limits.ENTRY_TEXT_MAX:,}")
+
+
+def _opt_str(data: Mapping[str, Any], key: str, limit: int = limits.SHORT_MAX) -> str | None:
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
         raise EntryFormatError("must be a string or null", key)
+    _bounded(value, limit, key)
     return value.strip() or None
 
 
@@ -153,6 +219,9 @@ def _str_list(data: Mapping[str, Any], key: str) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise EntryFormatError("must be a list of strings", key)
+    _count(value, limits.ITEMS_MAX, "items", key)
+    for i, item in enumerate(value):
+        _bounded(item, limits.ITEM_MAX, f"{key}[{i}]")
     # U+001E (record separator) is how the store joins items; it has no place in prose.
     return [v.replace("\x1e", " ") for v in value if v.strip()]
 
@@ -186,6 +255,7 @@ def _canonical_badges(raw: Any) -> dict[str, Any]:
         if value is not None:
             if not isinstance(value, str):
                 raise EntryFormatError("must be a string", f"badges.{key}")
+            _bounded(value, limits.SHORT_MAX, f"badges.{key}")
             if value:
                 out[key] = value
     peer = raw.get("peer_reviewed")
@@ -197,10 +267,18 @@ def _canonical_badges(raw: Any) -> dict[str, Any]:
     if status is not None:
         if not isinstance(status, str):
             raise EntryFormatError("must be a string", "badges.review_status")
+        _bounded(status, limits.SHORT_MAX, "badges.review_status")
         if status:
             out["review_status"] = status
     for key, value in raw.items():
         if key not in BADGE_KEYS:
+            # Shown as pills: each text as short as a badge's.
+            path = f"badges.{str(key)[:40]}"
+            _bounded(str(key), limits.SHORT_MAX, "badges")
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str):
+                    _bounded(text, limits.SHORT_MAX, path)
+            _Budget().other(value, path)
             out[key] = value
     return out
 
@@ -216,11 +294,14 @@ def _canonical_snapshot(raw: Any) -> dict[str, Any] | None:
         if value is not None:
             if not isinstance(value, str):
                 raise EntryFormatError("must be a string", f"snapshot.{key}")
+            _bounded(value, limits.SHORT_MAX, f"snapshot.{key}")
             out[key] = value
     accessed = _date(raw.get("accessed"), "snapshot.accessed")
     if accessed is not None:
         out["accessed"] = accessed.isoformat()
-    out.update((k, v) for k, v in raw.items() if k not in SNAPSHOT_KEYS)
+    others = {k: v for k, v in raw.items() if k not in SNAPSHOT_KEYS}
+    _Budget().other(others, "snapshot")
+    out.update(others)
     return out
 
 

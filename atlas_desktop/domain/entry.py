@@ -50,8 +50,11 @@ CONTRACT_FIELDS: Final = (
     "bibtex_key",
 )
 
-#: Field names a reader most needs; an entry without one of them is "incomplete".
+#: Field names a reader most needs; an atlas entry without one of them is "incomplete".
 ESSENTIAL_FIELDS: Final = ("title", "authors", "journal", "year", "summary")
+#: What one of the user's own references needs to be cited and found: without one of
+#: these it is "incomplete" (the atlas's plain-language record is not theirs to lack).
+OWN_ESSENTIAL_FIELDS: Final = ("title", "authors", "year")
 
 #: An entry's reading sections in display order, with the heading a reader sees. The
 #: command line's ``show`` and the window's detail pane both lay an entry out from this list
@@ -285,7 +288,8 @@ class Entry:
     def missing_fields(self) -> list[str]:
         """Contract field names a reader would expect and this entry lacks (see
         :func:`missing_fields_of`, the one rule)."""
-        return missing_fields_of({name: getattr(self, name) for name in _COMPLETENESS_FIELDS})
+        return missing_fields_of({name: getattr(self, name) for name in _COMPLETENESS_FIELDS},
+                                 self.origin)
 
     @property
     def is_incomplete(self) -> bool:
@@ -320,12 +324,17 @@ class Entry:
 _COMPLETENESS_FIELDS: Final = (*ESSENTIAL_FIELDS, "doi", "pmid", "authors_truncated")
 
 
-def missing_fields_of(values: Mapping[str, Any]) -> list[str]:
+def missing_fields_of(values: Mapping[str, Any], origin: Origin = Origin.ATLAS) -> list[str]:
     """The one rule for "incomplete": the contract fields a reader would expect and
-    ``values`` lacks, in the contract's order. Those are the blank essential fields,
-    "authors" when the list stops at "et al.", and both "doi" and "pmid" when there is
-    neither. ``values`` is a canonical contract dict (the store writes the result into each
+    ``values`` lacks, in the contract's order.
+
+    For an atlas entry, what the atlas's record lacks: the blank essential fields, "authors"
+    when the list stops at "et al.", and both "doi" and "pmid" when there is neither. For one
+    of the user's own references (``Origin.MINE``), what a reference needs: a title, authors
+    and a year. ``values`` is a canonical contract dict (the store writes the result into each
     row) or an entry's fields (:meth:`Entry.missing_fields`)."""
+    if origin is Origin.MINE:
+        return [name for name in OWN_ESSENTIAL_FIELDS if _is_blank(values.get(name))]
     missing = {name for name in ESSENTIAL_FIELDS if _is_blank(values.get(name))}
     if values.get("authors") and values.get("authors_truncated"):
         missing.add("authors")

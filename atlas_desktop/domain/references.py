@@ -228,8 +228,38 @@ def find_duplicate_pairs(
 class DuplicateDecision(StrEnum):
     """What the user chose for one pair of possible duplicates."""
 
+    #: Nothing yet: the pair stays a possible duplicate, offered again later (the default).
+    DECIDE_LATER = "decide_later"
+    #: Different papers, for good: the pair is never offered again.
     KEEP_BOTH = "keep_both"
     #: Keep the reference that was there first; merge the later one into it.
     MERGE_INTO_EARLIER = "merge_into_earlier"
     #: Keep the later reference; merge the earlier one into it.
     MERGE_INTO_LATER = "merge_into_later"
+
+
+#: What the duplicates review compares (issue 18.17), in the order it lists them.
+COMPARED_FIELDS: Final = (("title", "Title"), ("year", "Year"), ("authors", "Authors"),
+                          ("journal", "Journal"), ("doi", "DOI"), ("key", "Key"),
+                          ("type", "Type"))
+
+
+def reference_facts(entry: Entry) -> dict[str, str]:
+    """What a person compares of two references, as text ("" when not recorded)."""
+    extra = entry.extra
+    kind = next((str(extra[k]) for k in ("bibtex_type", "ris_type", "type")
+                 if isinstance(extra.get(k), str) and extra[k]), "")
+    authors = "; ".join(a.display() for a in entry.authors)
+    if entry.authors_truncated and authors:
+        authors += " et al."
+    return {"title": entry.title or "", "year": str(entry.year or ""), "authors": authors,
+            "journal": entry.journal or "", "doi": entry.doi or "",
+            "key": entry.bibtex_key or "", "type": kind}
+
+
+def differences(first: Entry, second: Entry) -> list[tuple[str, str, str]]:
+    """``(label, first's value, second's value)`` for each compared field in which they
+    differ (case and spacing aside), in :data:`COMPARED_FIELDS` order."""
+    a, b = reference_facts(first), reference_facts(second)
+    return [(label, a[name], b[name]) for name, label in COMPARED_FIELDS
+            if " ".join(a[name].casefold().split()) != " ".join(b[name].casefold().split())]

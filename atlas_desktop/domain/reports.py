@@ -49,6 +49,16 @@ FIELD_LABELS: Final = {
     "citation": "Citation",
     "other": "Something else",
 }
+#: The contract has no field for a paper's volume, issue and pages (the most common gap in a
+#: citation); a report about them goes as "citation", with what the entry records of them as
+#: the value the user saw, so the atlas team knows what it is about.
+LOCATOR_CHOICE: Final = "volume_issue_pages"
+#: What the report dialog offers, in order: (choice, label, the contract's field).
+REPORT_CHOICES: Final = (
+    *((name, FIELD_LABELS[name], name) for name in REPORT_FIELDS[:4]),
+    (LOCATOR_CHOICE, "Volume, issue or pages", "citation"),
+    *((name, FIELD_LABELS[name], name) for name in REPORT_FIELDS[4:]),
+)
 PROBLEM_MAX: Final = 5000
 SUGGESTION_MAX: Final = 5000
 CONTACT_MAX: Final = 320
@@ -146,6 +156,13 @@ class CorrectionReport:
             "server_status": self.server_status,
             "reviewer_note": self.reviewer_note,
         }
+
+
+def private_entry_reason(entry_id: str) -> str:
+    """Why no correction report is made, kept or sent about one of the user's own references
+    (issue 18.4): they are private, and the atlas team has nothing to correct in them."""
+    return (f"“{entry_id}” is one of your own references, and correction reports go to the "
+            "atlas team about atlas entries only.")
 
 
 def new_report_id() -> str:
@@ -288,7 +305,21 @@ def current_value_for(entry: Any, field: str) -> str | None:
         return joined or None
     if field == "citation":
         return plain_citation(entry)
+    if field == LOCATOR_CHOICE:
+        return locator_text(entry.extra)
     return None
+
+
+def locator_text(extra: Any) -> str:
+    """``Volume 12, issue 3, pages 45-67`` from an entry's extra fields, saying which are not
+    recorded (a report about them is usually about their absence)."""
+    parts = []
+    for label, keys in (("volume", ("volume",)), ("issue", ("issue", "journal_issue")),
+                        ("pages", ("page", "pages"))):
+        value = next((extra.get(k) for k in keys if extra.get(k) not in (None, "")), None)
+        parts.append(f"{label} {value}" if value is not None else f"{label} not recorded")
+    text = ", ".join(parts)
+    return text[0].upper() + text[1:]
 
 
 def plain_citation(entry: Any) -> str | None:

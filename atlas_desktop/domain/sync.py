@@ -15,6 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from .wording import counted, plural
+
 #: Statuses a server gives a report it holds (contract section 2, GET).
 REVIEW_STATUSES: Final = ("received", "in_review", "accepted", "declined")
 #: Review statuses after which a report is not polled again.
@@ -84,13 +86,16 @@ class CatalogueChange:
     def review_status_change(self) -> tuple[Any, Any] | None:
         return self.badges.get("review_status")
 
-    def describe(self) -> str:
-        """One line for the window and the CLI."""
-        name = self.title or self.entry_id
+    def what_changed(self) -> str:
+        """What happened to the entry, without its name: ``New entry``, ``review status
+        Reviewed → Editor reviewed; changed: title, summary``."""
         if self.kind is ChangeKind.NEW:
-            return f"New: {name}"
+            return "New entry"
         if self.kind is ChangeKind.WITHDRAWN:
-            return f"Withdrawn by the atlas: {name} (your notes on it are kept)"
+            return "Withdrawn by the atlas (your notes on it are kept)"
+        return "; ".join(self._changed_parts()) or "Changed"
+
+    def _changed_parts(self) -> list[str]:
         parts: list[str] = []
         if self.reinstated:
             parts.append("back in the atlas")
@@ -104,6 +109,16 @@ class CatalogueChange:
         others = [f for f in self.fields if f not in {"badges", "withdrawn"}]
         if others:
             parts.append("changed: " + ", ".join(f.replace("_", " ") for f in others))
+        return parts
+
+    def describe(self) -> str:
+        """One line for the command line."""
+        name = self.title or self.entry_id
+        if self.kind is ChangeKind.NEW:
+            return f"New: {name}"
+        if self.kind is ChangeKind.WITHDRAWN:
+            return f"Withdrawn by the atlas: {name} (your notes on it are kept)"
+        parts = self._changed_parts()
         return f"Changed: {name}" + (f" ({'; '.join(parts)})" if parts else "")
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,6 +226,8 @@ class SyncResult:
     retry_later: list[str] = field(default_factory=list)
     #: Reports still waiting (queued or sending) when the run ended.
     still_queued: int = 0
+    #: Report ids never sent because they were about the user's own references (withdrawn).
+    withheld: list[str] = field(default_factory=list)
     catalogue: CatalogueUpdate = field(default_factory=CatalogueUpdate)
     #: Report ids whose review status was refreshed.
     statuses_updated: list[str] = field(default_factory=list)
@@ -224,6 +241,27 @@ class SyncResult:
     @property
     def ok(self) -> bool:
         return self.state is SyncState.OK
+
+    def done_sentence(self) -> str:
+        """What the run did, in sentences (the start of its message)."""
+        parts: list[str] = []
+        sent = len(self.sent) + len(self.replayed)
+        if sent:
+            parts.append(f"Sent {counted(sent, 'report')}"
+                         + (f" ({len(self.replayed)} already on the server)"
+                            if self.replayed else "") + ".")
+        if self.withheld:
+            count = len(self.withheld)
+            parts.append(f"{counted(count, 'report')} about your own references "
+                         f"{plural('was', count)} not sent and never will be (reports are for "
+                         f"atlas entries only); {plural('it', count)} {plural('is', count)} "
+                         "withdrawn in the outbox.")
+        if self.needs_attention:
+            count = len(self.needs_attention)
+            parts.append(f"{counted(count, 'report')} {plural('needs', count)} your attention.")
+        if not self.catalogue.empty:
+            parts.append(self.catalogue.summary())
+        return " ".join(parts)
 
     def merge(self, later: SyncResult) -> SyncResult:
         """This run followed by ``later`` (the CLI retries within one invocation)."""
@@ -242,6 +280,7 @@ class SyncResult:
             sent=[*self.sent, *later.sent],
             replayed=[*self.replayed, *later.replayed],
             needs_attention=[*self.needs_attention, *later.needs_attention],
+            withheld=[*self.withheld, *later.withheld],
             retry_later=[r for r in dict.fromkeys([*self.retry_later, *later.retry_later])
                          if r not in retried],
             still_queued=later.still_queued,
@@ -275,6 +314,7 @@ class SyncResult:
                 "replayed": self.replayed,
                 "needs_attention": [a.to_dict() for a in self.needs_attention],
                 "retry_later": self.retry_later,
+                "withheld": self.withheld,
             },
             "catalogue": self.catalogue.to_dict(),
             "statuses_updated": self.statuses_updated,

@@ -18,6 +18,7 @@ from atlas_desktop.domain.contract import (
     entry_to_contract,
 )
 from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.wording import counted
 
 from .text import FormatError
 
@@ -193,7 +194,7 @@ def bundle_problems_message(problems: list[str], total: int) -> str:
     listed = "; ".join(problems[:_MAX_LISTED])
     more = f" and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
     return (
-        f"{len(problems)} of {total} entries do not follow the atlas format "
+        f"{len(problems)} of {counted(total, 'entry')} do not follow the atlas format "
         f"({listed}{more}). Nothing was imported."
     )
 

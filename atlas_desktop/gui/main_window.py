@@ -37,6 +37,7 @@ from .entry_list import EntryList
 from .failure_dialog import FailureReporter
 from .file_drop import install_file_drop
 from .icons import app_icon, icon
+from .library_watch import LibraryWatch
 from .models.entry_table import EntryTableModel
 from .operations import Operations, warn_in_place
 from .panes.detail_pane import DetailPane
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self._remembered.restore(self.settings)
         self.detail.set_compact(self.width() < COMPACT_BELOW)
         self.status.refresh_reports()
+        self.watch = LibraryWatch(library, runner, self.ops, self)  # other programs; idle saves
         self.run_search()
 
     # ================================================================= building
@@ -258,8 +260,7 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(
             lambda overview: a.sync_now.setEnabled(
                 not overview.running and self.library.read_only is None))
-        self.sync.catalogue_updated.connect(
-            lambda update: status.show_message(update.summary(), 10000))
+        self.sync.run_finished.connect(status.show_sync_result)
         install_file_drop(self, self.open_import)
 
     # ================================================================= searching
@@ -339,7 +340,7 @@ class MainWindow(QMainWindow):
             return None
         return entry_context_menu(self, self.commands, self.copy_default_action,
                                   self.copy_menu, self.collections.collections_menu,
-                                  self.collections.labels_menu)
+                                  self.collections.labels_menu, reportable=self.detail.reportable)
 
     def _scroll_detail(self, pages: int) -> None:
         bar = self.detail.browser.verticalScrollBar()
@@ -392,6 +393,7 @@ class MainWindow(QMainWindow):
             return
         self.table.widen_for_saving()
         self._remembered.save(self.settings)
+        self.watch.stop()
         self.search.stop()
         self.sync.shutdown()
         self.ops.close()

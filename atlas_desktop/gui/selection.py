@@ -117,6 +117,8 @@ class SelectionController(QObject):
             return
         entry, user = found
         self._detail.show_entry(entry, user)
+        # Reports are offered for atlas entries only (the user's own references are private).
+        self._actions.report.setEnabled(self._detail.reportable)
         self.entry_shown.emit(entry.id)
 
     # ----------------------------------------------------------------- the user's marks

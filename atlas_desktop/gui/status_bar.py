@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWi
 
 from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.listing import SearchResult
-from atlas_desktop.domain.sync import SyncOverview
+from atlas_desktop.domain.sync import SyncOverview, SyncResult
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library
 
 from .icons import icon
@@ -63,24 +64,31 @@ class WindowStatusBar:
 
     def show_count(self, result: SearchResult, total: int) -> None:
         shown = f"{result.total:,}" if result.complete else f"{len(result.pks):,}+"
-        noun = "entry" if total == 1 else "entries"
-        self.count_label.setText(f"{shown} of {total:,} {noun}")
+        self.count_label.setText(f"{shown} of {counted(total, 'entry')}")
 
     def refresh_reports(self) -> None:
         unsent = self._library.reports.count_unsent()
-        self.reports_label.setText(f"{unsent} report{'s' if unsent != 1 else ''} queued"
+        self.reports_label.setText(f"{counted(unsent, 'report')} queued"
                                    if unsent else "Outbox empty")
 
     def apply_notice(self, notice: ChangeNotice) -> None:
         if notice.concerns(Changes.REPORTS):
             self.refresh_reports()
 
+    def show_sync_result(self, result: SyncResult) -> None:
+        """What a run changed in the catalogue; and, said first, reports on the user's own
+        references (queued by an older release) withdrawn unsent (issue 18.4)."""
+        if result.withheld:
+            self.show_message(result.done_sentence(), 20000)
+        elif not result.catalogue.empty:
+            self.show_message(result.catalogue.summary(), 10000)
+
     def show_sync(self, overview: SyncOverview) -> None:
         self.sync_label.setText(overview.status_line())
         self.sync_label.setToolTip(tooltip(overview.message))
         unseen = overview.unseen_changes
         self.changes_button.setVisible(unseen > 0)
-        self.changes_button.setText(f"{unseen} catalogue update{'s' if unseen != 1 else ''}")
+        self.changes_button.setText(counted(unseen, "catalogue update"))
         self.refresh_reports()
 
     def offer_undo(self, available: bool) -> None:

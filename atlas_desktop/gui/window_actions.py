@@ -120,8 +120,10 @@ def refresh_icons(a: WindowActions) -> None:
 
 
 def entry_context_menu(parent: QMainWindow, a: WindowActions, copy_default: QAction,
-                       copy_menu: QMenu, collections_menu: QMenu, labels_menu: QMenu) -> QMenu:
-    """The list's right-click menu for the selected entries."""
+                       copy_menu: QMenu, collections_menu: QMenu, labels_menu: QMenu, *,
+                       reportable: bool = True) -> QMenu:
+    """The list's right-click menu for the selected entries; "Report an error…" only when the
+    entry shown is one that can be reported (an atlas entry: issue 18.4)."""
     menu = QMenu(parent)
     menu.addAction(copy_default)
     menu.addMenu(copy_menu).setText("Copy as…")
@@ -130,7 +132,9 @@ def entry_context_menu(parent: QMainWindow, a: WindowActions, copy_default: QAct
     menu.addMenu(collections_menu)
     menu.addMenu(labels_menu)
     menu.addSeparator()
-    menu.addActions([a.export_selection, a.report])
+    menu.addAction(a.export_selection)
+    if reportable:
+        menu.addAction(a.report)
     return menu
 
 

@@ -102,6 +102,12 @@ class WindowDialogs:
         entry = self._detail.entry
         if entry is None or self._library.read_only is not None:
             return
+        if not self._detail.reportable:
+            # Ctrl+E on one of the user's own references: they are private (issue 18.4).
+            self._status.show_message(
+                "Reports go to the atlas team about atlas entries only; this is one of your "
+                "own references, so there is nothing to report.", 8000)
+            return
         dialog = ReportDialog(self._library, entry, ops=self._ops,
                               field=field or _first_missing(entry), parent=self._window)
         if dialog.exec() and dialog.report is not None:
@@ -125,7 +131,11 @@ class WindowDialogs:
         dialog.exec()
 
     def show_catalogue_changes(self) -> None:
-        dialog = CatalogueChangesDialog(self._library.sync.unseen_changes(), self._window)
+        # What has not been seen yet, sync by sync; else what the latest sync changed (as
+        # ``sync changes --unseen`` and ``sync changes`` list them).
+        sync = self._library.sync
+        dialog = CatalogueChangesDialog(
+            sync.changes_by_sync(unseen=True) or sync.changes_by_sync(), self._window)
         dialog.entry_activated.connect(self._selection.select_entry)
         dialog.exec()
         if self._library.read_only is None:  # (seen or not is kept in the library)

@@ -27,6 +27,8 @@ from urllib.parse import urljoin, urlsplit
 import certifi
 import httpx
 
+from atlas_desktop.domain.wording import sentence
+
 from .address import AddressError, Resolver, Target, check_target
 from .guard import GuardedBackend, guarded, install_backend
 
@@ -235,4 +237,4 @@ def _connect_failed(exc: httpx.ConnectError, host: str) -> NetError:
         why = "the network is unreachable"
     else:
         why = " ".join(text.split())[:120] or "no connection"
-    return NetError(Failure.UNREACHABLE, f"Could not connect to {host}: {why}.")
+    return NetError(Failure.UNREACHABLE, sentence(f"Could not connect to {host}: {why}"))

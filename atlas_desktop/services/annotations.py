@@ -15,6 +15,7 @@ from atlas_desktop.domain.annotations import (
     clean_name,
 )
 from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.note_merge import merge_notes
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import user as user_store
 
@@ -35,13 +36,25 @@ class AnnotationService:
         with self._ctx.db.read() as conn:
             return user_store.get_note(conn, entry_id)
 
-    def set_note(self, *, entry_id: str, text: str) -> Note | None:
-        """Save the note (blank text deletes it). Returns what is now stored."""
+    def set_note(self, *, entry_id: str, text: str,
+                 based_on: str | None = None) -> Note | None:
+        """Save the note (blank text deletes it). Returns what is now stored.
+
+        ``based_on`` is the stored text the caller's edit started from ("" for no note). If
+        the note was changed elsewhere since (another program, another window), the two are
+        merged (``domain/note_merge.py``) and the merge is stored: a newer note is never
+        saved over silently. Without it, ``text`` replaces the note (the command line's
+        ``note``, which the user gives whole)."""
         if len(text) > NOTE_MAX:
             raise AnnotationError(f"The note is longer than {NOTE_MAX:,} characters.")
         text = text.replace("\r\n", "\n").replace("\x00", "")
         with self._ctx.write(Changes.NOTES, entry_ids=[entry_id]) as conn:
             self._require_entry(conn, entry_id)
+            if based_on is not None:
+                stored = user_store.get_note(conn, entry_id)
+                current = stored.text if stored else ""
+                if current != based_on:
+                    text = merge_notes(based_on, current, text)[:NOTE_MAX]
             note = user_store.set_note(conn, entry_id, text, now=utc_now_precise())
         return note
 

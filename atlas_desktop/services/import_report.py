@@ -25,7 +25,10 @@ class FileResult:
     file: str
     kind: str | None = None
     imported: list[str] = field(default_factory=list)
+    #: Ids imported again: changed ones and, among them too, ``unchanged`` ones.
     updated: list[str] = field(default_factory=list)
+    #: Those of ``updated`` that were already stored exactly so.
+    unchanged: list[str] = field(default_factory=list)
     #: Detected duplicates; nothing was merged.
     duplicates: list[DuplicatePair] = field(default_factory=list)
     #: The user's references linked to atlas entries by DOI or PMID.
@@ -45,6 +48,17 @@ class FileResult:
     ids: list[str] = field(default_factory=list, repr=False)
     #: ids derived from authors/year/title (no atlas URL) may be renumbered to stay unique.
     derived: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def changed(self) -> list[str]:
+        """Ids imported again whose entry changed."""
+        unchanged = set(self.unchanged)
+        return [i for i in self.updated if i not in unchanged]
+
+    @property
+    def entries_read(self) -> int:
+        """Entries read from the file (an id listed twice counts once)."""
+        return len(dict.fromkeys(self.ids))
 
     @property
     def importable(self) -> bool:

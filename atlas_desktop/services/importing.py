@@ -195,6 +195,7 @@ class ImportService:
         except ImportCancelled:
             for f in todo:  # nothing was written: say so in the (discarded) results too
                 f.imported, f.updated, f.duplicates, f.linked = [], [], [], []
+                f.unchanged = []
             raise
         report.committed = True
         for f in todo:
@@ -231,6 +232,7 @@ class ImportService:
 def _record_outcome(files: list[FileResult], outcome: Any) -> None:
     """Sort each file's ids into imported, updated and refused."""
     new, updated = set(outcome.new), set(outcome.updated_ids)
+    unchanged = set(outcome.unchanged)
     refused = dict(outcome.refused)
     for f in files:
         for entry_id in f.ids:
@@ -238,11 +240,14 @@ def _record_outcome(files: list[FileResult], outcome: Any) -> None:
                 f.imported.append(entry_id)
             elif entry_id in updated:
                 f.updated.append(entry_id)
+                if entry_id in unchanged:
+                    f.unchanged.append(entry_id)
             elif entry_id in refused:
                 f.errors.append(f"{entry_id}: not imported, {refused[entry_id]}.")
         # An id listed twice in one file is reported once.
         f.imported = list(dict.fromkeys(f.imported))
         f.updated = [i for i in dict.fromkeys(f.updated) if i not in f.imported]
+        f.unchanged = [i for i in dict.fromkeys(f.unchanged) if i in f.updated]
 
 
 class _Invalid(Exception):

@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from importlib import resources
 from typing import Any
 
-from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.changes import ELSEWHERE, Changes
 from atlas_desktop.domain.entry import Origin
 from atlas_desktop.formats.bundle import parse_bundle
 from atlas_desktop.paths import LibraryPaths
@@ -118,6 +118,21 @@ class Library:
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the library file."""
         self.ctx.db.checkpoint()
+
+    def checkpoint_idle(self) -> bool:
+        """A cheap checkpoint for when the window is idle after the user's writes: nothing
+        waits for it, and it waits for nobody (see ``LibraryDB.checkpoint_idle``)."""
+        return self.ctx.db.checkpoint_idle()
+
+    def notice_changes_elsewhere(self) -> bool:
+        """If another program changed the library since the last call, tell every listener
+        with one notice (anything may have changed; its initiator is
+        :data:`~atlas_desktop.domain.changes.ELSEWHERE`) and return True. Never waits."""
+        if not self.ctx.db.changed_elsewhere():
+            return False
+        with self.ctx.initiated_by(ELSEWHERE):
+            self.ctx.notify(Changes.everything(), entry_ids=None)
+        return True
 
     def close(self) -> None:
         self.ctx.db.close()

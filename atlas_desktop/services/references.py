@@ -95,7 +95,7 @@ class ReferenceService:
             kept = kept_apart_pairs(user_store.get_setting(conn, KEPT_APART_KEY, []))
             for pair, decision in decisions:
                 later, earlier = current(pair.id), current(pair.duplicate_of)
-                if later == earlier:
+                if later == earlier or decision is DuplicateDecision.DECIDE_LATER:
                     continue
                 if decision is DuplicateDecision.KEEP_BOTH:
                     kept.add(frozenset((pair.id, pair.duplicate_of)))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from atlas_desktop import __version__
 from atlas_desktop.domain.changes import Changes
+from atlas_desktop.domain.entry import Origin
 from atlas_desktop.domain.reports import (
     UNSENT_STATUSES,
     CorrectionReport,
@@ -16,6 +17,7 @@ from atlas_desktop.domain.reports import (
     build_body,
     current_value_for,
     new_report_id,
+    private_entry_reason,
     validate_draft,
 )
 from atlas_desktop.formats.bundle import corrections_document
@@ -44,6 +46,8 @@ class ReportService:
         """Validate and queue a report in one transaction. Raises :class:`ReportInvalid`.
 
         ``current_value`` is what the user saw; by default it is taken from the stored entry.
+        Reports are made about atlas entries only: the user's own references are private
+        and refused (the first problem, before anything else is checked).
         """
         cleaned, problems = validate_draft(draft)
         with self._ctx.write(Changes.REPORTS, entry_ids=[cleaned.entry_id]) as conn:
@@ -51,6 +55,9 @@ class ReportService:
             if entry is None:
                 problems.insert(0, ReportProblem(
                     "entry_id", f"There is no entry “{cleaned.entry_id}” in this library."))
+            elif entry.origin is not Origin.ATLAS:
+                raise ReportInvalid([ReportProblem("entry_id",
+                                                   private_entry_reason(entry.id))])
             if problems:
                 raise ReportInvalid(problems)
             assert entry is not None
@@ -142,6 +149,8 @@ class ReportService:
             if report is None:
                 raise ReportError(f"There is no report {report_id}.")
             concerned.append(report.entry_id)
+            if cat.origin_of(conn, report.entry_id) != Origin.ATLAS.value:
+                raise ReportError(private_entry_reason(report.entry_id))
             status = user_store.report_http_status(conn, report_id)
             if not self.can_edit(report, status):
                 raise ReportError(
@@ -176,9 +185,12 @@ class ReportService:
         return updated
 
     def export_unsent(self, *, path: Path) -> int:
-        """Write every unsent report's body to an ``atlas-corrections`` file; returns how many."""
+        """Write every unsent report's body to an ``atlas-corrections`` file; returns how many.
+        Reports about the user's own references (queued before they were refused) are private
+        and left out: the file is for the atlas team."""
         with self._ctx.db.read() as conn:
-            reports = user_store.list_reports(conn, UNSENT_STATUSES)
+            reports = [r for r in user_store.list_reports(conn, UNSENT_STATUSES)
+                       if cat.origin_of(conn, r.entry_id) == Origin.ATLAS.value]
         with atomic_text_writer(path) as handle:
             handle.write(corrections_document(r.body for r in reports))
         return len(reports)

@@ -31,6 +31,8 @@ from atlas_desktop.domain.sync import (
     SyncState,
     moment_text,
 )
+from atlas_desktop.domain.sync_changes import SyncChanges, by_sync
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.store import StoreError, sync_state
 from atlas_desktop.store import user as user_store
 from atlas_desktop.sync.credentials import (
@@ -265,7 +267,7 @@ class SyncService:
 
     def _finish(self, result: SyncResult, stop: Outcome | None, url: str,
                 cancelled: bool) -> SyncResult:
-        done = _done_sentence(result)
+        done = result.done_sentence()
         if stop is not None:
             state = _STOP_STATES.get(stop.kind, SyncState.ERROR)
             message = stop.message
@@ -282,11 +284,10 @@ class SyncService:
             return self._stopped(result, SyncState.ERROR,
                                  f"The sync was stopped before it finished. {done}".strip())
         if result.retry_later:
-            count = len(result.retry_later)
             return self._stopped(
                 result, SyncState.ERROR,
-                f"{count} report{'s' if count != 1 else ''} could not be sent for now and will "
-                f"be tried again. {done}".strip())
+                f"{counted(len(result.retry_later), 'report')} could not be sent for now and "
+                f"will be tried again. {done}".strip())
         result.state = SyncState.OK
         result.message = done or "Everything is up to date."
         return result
@@ -356,18 +357,27 @@ class SyncService:
             running=self.running)
 
     def latest_changes(self) -> CatalogueUpdate:
-        """What the most recent pull that changed anything changed."""
-        with self._ctx.db.read() as conn:
-            _, run_id = sync_state.latest_change(conn)
-            records = sync_state.list_changes(conn, run_id=run_id) if run_id else []
-        return _update_of(records)
+        """What the most recent pull that changed anything changed, one change per entry."""
+        runs = self.changes_by_sync()
+        return runs[0].update if runs else CatalogueUpdate()
 
     def unseen_changes(self) -> CatalogueUpdate:
-        """Everything pulls changed since :meth:`mark_changes_seen`."""
+        """Everything pulls changed since :meth:`mark_changes_seen` (all syncs together)."""
         with self._ctx.db.read() as conn:
             seen = int(user_store.get_meta(conn, _SEEN_KEY) or 0)
             records = sync_state.list_changes(conn, after_seq=seen)
         return _update_of(records)
+
+    def changes_by_sync(self, *, unseen: bool = False) -> list[SyncChanges]:
+        """Sync by sync, newest first, one row per entry (the window and ``sync changes``):
+        the latest sync that changed anything, or with ``unseen`` every sync since the changes
+        were last marked seen."""
+        with self._ctx.db.read() as conn:
+            if unseen:
+                seen = int(user_store.get_meta(conn, _SEEN_KEY) or 0)
+                return by_sync(sync_state.list_run_changes(conn, after_seq=seen))
+            _, run_id = sync_state.latest_change(conn)
+            return by_sync(sync_state.list_run_changes(conn, run_id=run_id)) if run_id else []
 
     def mark_changes_seen(self) -> None:
         with self._ctx.write(Changes.SYNC, entry_ids=()) as conn:
@@ -430,19 +440,3 @@ def _is_set(event: threading.Event | None) -> bool:
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _done_sentence(result: SyncResult) -> str:
-    parts: list[str] = []
-    sent = len(result.sent) + len(result.replayed)
-    if sent:
-        parts.append(f"Sent {sent} report{'s' if sent != 1 else ''}"
-                     + (f" ({len(result.replayed)} already on the server)"
-                        if result.replayed else "") + ".")
-    if result.needs_attention:
-        count = len(result.needs_attention)
-        parts.append(f"{count} report{'s' if count != 1 else ''} need"
-                     f"{'s' if count == 1 else ''} your attention.")
-    if not result.catalogue.empty:
-        parts.append(result.catalogue.summary())
-    return " ".join(parts)

@@ -5,6 +5,9 @@ Invariants (contract sections 2 and 3):
   ``Idempotency-Key``. Before each request the report is marked ``sending`` (one more
   attempt) in its own committed transaction; the answer is recorded in another. A report
   left ``sending`` by a crash is sent again; the server answers a replay with 200.
+- A report about anything but an atlas entry (one of the user's own references, queued before
+  such reports were refused) is never sent: it is withdrawn before it is claimed, with the
+  reason as its last error, and the run says so (issue 18.4).
 - A report's own failure never stops the others; answers that would be the same for every
   request (401/403, 404/405, busy, unreachable, not an atlas server) stop the run and leave
   everything queued.
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.contract import EntryFormatError, canonical_entry_dict
 from atlas_desktop.domain.entry import Origin
-from atlas_desktop.domain.reports import CorrectionReport, ReportStatus
+from atlas_desktop.domain.reports import CorrectionReport, ReportStatus, private_entry_reason
 from atlas_desktop.domain.sync import (
     REVIEW_STATUSES,
     CatalogueUpdate,
@@ -118,6 +121,8 @@ class SyncRun:
         for report_id in ids:
             if self._cancelled():
                 return None
+            if self._withhold_private(report_id):
+                continue
             # Claiming is bookkeeping; the outcome below is what the outbox shows.
             with self._ctx.write(Changes.NONE) as conn:
                 report = sync_state.claim_report(conn, report_id, now=iso(self._clock()))
@@ -138,6 +143,22 @@ class SyncRun:
             else:
                 failures_in_a_row = 0
         return None
+
+    def _withhold_private(self, report_id: str) -> bool:
+        """Withdraw, unsent, a waiting report that is not about an atlas entry; True if it
+        was one. An entry's origin never changes, so the read-then-write is safe."""
+        with self._ctx.db.read() as conn:
+            report = user_store.get_report(conn, report_id)
+            if report is None or cat.origin_of(conn, report.entry_id) == Origin.ATLAS.value:
+                return False
+        now = iso(self._clock())
+        with self._ctx.write(Changes.REPORTS, entry_ids=[report.entry_id]) as conn:
+            user_store.update_report(
+                conn, report_id, now=now, status=ReportStatus.WITHDRAWN, withdrawn_at=now,
+                next_attempt_at=None,
+                last_error="Not sent, and never will be: " + private_entry_reason(report.entry_id))
+        self.result.withheld.append(report_id)
+        return True
 
     def _record(self, report: CorrectionReport, outcome: Outcome) -> None:
         now = self._clock()

@@ -14,6 +14,12 @@ written is opened read-only (:attr:`LibraryDB.read_only` says why) and every wri
 :class:`LibraryReadOnly` before it starts. SQLite reads a read-only WAL library through its
 ``-wal`` and ``-shm`` files when they exist or can be made; in a folder that cannot change and
 holds no ``-wal`` there is nothing to miss, so it is opened as immutable.
+
+Every write of this process goes through one connection (the *writer*), one at a time. So
+``PRAGMA data_version`` on it changes only when another program committed: that is how the
+window notices a note the command line wrote, or an import of 100,000 entries
+(:meth:`LibraryDB.changed_elsewhere`, issue 19.10). Checkpoints after the user's writes run
+on it too (:meth:`LibraryDB.checkpoint_idle`, issue 19.13).
 """
 
 from __future__ import annotations
@@ -29,9 +35,11 @@ from typing import Literal
 from sqlalchemy import Connection
 
 from .engine import (
+    BUSY_TIMEOUT_MS,
     PAGE_SIZE,
     LibraryCorrupt,
     LibraryEmptyFile,
+    LibraryLocked,
     LibraryReadOnly,
     LibraryTooNew,
     StoreError,
@@ -74,6 +82,10 @@ class LibraryDB:
         self.engine = create_sqlite_engine(self.path, mode=mode)
         self._verified = threading.Event()
         self._problem: str | None = None
+        # The one connection this process writes through, and who holds it.
+        self._writer_lock = threading.Lock()
+        self._writer: Connection | None = None
+        self._data_version: int | None = None
 
         with translate_errors():
             version = self.schema_version()
@@ -152,26 +164,86 @@ class LibraryDB:
                 "The library failed its integrity check, so nothing can be saved to it "
                 f"({self._problem[:200]})."
             )
-        with translate_errors(), self.engine.connect().execution_options(
-            atlas_write=True
-        ) as conn:
-            raw = sqlite_connection(conn)
-            if bulk:
-                raw.execute("PRAGMA wal_autocheckpoint = 0")
-                raw.execute("PRAGMA synchronous = NORMAL")
-                # Enough for the indexes that take random inserts; every page of a bulk
-                # import is written to the log once whatever the cache, and a bigger cache
-                # only moves that writing into the commit and takes more fresh memory (at
-                # 100k entries 512 MiB was about 1 s slower than 64 MiB; 32 MiB was as fast).
-                raw.execute("PRAGMA cache_size = -65536")
-            try:
-                with conn.begin():
-                    yield conn
-            finally:
+        # Another of this process's writers holds the writer: wait as SQLite would wait for
+        # another program's (the busy timeout), then say it is busy.
+        if not self._writer_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise LibraryLocked(
+                "The library is busy: another Atlas Desktop is writing to it. Try again in a "
+                "moment.")
+        try:
+            with translate_errors():
+                conn = self._writer_connection()
+                raw = sqlite_connection(conn)
                 if bulk:
-                    raw.execute("PRAGMA wal_autocheckpoint = 1000")
-                    raw.execute("PRAGMA synchronous = FULL")
-                    raw.execute("PRAGMA cache_size = -32768")
+                    raw.execute("PRAGMA wal_autocheckpoint = 0")
+                    raw.execute("PRAGMA synchronous = NORMAL")
+                    # Enough for the indexes that take random inserts; every page of a bulk
+                    # import is written to the log once whatever the cache, and a bigger
+                    # cache only moves that writing into the commit and takes more fresh
+                    # memory (at 100k entries 512 MiB was about 1 s slower than 64 MiB;
+                    # 32 MiB was as fast).
+                    raw.execute("PRAGMA cache_size = -65536")
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    if bulk:
+                        raw.execute("PRAGMA wal_autocheckpoint = 1000")
+                        raw.execute("PRAGMA synchronous = FULL")
+                        raw.execute("PRAGMA cache_size = -32768")
+        except BaseException:
+            self._drop_broken_writer()
+            raise
+        finally:
+            self._writer_lock.release()
+
+    def _writer_connection(self) -> Connection:
+        """The writer, opened on first use (and again if a failure closed it). Call with
+        the writer's lock held."""
+        if self._writer is None or self._writer.closed or self._writer.invalidated:
+            self._writer = self.engine.connect().execution_options(atlas_write=True)
+        return self._writer
+
+    def _drop_broken_writer(self) -> None:
+        writer = self._writer
+        if writer is not None and (writer.invalidated or writer.in_transaction()):
+            # A failure left it unusable (or inside a transaction it could not end): the next
+            # write opens a fresh one.
+            self._writer = None
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    def changed_elsewhere(self) -> bool | None:
+        """Whether another program committed to the library since the last call (False the
+        first time: that sets the mark); None when this process is writing right now (ask
+        again later). Cheap: SQLite reads a counter in shared memory; never waits."""
+        if self.read_only is not None or not self._verified.is_set():
+            return False
+        if not self._writer_lock.acquire(blocking=False):
+            return None
+        try:
+            with translate_errors():
+                raw = sqlite_connection(self._writer_connection())
+                version = int(raw.execute("PRAGMA data_version").fetchone()[0])
+        finally:
+            self._writer_lock.release()
+        previous, self._data_version = self._data_version, version
+        return previous is not None and version != previous
+
+    def checkpoint_idle(self) -> bool:
+        """Fold what the write-ahead log holds into the library file, without waiting for
+        anyone (a passive checkpoint, on the writer); for after the user's writes, when the
+        window is idle, so a day's notes do not live in the ``-wal`` alone. True when every
+        frame of the log is in the file now."""
+        if self.read_only is not None or not self._writer_lock.acquire(blocking=False):
+            return False
+        try:
+            with translate_errors():
+                raw = sqlite_connection(self._writer_connection())
+                busy, frames, done = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            self._writer_lock.release()
+        return not busy and frames == done
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file (after a bulk import)."""
@@ -186,6 +258,11 @@ class LibraryDB:
             return [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
 
     def close(self) -> None:
+        with self._writer_lock:
+            if self._writer is not None:
+                with contextlib.suppress(Exception):
+                    self._writer.close()
+                self._writer = None
         self.engine.dispose()
 
 

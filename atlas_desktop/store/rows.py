@@ -29,6 +29,12 @@ from atlas_desktop.domain.entry import (
     missing_fields_of,
     untitled_label,
 )
+from atlas_desktop.domain.folding import fold_for_search
+
+#: The folded texts of the full-text index's columns (title, authors, journal, summary,
+#: body, tags): see :func:`folded_index_texts`.
+FOLD_COLUMNS: Final = ("fold_title", "fold_authors", "fold_journal", "fold_summary",
+                       "fold_body", "fold_tags")
 
 #: Columns of ``entries`` written from an entry (all but pk, withdrawn_at and timestamps).
 ENTRY_COLUMNS: Final = (
@@ -71,9 +77,12 @@ ENTRY_COLUMNS: Final = (
     "tags_text",
     "extra_text",
     "extra_json",
+    # What the full-text index reads instead of each of its columns' text when folding
+    # (``domain/folding.py``) changes that text; NULL otherwise. Derived, so not in the digest.
+    *FOLD_COLUMNS,
 )
-#: Columns read back to build an Entry.
-READ_COLUMNS: Final = ("pk", *ENTRY_COLUMNS, "withdrawn_at")
+#: Columns read back to build an Entry (the folded index texts are the index's alone).
+READ_COLUMNS: Final = ("pk", *ENTRY_COLUMNS[:-len(FOLD_COLUMNS)], "withdrawn_at")
 #: The columns a citation or a reference file needs: no prose, badges or tags.
 BIBLIOGRAPHIC_COLUMNS: Final = (
     "pk", "id", "origin", "withdrawn_at", "title", "authors_json", "authors_truncated",
@@ -208,7 +217,7 @@ def row_from_contract(
         badges.get("study_type"),
         None if peer is None else int(peer),
         badges.get("review_status"),
-        ",".join(missing_fields_of(d)),
+        ",".join(missing_fields_of(d, origin)),
         doi.lower() if doi else None,
         d["pmid"],
         len(authors),
@@ -237,7 +246,31 @@ def row_from_contract(
         " ".join(searchable) or None,
         _dumps(extra),
     )
-    return (search_key(d["year"], sort_value, pk), *head, _row_digest(head + tail), *tail)
+    return (search_key(d["year"], sort_value, pk), *head, _row_digest(head + tail), *tail,
+            *folded_index_texts(head, tail))
+
+
+_TITLE_AT: Final = ENTRY_COLUMNS.index("title") - 1  # in ``head`` (no search_key)
+_JOURNAL_AT: Final = ENTRY_COLUMNS.index("journal") - 1
+
+
+def folded_index_texts(head: tuple[Any, ...], tail: tuple[Any, ...]) -> tuple[str | None, ...]:
+    """For each full-text column, its text folded for search, or None where folding leaves
+    it as it is (almost always: only letters beyond ASCII fold). The ``entries_search`` view
+    reads ``coalesce(fold_x, <the column's text>)``, so the text here must be exactly what
+    the view would otherwise give (the expressions of ``store/migrations/fold.py``)."""
+    (_snapshot, _tags, authors_text, evidence_level, summary, why, does_not_prove, findings,
+     conclusions, questions, tags_text, extra_text, _extra) = tail
+    body_parts = (why or "", does_not_prove or "", findings, conclusions, questions,
+                  evidence_level or "", extra_text or "")
+    # Almost every body is plain ASCII: then it is not even put together.
+    body = "" if all(part.isascii() for part in body_parts) else " ".join(body_parts)
+    out: list[str | None] = []
+    for text in (head[_TITLE_AT] or "", authors_text, head[_JOURNAL_AT] or "", summary or "",
+                 body, tags_text):
+        folded = fold_for_search(text)
+        out.append(None if folded == text else folded)
+    return tuple(out)
 
 
 def entry_to_row(entry: Entry, *, pk: int) -> tuple[Any, ...]:

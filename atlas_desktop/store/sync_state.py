@@ -172,6 +172,16 @@ def list_changes(
     return [_change_from_row(r) for r in conn.exec_driver_sql(sql, params)]
 
 
+def list_run_changes(conn: Connection, *, run_id: str | None = None,
+                     after_seq: int = 0) -> list[tuple[str, CatalogueChange]]:
+    """Like :func:`list_changes`, each change with the id of the sync that recorded it."""
+    sql = ("SELECT seq, run_id, pulled_at, entry_id, kind, title, fields_json, badges_json "
+           "FROM catalogue_changes WHERE seq > ?" + (" AND run_id = ?" if run_id else "")
+           + " ORDER BY seq")
+    params = (after_seq, run_id) if run_id else (after_seq,)
+    return [(str(r[1]), _change_from_row(r)) for r in conn.exec_driver_sql(sql, params)]
+
+
 def latest_change(conn: Connection) -> tuple[int, str | None]:
     """(highest seq, its run id), (0, None) when nothing was ever recorded."""
     row = conn.exec_driver_sql(

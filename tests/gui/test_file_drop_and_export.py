@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from atlas_desktop.domain.references import DuplicateDecision
 from atlas_desktop.formats.bibtex import parse_bibtex
 from atlas_desktop.gui.dialogs.duplicates_dialog import DuplicatesDialog
 from atlas_desktop.gui.dialogs.export_dialog import ExportDialog
@@ -137,12 +138,16 @@ def test_duplicate_review_for_the_whole_library(qtbot, library, runner):
     dialog = DuplicatesDialog(library, runner, ops(library, runner))
     qtbot.addWidget(dialog)
     dialog.start()
-    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10_000)
-    assert dialog.panel.table.rowCount() == 6
+    qtbot.waitUntil(lambda: dialog.panel.table.rowCount() == 6, timeout=10_000)
     assert dialog.status.text().startswith("6 pairs of your references look like the same")
     titles = dialog.panel.table.item(0, 0).text()
     assert titles and not titles.startswith("my-")  # people see titles, not ids
+    assert dialog.apply_button.isHidden()  # every row says "Decide later": nothing to apply
+    for row in (0, 1):
+        dialog.panel.set_decision(row, DuplicateDecision.KEEP_BOTH)
     with qtbot.waitSignal(dialog.decisions_applied, timeout=30_000) as blocker:
-        dialog.apply_button.click()  # every row still says "Keep both"
-    assert blocker.args[0].merged == [] and blocker.args[0].kept_apart == 6
+        dialog.apply_button.click()  # two pairs kept apart: too few to ask about
+    assert blocker.args[0].merged == [] and blocker.args[0].kept_apart == 2
+    assert dialog.panel.table.rowCount() == 4  # the others wait, as they were
+    assert len(library.references.find_duplicates()) == 4
     assert library.catalogue.count(text="is:mine") == 512

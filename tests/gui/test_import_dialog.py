@@ -57,6 +57,22 @@ def test_problems_first_then_the_valid_entries_on_request(qtbot, library, runner
     assert library.catalogue.get_entry(entry_id="my-article-minimal") is None
 
 
+def test_one_valid_entry_is_one_entry(qtbot, library, runner, tmp_path):
+    """Issue 18.23: "Import the 1 valid entry", not "the 1 valid entries"."""
+    broken = tmp_path / "one.bib"
+    broken.write_text("@article{good, title={Fine}, year={2020}}\n"
+                      "@article{bad, title={Broken} year={2021}}\n")
+    dialog = ImportDialog(library, ops(library, runner), [broken])
+    qtbot.addWidget(dialog)
+    dialog.start()
+    qtbot.waitUntil(finished(dialog), timeout=30_000)
+    assert dialog.valid_button.text() == "Import the 1 valid entry"
+    assert "import the 1 valid entry and leave" in dialog.status.text()
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
+        dialog.valid_button.click()
+    assert dialog.status.text().startswith("Imported 1 new entry.")
+
+
 def test_cancel_leaves_the_library_unchanged(qtbot, seeded_library, runner):
     before = state(seeded_library)
     dialog = ImportDialog(seeded_library, ops(seeded_library, runner), [REFS / "bib/bbt/unabbreviate-1436-3.bib"])
@@ -87,17 +103,24 @@ def test_closing_the_dialog_while_importing_cancels(qtbot, seeded_library, runne
 def test_duplicates_are_merged_only_where_the_user_says_so(qtbot, library, runner):
     dialog = ImportDialog(library, ops(library, runner), [MENDELEY])
     qtbot.addWidget(dialog)
+    dialog.show()
     with qtbot.waitSignal(dialog.import_finished, timeout=30_000):
         dialog.start()
     pairs = dialog.duplicates.pairs()
     row = next(i for i, p in enumerate(pairs) if p.id == "my-mabbott2017-2")
-    assert dialog.duplicates.decisions()[row][1] is DuplicateDecision.KEEP_BOTH  # the default
+    # "Decide later" is the default, and with nothing decided there is nothing to apply.
+    assert {d for _, d in dialog.duplicates.decisions()} == {DuplicateDecision.DECIDE_LATER}
+    assert dialog.apply_button.isHidden()
     dialog.duplicates.set_decision(row, DuplicateDecision.MERGE_INTO_EARLIER)
+    assert not dialog.apply_button.isHidden()
     with qtbot.waitSignal(dialog.duplicates_resolved, timeout=30_000) as blocker:
         dialog.apply_button.click()
     outcome = blocker.args[0]
     assert outcome.merged == [("my-mabbott2017-2", "my-mabbott2017")]
-    assert outcome.kept_apart == len(pairs) - 1
+    assert outcome.kept_apart == 0  # the others were left for later, not recorded
     assert library.catalogue.get_entry(entry_id="my-mabbott2017-2") is None
     assert library.catalogue.get_entry(entry_id="my-milazzo2017-2") is not None
-    assert library.references.find_duplicates() == []  # the rest were kept apart
+    assert len(library.references.find_duplicates()) == len(pairs) - 1
+    assert [p.id for p in dialog.duplicates.pairs()] == [
+        p.id for p in pairs if p.id != "my-mabbott2017-2"]  # still listed, to decide later
+    assert dialog.apply_button.isHidden()

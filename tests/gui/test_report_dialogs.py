@@ -52,6 +52,23 @@ def test_saving_queues_one_report_with_a_fixed_id(qtbot, seeded_library):
         "year", "2013", "2014")
 
 
+def test_volume_issue_and_pages_can_be_reported(qtbot, seeded_library):
+    """Issue 18.25: the most common gap in a citation has its own line in the list. The
+    contract has no field for it: the report goes as "citation" with what the entry records
+    of them as the value the user saw."""
+    d = dialog(qtbot, seeded_library, "heins-2013-role-therapeutic")
+    labels = [d.ui.fieldCombo.itemText(i) for i in range(d.ui.fieldCombo.count())]
+    assert labels.index("Volume, issue or pages") == labels.index("Year") + 1
+    d.ui.fieldCombo.setCurrentIndex(labels.index("Volume, issue or pages"))
+    shown = "Volume not recorded, issue not recorded, pages not recorded"
+    assert d.ui.currentValue.toPlainText() == shown
+    d.ui.problemEdit.setPlainText("The volume and pages are missing: 51(6), 310-318.")
+    d.save_button.click()
+    (report,) = seeded_library.reports.list()
+    body = json.loads(report.body)
+    assert (body["field"], body["current_value"]) == ("citation", shown)
+
+
 def test_outbox_lists_withdraws_and_saves_unsent(qtbot, seeded_library, tmp_path, monkeypatch):
     from atlas_desktop.domain.reports import ReportDraft
 

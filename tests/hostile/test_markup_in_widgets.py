@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from atlas_desktop.domain.reports import ReportDraft
 from atlas_desktop.domain.sync import CatalogueChange, CatalogueUpdate, ChangeKind
+from atlas_desktop.domain.sync_changes import SyncChanges
 from atlas_desktop.gui.models.entry_table import Column
 from tests.hostile.conftest import HOSTILE
 
@@ -171,7 +172,8 @@ def test_the_dialogs_show_entry_text_as_text(qtbot, hostile_window):
         update.add(CatalogueChange(entry_id=entry_id, kind=ChangeKind.CHANGED,
                                    pulled_at="2026-05-01T00:00:00Z", fields=("title",),
                                    title=entry.title))
-    changes = CatalogueChangesDialog(update, window)
+    changes = CatalogueChangesDialog([SyncChanges("run-1", "2026-05-01T00:00:00Z", update)],
+                                     window)
     qtbot.addWidget(changes)
     _assert_shown_as_text(changes, (ATTACK, VISIBLE))
 

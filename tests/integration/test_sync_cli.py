@@ -123,7 +123,7 @@ def test_serve_runs_as_a_process_and_says_where_it_listens(tmp_path, cli, seeds)
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         first = proc.stdout.readline()
-        assert "1 entries added or changed" in first
+        assert "1 entry added or changed" in first
         line = proc.stdout.readline()
         assert "listening on http://127.0.0.1:" in line
         url = line.split("listening on ")[1].split(" ")[0]

@@ -99,3 +99,20 @@ def test_the_detail_read_gives_the_entry_and_the_users_data_together(seeded_libr
     other = lib.catalogue.entry_with_user(pk=lib.catalogue.pk_for_id(entry_id="van-der-vaart-2019"))
     assert other is not None and other[1].note is None and not other[1].starred
     assert lib.catalogue.entry_with_user(pk=10**8) is None
+
+
+def test_a_note_saved_from_an_older_text_is_merged_never_saved_over(seeded_library):
+    """Issue 19.10: set_note names the text its edit started from; a note changed since is
+    merged, both changes kept."""
+    notes = seeded_library.annotations
+    entry_id = "heins-2013-role-therapeutic"
+    notes.set_note(entry_id=entry_id, text="one\ntwo\nthree")
+    notes.set_note(entry_id=entry_id, text="ONE\ntwo\nthree")  # elsewhere, meanwhile
+    saved = notes.set_note(entry_id=entry_id, text="one\ntwo\nTHREE",
+                           based_on="one\ntwo\nthree")
+    assert saved.text == "ONE\ntwo\nTHREE"
+    # Up to date: no merge, the text as given.
+    assert notes.set_note(entry_id=entry_id, text="new", based_on="ONE\ntwo\nTHREE").text \
+        == "new"
+    # The command line gives the whole note: it replaces.
+    assert notes.set_note(entry_id=entry_id, text="whole").text == "whole"

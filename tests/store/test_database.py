@@ -88,3 +88,42 @@ def test_a_file_that_is_not_a_library_is_refused(tmp_path, content):
     with pytest.raises(LibraryCorrupt, match="not an Atlas Desktop library"):
         LibraryDB(path)
     assert path.read_bytes() == content
+
+
+def test_only_another_programs_commits_are_changes_made_elsewhere(tmp_path):
+    """Issue 19.10: the window's own writes go through one connection, so SQLite's
+    data_version on it moves only for commits by someone else."""
+    import threading
+
+    from atlas_desktop.store import user
+
+    path = tmp_path / "lib.sqlite3"
+    mine = LibraryDB(path)
+    assert mine.changed_elsewhere() is False  # the first look sets the mark
+    with mine.write() as conn:
+        user.set_meta(conn, "x", "1")
+    assert mine.changed_elsewhere() is False  # our own write
+    other = LibraryDB(path)  # another program's connection
+    with other.write() as conn:
+        user.set_meta(conn, "x", "2")
+    assert mine.changed_elsewhere() is True
+    assert mine.changed_elsewhere() is False  # told once
+    entered, leave = threading.Event(), threading.Event()
+
+    def write_slowly() -> None:
+        with mine.write() as conn:
+            user.set_meta(conn, "x", "3")
+            entered.set()
+            leave.wait(10)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    assert entered.wait(10)
+    assert mine.changed_elsewhere() is None  # our writer is busy: never waits for it
+    assert mine.checkpoint_idle() is False
+    leave.set()
+    writer.join()
+    assert mine.changed_elsewhere() is False
+    assert mine.checkpoint_idle() is True
+    other.close()
+    mine.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -75,3 +76,50 @@ def test_a_library_from_a_newer_version_is_refused_untouched(v1_library):
 
 def test_migrations_are_numbered_one_after_another():
     assert [m.version for m in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
+
+
+def test_a_schema_4_library_is_folded_for_search_and_its_own_references_re_judged(tmp_path):
+    """Issue 18.14 and 18.4 on a library schema 4 wrote (tests/data/library-v4/, made by that
+    release's own import): its index is folded for search, its own references are incomplete
+    only for want of a title, authors or a year, and re-importing their file changes nothing
+    (the rows' digests were made again with the new ``missing``)."""
+    from atlas_desktop.paths import LibraryPaths
+    from atlas_desktop.services import open_library
+
+    source = DATA_DIR / "library-v4"
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(source / "library.sqlite3", folder / "library.sqlite3")
+    with sqlite3.connect(folder / "library.sqlite3") as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
+    library = open_library(LibraryPaths(folder))
+    try:
+        def found(text):
+            return sorted(library.catalogue.ids_for_pks(
+                pks=list(library.catalogue.search(text=text).pks)))
+
+        assert found("author:sorland") == ["my-sorland2021"]
+        assert found("author:aksin") == ["my-sorland2021"]
+        assert found("author:lukasiewicz strasser") == ["my-lukasiewicz-undated"]
+        assert found("author:heins") == ["heins-2013-role-therapeutic"]  # untouched rows too
+        assert found("is:mine is:incomplete") == ["my-lukasiewicz-undated", "my-untitled-notes"]
+        assert found("is:atlas is:incomplete") == ["stein-improving-therapeutic",
+                                                    "van-der-vaart-2019"]
+        shown = library.catalogue.show(entry_id="my-lukasiewicz-undated")
+        assert shown is not None and shown[0].missing_fields() == ["year"]
+        note = library.annotations.get_note(entry_id="my-sorland2021")
+        assert note is not None and note.text == "Ask Kari about the cohort."
+        with library.ctx.db.write() as conn:
+            cat.check_indexes(conn)  # the index is exactly what the new view says
+
+        def changed_at():
+            with library.ctx.db.read() as conn:
+                return {i: c for i, c in conn.exec_driver_sql("SELECT id, changed_at FROM entries")}
+
+        before = changed_at()
+        report = library.importer.import_files(paths=[source / "own.bib"])
+        assert report.committed and report.imported == []
+        assert changed_at() == before  # every reference was seen as unchanged
+    finally:
+        library.close()
+    assert LibraryDB(folder / "library.sqlite3").integrity_check() == ["ok"]

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library
 from atlas_desktop.services.exporting import ExportCancelled, ExportFormat, ExportResult
 
@@ -211,7 +212,7 @@ class ExportDialog(QDialog):
         self.running = False
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
-        self.status.setText(f"Wrote {result.count:,} entries to {result.path}.")
+        self.status.setText(f"Wrote {counted(result.count, 'entry')} to {result.path}.")
         self.export_finished.emit(result)
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -7,9 +7,11 @@ States, in order:
 2. *problems*: if any file or entry was refused, nothing has been written. The problems are
    listed (file, line, reason) with two ways on: "Import the valid entries" (the import runs
    again with ``keep_going``) or Close.
-3. *done*: what was imported; references linked to atlas entries are counted, and possible
-   duplicates are listed in a :class:`DuplicatesPanel` with "Keep both" preselected. Nothing
-   is merged until the user presses "Apply decisions".
+3. *done*: what was imported, in total and per file (issue 18.19: new, updated, unchanged,
+   problems); references linked to atlas entries are counted, and possible duplicates are
+   listed in a :class:`DuplicatesPanel` with "Decide later" preselected. Nothing is merged or
+   recorded until the user chooses something and presses "Apply decisions", which shows only
+   then (issue 18.20).
 
 The dialog only talks to the services, and every write is an operation on the window's
 writer thread (``gui/operations.py``); the progress callback fires on that thread and
@@ -26,25 +28,31 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library
-from atlas_desktop.services.import_report import ImportReport
+from atlas_desktop.services.import_report import FileResult, ImportReport
 from atlas_desktop.services.importing import ImportCancelled
 from atlas_desktop.services.references import DecisionOutcome
 
 from ..operations import Operations, reason_of
 from ..plain_text import plain_label
-from .duplicates_dialog import DuplicatesPanel, summarise_outcome, titles_for
+from .duplicates_dialog import DuplicatesPanel, entries_for, summarise_outcome
 
 FILE_FILTER = ("Reference and atlas files (*.bib *.bibtex *.ris *.txt *.json);;"
                "BibTeX (*.bib *.bibtex);;RIS (*.ris *.txt);;CSL-JSON or bundle (*.json);;"
@@ -92,8 +100,11 @@ class ImportDialog(QDialog):
         self.problems.setAccessibleName("Problems found in the files")
         self.problems.setReadOnly(True)
         self.problems.hide()
+        self.per_file = _per_file_table(self)
+        self.per_file.hide()
         self.duplicates = DuplicatesPanel(self)
         self.duplicates.hide()
+        self.duplicates.decisions_changed.connect(self._show_apply)
 
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.cancel)
@@ -113,7 +124,7 @@ class ImportDialog(QDialog):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
-        for widget in (self.heading, self.progress, self.status, self.problems,
+        for widget in (self.heading, self.progress, self.status, self.per_file, self.problems,
                        self.duplicates):
             layout.addWidget(widget)
         layout.addWidget(buttons)
@@ -147,6 +158,7 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 0)  # busy until the first report
         self.status.setText("Reading the files…")
         self.problems.hide()
+        self.per_file.hide()
         self.valid_button.hide()
         self.close_button.hide()
         self.cancel_button.show()
@@ -154,12 +166,12 @@ class ImportDialog(QDialog):
         library, paths, cancel = self._library, list(self.paths), self._cancel
         emit = self._bridge.progressed.emit
 
-        def work() -> tuple[ImportReport, dict[str, str]]:
+        def work() -> tuple[ImportReport, dict[str, Entry]]:
             report = library.importer.import_files(
                 paths=paths, keep_going=keep_going, cancel=cancel,
                 progress=emit)
             ids = [i for pair in report.duplicates for i in (pair.id, pair.duplicate_of)]
-            return report, (titles_for(library, ids) if ids else {})
+            return report, (entries_for(library, ids) if ids else {})
 
         self._ops.run(work, what="The import", initiator=self, done=self._on_done,
                       failed=self._on_failed)
@@ -204,10 +216,12 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
 
-    def _on_done(self, value: tuple[ImportReport, dict[str, str]]) -> None:
-        report, titles = value
+    def _on_done(self, value: tuple[ImportReport, dict[str, Entry]]) -> None:
+        report, entries = value
         self.report = report
         self._finish_running()
+        _fill_per_file(self.per_file, report)
+        self.per_file.show()
         if not report.committed:
             self._show_problems(report)
             return
@@ -216,9 +230,9 @@ class ImportDialog(QDialog):
             self._fill_problems(report)
         pairs = report.duplicates
         if pairs:
-            self.duplicates.set_pairs(pairs, titles)
+            self.duplicates.set_pairs(pairs, entries)
             self.duplicates.show()
-            self.apply_button.show()
+        self._show_apply()
         if report.wants_tidying:
             # A bulk import leaves the search index in pieces and the write-ahead log full:
             # tidy both in the background (seconds at 100,000 entries).
@@ -232,9 +246,9 @@ class ImportDialog(QDialog):
         if report.errors and valid:
             self.status.setText(
                 "Nothing was imported: some files or entries have problems (listed below). "
-                f"You can import the {valid:,} valid entr{'y' if valid == 1 else 'ies'} and "
-                "leave the rest out, or close and fix the files first.")
-            self.valid_button.setText(f"Import the {valid:,} valid entries")
+                f"You can import the {counted(valid, 'valid entry')} and leave the rest out, "
+                "or close and fix the files first.")
+            self.valid_button.setText(f"Import the {counted(valid, 'valid entry')}")
             self.valid_button.show()
         else:
             self.status.setText("Nothing was imported: no file could be read (see below).")
@@ -258,7 +272,14 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------------ duplicates
 
+    def _show_apply(self) -> None:
+        """"Apply decisions" only while there is something to apply."""
+        self.apply_button.setVisible(not self.duplicates.isHidden()
+                                     and self.duplicates.has_decisions())
+
     def apply_decisions(self) -> None:
+        if not self.duplicates.confirmed():
+            return
         decisions = self.duplicates.decisions()
         self.apply_button.setEnabled(False)
         references = self._library.references
@@ -267,8 +288,10 @@ class ImportDialog(QDialog):
 
     def _on_applied(self, outcome: DecisionOutcome) -> None:
         self.status.setText(summarise_outcome(outcome))
-        self.duplicates.hide()
-        self.apply_button.hide()
+        self.apply_button.setEnabled(True)
+        self.duplicates.keep_undecided()  # pairs left for later stay listed
+        self.duplicates.setVisible(bool(self.duplicates.pairs()))
+        self._show_apply()
         self.duplicates_resolved.emit(outcome)
 
     def _on_apply_failed(self, exc: BaseException) -> None:
@@ -278,15 +301,59 @@ class ImportDialog(QDialog):
 
 
 def _summary(report: ImportReport) -> str:
-    new, updated = len(report.imported), len(report.updated)
-    parts = [f"Imported {new:,} new entr{'y' if new == 1 else 'ies'}"]
-    if updated:
-        parts.append(f"updated {updated:,}")
+    new = len(report.imported)
+    changed = sum(len(f.changed) for f in report.files)
+    unchanged = sum(len(f.unchanged) for f in report.files)
+    parts = [f"Imported {counted(new, 'new entry')}"]
+    if changed:
+        parts.append(f"updated {changed:,}")
+    if unchanged:
+        parts.append(f"{unchanged:,} already as in the file{'s' if len(report.files) > 1 else ''}")
     text = ", ".join(parts) + "."
     if report.linked:
         text += f" {len(report.linked):,} of your references link to atlas entries."
     if report.duplicates:
         count = len(report.duplicates)
-        text += (f" {count:,} possible duplicate{'s' if count != 1 else ''} found: choose "
-                 "below what to do (nothing is merged unless you say so).")
+        text += (f" {counted(count, 'possible duplicate')} found: choose below what to do "
+                 "(nothing is merged unless you say so).")
     return text
+
+
+_PER_FILE_COLUMNS = ("File", "Read as", "Entries", "New", "Updated", "Unchanged", "Problems")
+_KIND_NAMES = {"atlas-page": "Atlas page", "atlas-bundle": "Atlas bundle", "bibtex": "BibTeX",
+               "ris": "RIS", "wos": "Web of Science", "csl-json": "CSL-JSON"}
+
+
+def _per_file_table(parent: QWidget) -> QTableWidget:
+    table = QTableWidget(0, len(_PER_FILE_COLUMNS), parent)
+    table.setObjectName("ImportPerFile")
+    table.setAccessibleName("What each file gave")
+    table.setHorizontalHeaderLabels(list(_PER_FILE_COLUMNS))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(_PER_FILE_COLUMNS)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def per_file_counts(f: FileResult, committed: bool) -> tuple[str, ...]:
+    """A file's row: name, kind, entries read, new, updated, unchanged, problems ("–" for
+    what an import that wrote nothing cannot say)."""
+    kind = _KIND_NAMES.get(f.kind or "", f.kind or "not read")
+    done = (str(len(f.imported)), str(len(f.changed)), str(len(f.unchanged))) if committed \
+        else ("–", "–", "–")
+    return (Path(f.file).name, kind, str(f.entries_read), *done, str(len(f.errors)))
+
+
+def _fill_per_file(table: QTableWidget, report: ImportReport) -> None:
+    table.setRowCount(len(report.files))
+    for row, f in enumerate(report.files):
+        for column, text in enumerate(per_file_counts(f, report.committed)):
+            table.setItem(row, column, QTableWidgetItem(text))
+    # As tall as its rows (up to six; more scroll), so the problems and duplicates keep room.
+    shown = min(6, len(report.files))
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                         + shown * table.verticalHeader().defaultSectionSize())

@@ -8,9 +8,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.reports import (
-    FIELD_LABELS,
     PROBLEM_MAX,
-    REPORT_FIELDS,
+    REPORT_CHOICES,
     SUGGESTION_MAX,
     CorrectionReport,
     ReportDraft,
@@ -46,15 +45,16 @@ class ReportDialog(QDialog):
             f"<b>{escape(entry.display_title())}</b><br>"
             f"<span style='color:{theme_colours(self.palette()).muted}'>"
             f"{escape(_byline(entry))}</span>")
-        for name in REPORT_FIELDS:
-            self.ui.fieldCombo.addItem(FIELD_LABELS[name], name)
-        if field in REPORT_FIELDS:
-            self.ui.fieldCombo.setCurrentIndex(REPORT_FIELDS.index(field))
+        # What the user can pick (a choice); the report carries the contract's field for it.
+        self._wire_field = {choice: wire for choice, _, wire in REPORT_CHOICES}
+        for choice, label, _wire in REPORT_CHOICES:
+            self.ui.fieldCombo.addItem(label, choice)
+        self._choose(field)
         self._editing = editing
         if editing is not None:
             # Editing a report the server refused: same report id, fields pre-filled.
             self.setWindowTitle("Edit the report and send it again")
-            self.ui.fieldCombo.setCurrentIndex(REPORT_FIELDS.index(editing.field))
+            self._choose(editing.field)
             self.ui.problemEdit.setPlainText(editing.problem)
             self.ui.suggestEdit.setPlainText(editing.suggested_correction or "")
             self.ui.contactEdit.setText(editing.contact or "")
@@ -72,8 +72,19 @@ class ReportDialog(QDialog):
         self.ui.problemEdit.setFocus()
 
     @property
-    def field(self) -> str:
+    def choice(self) -> str:
+        """What the user picked in the list (``volume_issue_pages``, ``title``…)."""
         return str(self.ui.fieldCombo.currentData())
+
+    @property
+    def field(self) -> str:
+        """The contract's field the report is about (``citation`` for volume/issue/pages)."""
+        return self._wire_field[self.choice]
+
+    def _choose(self, choice: str) -> None:
+        index = self.ui.fieldCombo.findData(choice)
+        if index >= 0:
+            self.ui.fieldCombo.setCurrentIndex(index)
 
     def draft(self) -> ReportDraft:
         return ReportDraft(
@@ -85,7 +96,7 @@ class ReportDialog(QDialog):
         )
 
     def _on_field_changed(self) -> None:
-        value = current_value_for(self._entry, self.field)
+        value = current_value_for(self._entry, self.choice)
         self.ui.currentValue.setPlainText(value if value is not None else "(nothing recorded)")
         self._validate()
 
@@ -108,7 +119,7 @@ class ReportDialog(QDialog):
         if self._validate() or self._saving:
             return
         reports, draft, editing = self._library.reports, self.draft(), self._editing
-        current = current_value_for(self._entry, self.field)
+        current = current_value_for(self._entry, self.choice)
 
         def save() -> CorrectionReport:
             if editing is not None:

@@ -4,6 +4,10 @@ the layout. Links are only ever made by us (DOI, PMID, atlas page, tag filters, 
 images only come from resources we add to the document ourselves (badge pills). A ``title``
 attribute becomes a tooltip, which Qt reads as markup again: its text is a
 ``plain_text.tooltip`` (escaped once more for the attribute).
+
+Text shown (:func:`esc`) is also made breakable (``domain/wording.breakable``): a long run
+without spaces gets zero-width spaces, so laying out any entry fits in a frame (issue 19.2).
+Attribute values (links, image names) use :func:`attr`, which only escapes.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from urllib.parse import quote
 
 from PySide6.QtGui import QPalette
 
-from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.entry import Entry, Origin
+from atlas_desktop.domain.wording import breakable
 
 from ..badges import badge_tooltip, pill_colours
 from ..plain_text import escape, tooltip
@@ -33,12 +38,18 @@ MISSING_WORDS = {
 
 
 def esc(text: Any) -> str:
+    """Text to show: escaped, and breakable wherever it runs long without a space."""
+    return escape(breakable(str(text)))
+
+
+def attr(text: Any) -> str:
+    """An attribute's value (a link, an image's name): escaped, nothing added."""
     return escape(text)
 
 
 def title_attribute(text: str) -> str:
     """A ``title="…"`` value: shown as a tooltip, as plain text."""
-    return esc(tooltip(text))
+    return attr(tooltip(text))
 
 
 def paragraphs(text: str) -> str:
@@ -50,9 +61,12 @@ def tag_href(category: str, label: str) -> str:
     return f"atlas-tag:{quote(category, safe='')}/{quote(label, safe='')}"
 
 
-def missing_sentence(missing: list[str]) -> str:
+def missing_sentence(missing: list[str], origin: Origin = Origin.ATLAS) -> str:
+    """"title, year or DOI or PubMed ID": what an entry lacks, as a reader names it. For the
+    user's own references "authors" means there are none (their rule asks for no more)."""
     fields = [m for m in missing if m not in {"doi", "pmid"}]
-    words = [MISSING_WORDS.get(m, m.replace("_", " ")) for m in fields]
+    names = MISSING_WORDS if origin is Origin.ATLAS else {**MISSING_WORDS, "authors": "authors"}
+    words = [names.get(m, m.replace("_", " ")) for m in fields]
     if "doi" in missing and "pmid" in missing:
         words.append("DOI or PubMed ID")
     if len(words) > 1:
@@ -78,12 +92,20 @@ def render_entry(
             "The atlas has withdrawn this entry. Your own notes and marks on it are kept.",
             colours.withdrawn_text, colours.withdrawn_fill))
     missing = entry.missing_fields()
-    if missing:
+    if missing and entry.origin is Origin.ATLAS:
         action = (' &nbsp;<a href="atlas-action:report-missing">Report what is missing…</a>'
                   if can_report else "")
         parts.append(_notice(
             f"<b>Incomplete entry.</b> The atlas record has no {esc(missing_sentence(missing))}."
             f"{action}",
+            colours.incomplete_text, colours.incomplete_fill, raw=True))
+    elif missing:
+        # The user's own reference: what a citation of it will lack, and where to fix it.
+        # Nothing to report: the atlas team never sees it.
+        parts.append(_notice(
+            f"<b>Incomplete reference.</b> Your reference has no "
+            f"{esc(missing_sentence(missing, entry.origin))}; a citation of it will lack that "
+            "too. Add it in the file it came from and import the file again.",
             colours.incomplete_text, colours.incomplete_fill, raw=True))
     if entry.extra.get("sample_text"):
         parts.append(f'<p style="color:{muted};"><i>Sample library: the plain-language sections '
@@ -104,10 +126,10 @@ def render_entry(
             esc(entry.year) if entry.year else ""]
     meta = [m for m in meta if m]
     if entry.doi:
-        meta.append(f'DOI <a href="https://doi.org/{esc(quote(entry.doi, safe="/:;()"))}">'
+        meta.append(f'DOI <a href="https://doi.org/{attr(quote(entry.doi, safe="/:;()"))}">'
                     f"{esc(entry.doi)}</a>")
     if entry.pmid:
-        meta.append(f'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/{esc(entry.pmid)}/">'
+        meta.append(f'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/{attr(entry.pmid)}/">'
                     f"{esc(entry.pmid)}</a>")
     if meta:
         parts.append(f'<p style="color:{muted}; margin-top:3px;">{" · ".join(meta)}</p>')
@@ -138,7 +160,7 @@ def render_entry(
         rows = []
         for category, labels in entry.tags.items():
             chips = " ".join(
-                f'<a href="{esc(tag_href(category, label))}" style="text-decoration:none; '
+                f'<a href="{attr(tag_href(category, label))}" style="text-decoration:none; '
                 f'background-color:{chip_fill};" '
                 f'title="{title_attribute("Show entries tagged " + label)}">'
                 f"&nbsp;{esc(label)}&nbsp;</a>"
@@ -159,7 +181,7 @@ def render_entry(
         when = f", accessed {esc(_long_date(snap.accessed))}" if snap.accessed else ""
         facts.append(("Atlas snapshot", esc(snap.describe() or "—") + when))
     if entry.url:
-        facts.append(("Atlas page", f'<a href="{esc(entry.url)}">{esc(entry.url)}</a>'))
+        facts.append(("Atlas page", f'<a href="{attr(entry.url)}">{esc(entry.url)}</a>'))
     if entry.bibtex_key:
         facts.append(("BibTeX key", esc(entry.bibtex_key)))
     metadata = entry.extra.get("metadata")
@@ -177,8 +199,8 @@ def _badge(kind: str, text: str, palette: QPalette | None,
            pill_image: Callable[[str, str], str] | None) -> str:
     tip = title_attribute(badge_tooltip(kind, text))
     if pill_image is not None:
-        return (f'<a href="atlas-badge:{esc(kind)}" title="{tip}">'
-                f'<img src="{esc(pill_image(kind, text))}" alt="{esc(text)}"></a>')
+        return (f'<a href="atlas-badge:{attr(kind)}" title="{tip}">'
+                f'<img src="{attr(pill_image(kind, text))}" alt="{attr(text)}"></a>')
     c = pill_colours(kind, text, palette)
     return (f'<span title="{tip}" style="background-color:{c.fill}; color:{c.text};">'
             f"&nbsp;{esc(text)}&nbsp;</span>")

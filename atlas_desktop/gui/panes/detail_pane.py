@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from atlas_desktop.domain.annotations import UserData
 from atlas_desktop.domain.changes import ChangeNotice, Changes
-from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.entry import Entry, Origin
 from atlas_desktop.services import Library
 
 from ..badges import pill_colours
@@ -80,6 +80,7 @@ class DetailPane(QWidget):
         self.user: UserData | None = None
         #: Why the library cannot be changed (no star, no report), or None.
         self.read_only = library.read_only
+        #: Whether this window may queue reports at all (a read-only library may not).
         self.can_report = self.read_only is None
         self._empty_message = ""
         self._built = False
@@ -154,6 +155,14 @@ class DetailPane(QWidget):
 
     # ----------------------------------------------------------------- content
 
+    @property
+    def reportable(self) -> bool:
+        """Whether the shown entry can be reported: an atlas entry, in a window that may
+        queue reports. The user's own references are private: nothing about them is ever
+        offered to the atlas team (issue 18.4)."""
+        return (self.can_report and self.entry is not None
+                and self.entry.origin is Origin.ATLAS)
+
     def show_empty(self, message: str = "Select an entry to read it here.") -> None:
         self.entry = None
         self.user = None
@@ -182,11 +191,12 @@ class DetailPane(QWidget):
         self.entry = entry
         self.star_button.setEnabled(self.read_only is None)
         self.copy_button.setEnabled(True)
-        self.report_button.setEnabled(self.can_report)
+        self.report_button.setEnabled(self.reportable)
+        self.report_button.setVisible(entry.origin is Origin.ATLAS)
         self._show_user(user)
         self.browser.pills.clear()
         html = render_entry(entry, self.palette(), pill_image=self._pill,
-                            can_report=self.can_report)
+                            can_report=self.reportable)
         # Replacing the text empties the document first, which hides the scroll bar; the
         # new entry then brings it back and is laid out a second time at the narrower width.
         # Holding the bar for the swap saves that second layout (about 1.5 ms of the 16 a
@@ -274,10 +284,23 @@ class DetailPane(QWidget):
 
     def _on_ops_changed(self, notice: ChangeNotice) -> None:
         entry = self.entry
-        if (entry is None or notice.initiator is self or not notice.concerns(_USER_KINDS)
-                or not notice.touches(entry.id)):
+        if entry is None or notice.initiator is self or not notice.touches(entry.id):
             return
-        self._show_user(self._library.annotations.user_data(entry_id=entry.id))
+        if notice.concerns(Changes.CATALOGUE):
+            self._read_again(entry.id)  # a pull, an import, another program changed it
+        elif notice.concerns(_USER_KINDS):
+            self._show_user(self._library.annotations.user_data(entry_id=entry.id))
+
+    def _read_again(self, entry_id: str) -> None:
+        """Show the entry as the library holds it now, where the reader was."""
+        found = self._library.catalogue.show(entry_id=entry_id)
+        if found is None:
+            self.show_empty("This entry is no longer in the library.")
+            return
+        bar = self.browser.verticalScrollBar()
+        position = bar.value()
+        self.show_entry(*found)
+        bar.setValue(position)
 
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme()
@@ -285,7 +308,7 @@ class DetailPane(QWidget):
             path = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
             category, _, label = path.partition("/")
             self.tag_clicked.emit(unquote(category), unquote(label))
-        elif scheme == "atlas-action":
+        elif scheme == "atlas-action" and self.reportable:
             self.report_requested.emit("")
         elif scheme in SAFE_SCHEMES:
             QDesktopServices.openUrl(url)

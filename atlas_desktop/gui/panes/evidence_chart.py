@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from atlas_desktop.domain.listing import Facets
+from atlas_desktop.domain.wording import counted
 
 from ..badges import pill_colours
 from ..plain_text import tooltip
@@ -149,8 +150,8 @@ class EvidenceChart(QWidget):
         total = sum(b.total for b in self._bins)
         if self._bins:
             busiest = max(self._bins, key=lambda b: b.total)
-            summary = (f"{total:,} entries from {self._bins[0].low} to {self._bins[-1].high}; "
-                       f"most in {busiest.label()} ({busiest.total:,}).")
+            summary = (f"{counted(total, 'entry')} from {self._bins[0].low} to "
+                       f"{self._bins[-1].high}; most in {busiest.label()} ({busiest.total:,}).")
         else:
             summary = "No entries with a year in this result."
         if self._no_year:
@@ -309,4 +310,4 @@ _CHART_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.
 def bin_text(b: Bin) -> str:
     """A bar in words: its years, its count and its parts."""
     parts = [f"{words}: {b.counts[key]:,}" for key, words in SERIES if b.counts.get(key)]
-    return f"{b.label()}: {b.total:,} entries\n" + "\n".join(parts)
+    return f"{b.label()}: {counted(b.total, 'entry')}\n" + "\n".join(parts)

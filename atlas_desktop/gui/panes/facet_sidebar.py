@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from atlas_desktop.domain.annotations import Collection
 from atlas_desktop.domain.listing import Facets, FacetValue
+from atlas_desktop.domain.wording import counted
 
 from ..clipboard import ENTRY_IDS_MIME
 from ..icons import icon
@@ -278,7 +279,7 @@ class FacetSidebar(QTreeWidget):
         """The count, the chosen mark and the tooltip of a value's row."""
         item.setData(0, COUNT_ROLE, value.count)
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
-                     f"{value.label}, {value.count} entries")
+                     f"{value.label}, {counted(value.count, 'entry')}")
         active = value.value in self._active or (not value.value and not self._active)
         if group == "state" and not value.value:
             active = False

@@ -8,6 +8,11 @@ import, another program holding the write lock) keeps its text here until it has
 entry shown again meanwhile shows that text, not the older one the library still holds. Saves
 land in the order they were made. A save that failed keeps its text too ("Not saved"), and the
 window asks before it closes with such a note.
+
+Never over a newer note (issue 19.10): each save names the stored text its edit started from,
+and if the note was changed elsewhere meanwhile (the command line, another window) the
+service merges the two and stores the merge, which the editor then shows ("Merged"). A note
+changed elsewhere while nothing is being typed is shown as soon as the window notices it.
 """
 
 from __future__ import annotations
@@ -133,11 +138,16 @@ class NoteEditor(QWidget):
         entry_id, text = self._entry_id, self.editor.toPlainText()
         if entry_id is None or not self._needs_save():
             return
+        # What the library will hold when this save runs (saves land in order): the text
+        # of the save before it, or the stored text. The service merges if that is no longer
+        # so (the note was changed elsewhere).
+        base = self._stored if entry_id in self._failed else self._unsaved.get(entry_id,
+                                                                               self._stored)
         self._unsaved[entry_id] = text
         self._failed.pop(entry_id, None)
         self.status.setText("Saving…")
         annotations = self._library.annotations
-        self._ops.run(lambda: annotations.set_note(entry_id=entry_id, text=text),
+        self._ops.run(lambda: annotations.set_note(entry_id=entry_id, text=text, based_on=base),
                       what="The note", initiator=self,
                       done=lambda note: self._on_saved(entry_id, text, note),
                       failed=lambda exc: self._on_failed(entry_id, text, exc))
@@ -158,10 +168,16 @@ class NoteEditor(QWidget):
     def _on_saved(self, entry_id: str, text: str, note: Note | None) -> None:
         if self._unsaved.get(entry_id) == text:
             del self._unsaved[entry_id]  # else a later text is on its way
+        stored = note.text if note else ""
+        merged = stored != text and bool(stored or text.strip())
         if entry_id == self._entry_id:
-            self._stored, self._stored_note = text, note
+            self._stored, self._stored_note = stored, note
             if self.editor.toPlainText() == text:
-                self._show_saved(note)
+                if merged:
+                    self._show_note(note, None)  # the merge, with both changes
+                    self._show_merged()
+                else:
+                    self._show_saved(note)
             elif self._needs_save() and not self._timer.isActive():
                 self._timer.start()  # the text went back to an older one meanwhile
         self.note_saved.emit(entry_id)
@@ -226,6 +242,11 @@ class NoteEditor(QWidget):
         local = stamp.replace(tzinfo=UTC).astimezone()
         self.status.setText(f"Saved {local:%H:%M}")
         self.status.setToolTip(tooltip(f"Saved {local:%d %B %Y, %H:%M:%S}"))
+
+    def _show_merged(self) -> None:
+        self.status.setText("Merged")
+        self.status.setToolTip("This note was changed elsewhere (another program or window) "
+                               "while you wrote; both changes are kept and saved.")
 
     def _show_error(self, sentence: str) -> None:
         self.status.setText("Not saved")

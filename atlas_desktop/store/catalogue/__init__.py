@@ -25,6 +25,7 @@ from .read import (
     ids_for_pks,
     iter_entries_by_pk,
     list_rows,
+    origin_of,
     pk_for_id,
 )
 from .write import (
@@ -52,6 +53,7 @@ __all__ = [
     "iter_entries_by_pk",
     "list_rows",
     "optimize_indexes",
+    "origin_of",
     "pk_for_id",
     "rebuild_indexes",
     "upsert_contracts",

@@ -101,6 +101,13 @@ def pk_for_id(conn: Connection, entry_id: str) -> int | None:
     return int(value) if value is not None else None
 
 
+def origin_of(conn: Connection, entry_id: str) -> str | None:
+    """``'atlas'`` or ``'mine'`` for an entry of the library; None for an id it does not hold
+    (a reference deleted or merged away: atlas rows are never deleted, only withdrawn)."""
+    value = conn.exec_driver_sql("SELECT origin FROM entries WHERE id = ?", (entry_id,)).scalar()
+    return None if value is None else str(value)
+
+
 def ids_for_pks(conn: Connection, pks: Sequence[int]) -> list[str]:
     found: dict[int, str] = {}
     for chunk in chunks(list(pks)):

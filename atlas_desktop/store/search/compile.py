@@ -2,7 +2,9 @@
 terms for the filters, and the default filter that hides withdrawn entries.
 
 No SQL is run here. Prefixes are written as typed (``"fat"*``) unless a term list is given to
-spell them out as the index's words (see :mod:`.plan` for when that pays).
+spell them out as the index's words (see :mod:`.plan` for when that pays). Words are folded
+as the index's text was (``domain/folding.py``: ``sørland`` is ``sorland``) before anything
+else looks at them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from atlas_desktop.domain.entry import normalise_doi
+from atlas_desktop.domain.folding import fold_for_search
 from atlas_desktop.domain.listing import SortKey
 from atlas_desktop.domain.query import FilterClause, FilterKind, Query, TextClause, TextField
 
@@ -106,7 +109,7 @@ def spelled_prefixes(query: Query) -> set[str]:
     for clause in query.text_clauses:
         if clause.phrase:
             continue
-        for word in clause.text.split():
+        for word in fold_for_search(clause.text).split():
             tokens = _TOKEN_RE.findall(word)
             start = _spellable(tokens)
             if start is not None and len(start) >= MIN_PREFIX:
@@ -116,12 +119,13 @@ def spelled_prefixes(query: Query) -> set[str]:
 
 def _text_expression(clause: TextClause, spell: tuple[TermList, int] | None = None
                      ) -> str | None:
+    text = fold_for_search(clause.text)
     if clause.phrase:
-        if not _TOKEN_RE.search(clause.text):
+        if not _TOKEN_RE.search(text):
             return None
-        expr = fts_string(clause.text)
+        expr = fts_string(text)
     else:
-        words = [w for w in clause.text.split() if _TOKEN_RE.search(w)]
+        words = [w for w in text.split() if _TOKEN_RE.search(w)]
         if not words:
             return None
         parts = []
@@ -288,7 +292,7 @@ def without_words(query: Query, starts: set[str]) -> Query:
     for clause in query.clauses:
         if isinstance(clause, TextClause) and not clause.phrase and not clause.negated:
             kept = [w for w in clause.text.split()
-                    if _spellable(_TOKEN_RE.findall(w)) not in starts]
+                    if _spellable(_TOKEN_RE.findall(fold_for_search(w))) not in starts]
             if kept:
                 clauses.append(replace(clause, text=" ".join(kept)))
         else:

@@ -1,29 +1,9 @@
-"""Schema versions, keyed on ``PRAGMA user_version`` (calibre's way).
-
-Each migration is frozen SQL: once released it is never edited, only followed by a new one.
-Each runs in one transaction together with the ``user_version`` bump, so a failure leaves the
-file exactly at the previous version. ``tests/store/test_migrations.py`` upgrades a library
-made by the first release (``tests/data/library-v1.sqlite3``).
-"""
+"""Versions 1 to 4: the catalogue and its full-text index, the user's tables, tags as
+integer ids, and the record of what catalogue pulls changed. Frozen: never edited."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from sqlalchemy import Connection, Engine
-
-from .engine import LibraryTooNew, StoreError
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    description: str
-    statements: tuple[str, ...]
-    #: Optional Python step run after the statements, inside the same transaction.
-    after: Callable[[Connection], None] | None = field(default=None)
-
+from .base import Migration
 
 # Text the full-text index sees for one entry row, as SQL over an ``entries`` row. Index rows
 # are always written and deleted through the ``entries_search`` view built from these
@@ -311,82 +291,3 @@ V4 = Migration(
         "CREATE INDEX reports_status_checked ON reports (status, status_checked_at)",
     ),
 )
-
-V5 = Migration(
-    5,
-    "records completed online (PubMed, Crossref, doi.org), their notices, and what waits",
-    (
-        # What each source said about an entry, kept beside the atlas's values (never over
-        # them). Keyed by the entry's string id like the user tables, so catalogue updates
-        # and withdrawals leave it alone.
-        """
-        CREATE TABLE completed_records (
-            entry_id TEXT NOT NULL,
-            source TEXT NOT NULL,
-            identifier TEXT NOT NULL,
-            retrieved_at TEXT NOT NULL,
-            record_json TEXT NOT NULL,
-            PRIMARY KEY (entry_id, source)
-        ) WITHOUT ROWID
-        """,
-        # Retractions, corrections, expressions of concern and updates, merged across
-        # sources: one row per notice, for is:retracted, facets and badges.
-        """
-        CREATE TABLE entry_notices (
-            entry_id TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('retraction', 'correction', 'concern', 'update')),
-            source TEXT NOT NULL,
-            date TEXT,
-            doi TEXT,
-            pmid TEXT
-        )
-        """,
-        "CREATE INDEX entry_notices_entry ON entry_notices (entry_id)",
-        "CREATE INDEX entry_notices_kind ON entry_notices (kind, entry_id)",
-        # Lookups that could not be made (offline, a busy server): done at the next chance.
-        """
-        CREATE TABLE completion_queue (
-            entry_id TEXT PRIMARY KEY,
-            queued_at TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT
-        )
-        """,
-    ),
-)
-
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5)
-LATEST_VERSION = MIGRATIONS[-1].version
-
-
-def current_version(conn: Connection) -> int:
-    return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
-
-
-def migrate(engine: Engine, *, target: int | None = None) -> list[int]:
-    """Bring the file to ``target`` (default: latest). Returns the versions applied."""
-    target = LATEST_VERSION if target is None else target
-    applied: list[int] = []
-    with engine.connect() as conn:
-        version = current_version(conn)
-    if version > LATEST_VERSION:
-        raise LibraryTooNew(
-            f"This library was written by a newer Atlas Desktop (schema {version}; this "
-            f"version knows up to {LATEST_VERSION}). Update Atlas Desktop to open it."
-        )
-    for migration in MIGRATIONS:
-        if migration.version <= version or migration.version > target:
-            continue
-        with engine.connect().execution_options(atlas_write=True) as conn, conn.begin():
-            # Re-read inside the write lock: another process may have migrated meanwhile.
-            if current_version(conn) >= migration.version:
-                continue
-            if current_version(conn) != migration.version - 1:
-                raise StoreError("The library's schema version changed while it was upgraded.")
-            for statement in migration.statements:
-                conn.exec_driver_sql(statement)
-            if migration.after is not None:
-                migration.after(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version = {migration.version}")
-        applied.append(migration.version)
-    return applied
