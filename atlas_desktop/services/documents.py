@@ -28,12 +28,17 @@ from atlas_desktop.domain.cite_markers import (
     find_markers,
     first_author_family,
 )
-from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.csl import entry_to_csl
+from atlas_desktop.domain.entry import Entry, author_short
 from atlas_desktop.domain.live_citations import (
+    CiteItem,
     DocumentPrefs,
     FieldCodeError,
     LiveCitation,
+    csl_item_label,
+    entry_uri,
     join_property,
+    new_citation_id,
     parse_bibliography,
     parse_citation,
     parse_prefs,
@@ -116,6 +121,54 @@ class DocumentService:
         if missing:
             raise DocumentError(f"No entry with the id {', '.join(missing)} in this library.")
         return citation_for_entries([found[i] for i in entry_ids], options)
+
+    def citation_from_items(self, *, items: Sequence[CiteItem],
+                            citation_id: str | None = None) -> LiveCitation:
+        """A citation of ``items`` as the quick-cite picker left them: a library work (its
+        ``entry_id``) gets the entry's data embedded; a work only the document knows (a
+        colleague's Zotero item) keeps its own."""
+        wanted = [i.entry_id for i in items if i.entry_id]
+        with self._ctx.db.read() as conn:
+            found = {e.id: e for e in cat.get_entries(conn, wanted)} if wanted else {}
+        out: list[CiteItem] = []
+        for given in items:
+            entry = found.get(given.entry_id or "")
+            if entry is not None:
+                out.append(replace(given, key=entry.id, item_data=entry_to_csl(entry),
+                                   uris=(entry_uri(entry.id),)))
+            elif given.item_data is None:
+                raise DocumentError(f"No entry with the id {given.entry_id or given.key} in "
+                                    "this library.")
+            else:
+                out.append(given)
+        if not out:
+            raise DocumentError("A citation needs at least one work.")
+        return LiveCitation(citation_id=citation_id or new_citation_id(), items=tuple(out))
+
+    def preview(self, *, items: Sequence[CiteItem], style: str, locale: str | None) -> str:
+        """``items`` as one citation in ``style``, alone (in a document, numbers and short
+        forms follow the citations before it). Blocks on the engine: off the UI thread."""
+        citation = self.citation_from_items(items=items)
+        done = self.render(citations=[citation], style=style, locale=locale,
+                           bibliography=False)
+        return done.citations[0].citation.plain if done.citations else ""
+
+    def item_labels(self, *, items: Sequence[CiteItem]) -> list[str]:
+        """How the picker names each work: "Author (year) — title", from the library entry
+        when there is one, else from the data the document holds."""
+        wanted = [i.entry_id for i in items if i.entry_id]
+        with self._ctx.db.read() as conn:
+            found = {e.id: e for e in cat.get_entries(conn, wanted)} if wanted else {}
+        out = []
+        for item in items:
+            entry = found.get(item.entry_id or "")
+            if entry is not None:
+                year = f" ({entry.year})" if entry.year else ""
+                out.append(f"{author_short(entry.authors) or 'Anonymous'}{year} — "
+                           f"{entry.display_title}")
+            else:
+                out.append(csl_item_label(item.item_data or {}) or item.key)
+        return out
 
     def is_note_style(self, *, style: str, locale: str | None = None) -> bool:
         """Whether ``style`` puts citations in footnotes (builds its engine: off the UI
