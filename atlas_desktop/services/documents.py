@@ -222,12 +222,14 @@ class DocumentService:
         kept: list[str] = []
         writes: list[tuple[Slot, str, Sequence[Run] | None]] = []
         for (slot, _), done in zip(plan.citations, rendered.citations, strict=True):
-            if done.edited and not overwrite_edited:
+            if not overwrite_edited and (done.edited or done.citation.dont_update):
+                # Worded by hand (now, or kept so before): the text stays as it is.
                 kept.append(f"{slot.text!r} ({slot.where})")
                 as_edited = replace(done.citation, dont_update=True, plain=slot.text)
                 writes.append((slot, word_citation_code(as_edited), None))
                 continue
-            writes.append((slot, word_citation_code(done.citation), list(done.runs)))
+            writes.append((slot, word_citation_code(done.fresh or done.citation),
+                           list(done.runs)))
         for slot, code, runs in reversed(writes):  # right to left: earlier offsets stay valid
             doc.write_citation(slot, code, runs)
         where = self._write_bibliography(doc, plan, rendered)
