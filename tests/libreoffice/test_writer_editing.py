@@ -42,7 +42,7 @@ def test_edit_the_citation_under_the_cursor_and_remove_one(writer, app):
     assert edited is not None and [i.entry_id for i in edited.items] == [DANIELS]
     after = results[13]
     assert texts(after) == ["(1)", "(2,3)", "(4)"]
-    assert after["citations"][1]["name"].count('"citationID":"%s"' % edited.citation_id) == 1
+    assert after["citations"][1]["name"].count(f'"citationID":"{edited.citation_id}"') == 1
     lines = bibliography_lines(after)
     assert "van der Vaart" in lines[1] and "Daniels" in lines[2] and "Twisk" in lines[3]
     removed = results[16]  # Heins went: everything moves up one
