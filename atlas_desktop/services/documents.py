@@ -1,6 +1,6 @@
 """Live citations in documents: rendering a word processor's citations (the LibreOffice
-extension, through the window's local endpoint) and updating a .docx written anywhere (the
-route for Word users, like Zotero's RTF/ODF Scan).
+extension, through the window's local endpoint) and updating a .docx or .odt written
+anywhere (the route for Word users, like Zotero's RTF/ODF Scan).
 
 ``update_file`` reads the citation fields Zotero and Mendeley wrote, Zotero's bookmark mode,
 typed markers (``[@id, p. 12]``, ``{Heins, 2013}``) and in-text citations Atlas Desktop
@@ -53,6 +53,7 @@ from atlas_desktop.domain.references import reference_id
 from atlas_desktop.domain.rich_runs import Run
 from atlas_desktop.formats.doc_slots import DocumentUnreadable, Slot
 from atlas_desktop.formats.docx_fields import DocxDocument
+from atlas_desktop.formats.odt_fields import OdtDocument
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
@@ -192,15 +193,13 @@ class DocumentService:
         written) for a damaged, protected or unsupported document or a bad target."""
         source, target = Path(source), Path(target)
         _check_paths(source, target)
-        if source.suffix.lower() != ".docx" and target.suffix.lower() == ".docx":
-            raise DocumentError("The new document must be of the same kind as the first "
-                                f"({source.suffix or 'no extension'}).")
-        if source.suffix.lower() != ".docx":
-            raise DocumentError(f"{source.name}: only Word documents (.docx) can be updated "
-                                "here; open an .odt in LibreOffice Writer with the Atlas "
-                                "Desktop extension and use Refresh.")
+        kind = source.suffix.lower()
+        if kind not in (".docx", ".odt"):
+            raise DocumentError(f"{source.name}: only Word (.docx) and OpenDocument (.odt) "
+                                "documents can be updated; save it as one of those first.")
+        doc: DocxDocument | OdtDocument
         try:
-            doc = DocxDocument(source)
+            doc = DocxDocument(source) if kind == ".docx" else OdtDocument(source)
             slots = doc.scan(_marker_finder)
         except DocumentUnreadable as exc:
             raise DocumentError(str(exc)) from None
@@ -212,7 +211,9 @@ class DocumentService:
             if style:
                 raise
             info = resolve_style(self.default_prefs().style_spec).info
-        prefs = replace(prefs, style=style_url(info.style_id), field_type="Field",
+        # Word keeps citations in fields; an .odt in reference marks (Zotero's two formats).
+        prefs = replace(prefs, style=style_url(info.style_id),
+                        field_type="Field" if kind == ".docx" else "ReferenceMark",
                         locale=locale or prefs.locale)
         plan = self._plan(slots)
         rendered = self.render(citations=[c for _, c in plan.citations], style=info.style_id,
@@ -281,7 +282,7 @@ class DocumentService:
         citation = citation_for_entries(entries, options, note_index=slot.note_index)
         return citation, ""
 
-    def _write_bibliography(self, doc: DocxDocument, plan: _Plan,
+    def _write_bibliography(self, doc: DocxDocument | OdtDocument, plan: _Plan,
                             rendered: RenderedDocument) -> str:
         if not rendered.has_bibliography:
             return "none (the style has no bibliography)"
@@ -355,7 +356,7 @@ def _check_paths(source: Path, target: Path) -> None:
         raise DocumentError(f"The folder {target.parent} does not exist.")
 
 
-def _save(doc: DocxDocument, target: Path) -> None:
+def _save(doc: DocxDocument | OdtDocument, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

@@ -7,7 +7,9 @@ Steps: {"new": [paragraph texts]}, {"open": path}, {"cursor": [paragraph, "end"|
 {"type_into_citation": [n, text]} (typed inside the n-th citation, near its end),
 {"run": command, "start": bool?} (the extension's own command, as the toolbar runs it;
 "start" answers "Start Atlas Desktop now?"), {"save": path} (File → Save As, in the format
-of the extension), {"store": true} (File → Save), {"close": true}, {"dump": true}: what the
+of the extension), {"save_copy": path} (File → Save a Copy), {"insert_file": path} (an RTF
+file inserted at the cursor, as Writer pastes RTF), {"store": true} (File → Save),
+{"close": true}, {"dump": true}: what the
 document holds, read here without the extension's code: citations in document order
 (reference marks, Word fields and Zotero bookmarks with their text and footnote), the
 bibliography (sections and fields), the text, the preferences.
@@ -248,6 +250,16 @@ def main():
             path = step["save"]
             kind = "MS Word 2007 XML" if path.endswith(".docx") else "writer8"
             doc.storeAsURL(uno.systemPathToFileUrl(path), (pv("FilterName", kind),))
+            results.append("ok")
+        elif "save_copy" in step:  # File → Save a Copy: the document stays as it is
+            path = step["save_copy"]
+            kind = "MS Word 2007 XML" if path.endswith(".docx") else "writer8"
+            doc.storeToURL(uno.systemPathToFileUrl(path), (pv("FilterName", kind),))
+            results.append("ok")
+        elif "insert_file" in step:  # what a paste of that RTF does, at the view cursor
+            view = doc.getCurrentController().getViewCursor()
+            cursor = view.getText().createTextCursorByRange(view.getStart())
+            cursor.insertDocumentFromURL(uno.systemPathToFileUrl(step["insert_file"]), ())
             results.append("ok")
         elif "store" in step:
             doc.store()
