@@ -104,7 +104,7 @@ def _field_code(entries: Sequence[Entry], items: Mapping[str, dict[str, Any]],
     cited = tuple(CiteItem(key=e.id, item_data=dict(items[e.id]), uris=(entry_uri(e.id),))
                   for e in entries)
     citation = LiveCitation(citation_id=new_citation_id(), items=cited,
-                            formatted=content.html, plain=content.text)
+                            formatted=content.html or "", plain=content.text)
     return word_citation_code(citation)
 
 

@@ -107,10 +107,11 @@ class OdtDocument:
         self.styles = RunStyles(self.doc)
         # odfpy's ``doc.text`` is only set for documents it creates; a loaded one has its
         # office:text inside office:body.
-        self.body = next((c for c in self.doc.body.childNodes
-                          if qname(c) == (OFFICENS, "text")), None)
-        if self.body is None:
+        body = next((c for c in self.doc.body.childNodes
+                     if qname(c) == (OFFICENS, "text")), None)
+        if body is None:
             raise DocumentUnreadable(f"{path.name} holds no text to update.")
+        self.body: Any = body
 
     # --- reading -----------------------------------------------------------------------------
 
