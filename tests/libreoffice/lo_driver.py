@@ -5,8 +5,8 @@ Steps: {"new": [paragraph texts]}, {"open": path}, {"cursor": [paragraph, "end"|
 {"into_citation": n} (the view cursor inside the n-th citation, as a click there),
 {"delete_citation": n} (its text selected and deleted, as a user removes a citation),
 {"type_into_citation": [n, text]} (typed inside the n-th citation, near its end),
-{"run": command, "start": bool?} (the extension's own command, as the toolbar runs it;
-"start" answers "Start Atlas Desktop now?"), {"save": path} (File → Save As, in the format
+{"run": command, "start": bool?, "timed": bool?} (the extension's own command, as the
+toolbar runs it; "start" answers "Start Atlas Desktop now?"; "timed" gives its seconds), {"save": path} (File → Save As, in the format
 of the extension), {"save_copy": path} (File → Save a Copy), {"insert_file": path} (an RTF
 file inserted at the cursor, as Writer pastes RTF), {"store": true} (File → Save),
 {"close": true}, {"dump": true}: what the
@@ -242,10 +242,14 @@ def main():
             args = [NamedValue("Command", step["run"]), NamedValue("Document", doc)]
             if "start" in step:
                 args.append(NamedValue("StartIfNotRunning", step["start"]))
+            started = time.perf_counter()
             try:
-                results.append(commands().execute(tuple(args)))
+                outcome = commands().execute(tuple(args))
             except Exception as exc:  # reported as the step's result, for the test to show
-                results.append("error: %s" % exc)
+                outcome = "error: %s" % exc
+            if step.get("timed"):  # the benchmark's measure: the command as the user waits
+                outcome = {"outcome": outcome, "seconds": time.perf_counter() - started}
+            results.append(outcome)
         elif "save" in step:
             path = step["save"]
             kind = "MS Word 2007 XML" if path.endswith(".docx") else "writer8"

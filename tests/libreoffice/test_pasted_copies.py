@@ -41,8 +41,14 @@ def test_pasted_in_text_citations_are_updated_as_live_ones(writer, app, qapp, tm
     results = writer([{"new": ["Graded exercise was studied ", "and reviewed ", "The end."]},
                       {"cursor": [0, "end"]}, {"insert_file": str(one)},
                       {"cursor": [1, "end"]}, {"insert_file": str(two)},
-                      {"dump": True}, {"save_copy": str(odt)}, {"save_copy": str(docx)}])
+                      {"dump": True}, {"save_copy": str(odt)}, {"save_copy": str(docx)},
+                      {"run": "refresh"}, {"dump": True}])
     pasted = results[5]
+    # Refresh in Writer takes the pasted fields for citations: this document keeps
+    # Zotero's LibreOffice format, so they become reference marks, reading as they did.
+    assert results[8] == "ok", results
+    assert [(c["kind"], c["text"]) for c in results[9]["citations"]] == [
+        ("mark", first), ("mark", second)]
     assert [c["kind"] for c in pasted["citations"]] == ["field", "field"]
     assert [c["text"] for c in pasted["citations"]] == [first, second]
     assert pasted["citations"][0]["name"].startswith("ADDIN ZOTERO_ITEM CSL_CITATION")

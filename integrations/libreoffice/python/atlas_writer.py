@@ -75,10 +75,16 @@ class Commands(unohelper.Base, XJobExecutor, XJob):
             return str(exc)
 
     def _in_undo(self, model, action):
+        """One undo step, with the views and layout held until the command is done (a
+        refresh that rewrites 200 citations took seconds longer while Writer redrew)."""
         undo = model.getUndoManager()
         undo.enterUndoContext("Atlas Desktop")
         try:
-            return action(commands.Document(model))
+            model.lockControllers()
+            try:
+                return action(commands.Document(model))
+            finally:
+                model.unlockControllers()
         finally:
             undo.leaveUndoContext()
 

@@ -96,10 +96,11 @@ class Document:
 
 # --- keeping the document in its format's kind -----------------------------------------------
 
-def convert(doc, kind):
+def convert(doc, kind, scanned=None):
     """Citations and bibliographies of another kind (or Zotero's bookmark mode) become
-    ``kind``, showing the same formatted text. True if anything changed."""
-    citations, bibliographies = doc.scan()
+    ``kind``, showing the same formatted text. True if anything changed. ``scanned``: the
+    document's places, when the caller has just read them."""
+    citations, bibliographies = scanned or doc.scan()
     changed = False
     for old in reversed(citations):  # from the end: earlier places stay where they are
         if old.kind == kind:
@@ -178,8 +179,10 @@ def move_out_of_notes(doc, citations):
 
 def refresh(doc, _moved=False):
     kind = doc.kind()
-    convert(doc, kind)
-    citations, bibliographies = doc.scan()
+    scanned = doc.scan()
+    if convert(doc, kind, scanned):
+        scanned = doc.scan()
+    citations, bibliographies = scanned
     answer = call("render", {
         "prefs": doc.prefs(), "field_type": kind, "bibliography": bool(bibliographies),
         "citations": [{"code": c.code, "text": c.shown(), "noteIndex": c.note}
@@ -198,7 +201,9 @@ def refresh(doc, _moved=False):
     bibliography = answer.get("bibliography")
     if bibliography is not None:
         for place in bibliographies:
-            place.write(bibliography["code"], bibliography["entries"], bibliography["hanging"])
+            if not place.shows(bibliography["code"], bibliography["entries"]):
+                place.write(bibliography["code"], bibliography["entries"],
+                            bibliography["hanging"])
     problems = answer.get("problems") or []
     return "ok" if not problems else "ok: " + " ".join(problems)
 
