@@ -33,7 +33,7 @@ install: $(VENV)/.stamp-app $(CITEPROC_JS) $(OXT)
 	@$(BIN)/python -m compileall -q atlas_desktop >/dev/null
 
 # The LibreOffice Writer extension (install: unopkg add dist/atlas-desktop-writer.oxt).
-$(OXT): $(wildcard integrations/libreoffice/*.* integrations/libreoffice/*/* \
+$(OXT): $(wildcard integrations/libreoffice/*.* integrations/libreoffice/*/* integrations/libreoffice/*/*/* \
 		integrations/libreoffice/python/pythonpath/*/*.py)
 	@$(PYTHON) integrations/libreoffice/build.py $@ >/dev/null
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FILES = ("description.xml", "META-INF/manifest.xml", "atlas.components", "Addons.xcu",
-         "Jobs.xcu", "python/atlas_writer.py")
+         "Jobs.xcu", "Office/UI/WriterWindowState.xcu", "python/atlas_writer.py")
 PACKAGE = "python/pythonpath/atlas_desktop_writer"
 
 

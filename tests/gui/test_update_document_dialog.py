@@ -37,7 +37,7 @@ def test_update_lists_the_unresolved_markers_and_writes_a_copy(qtbot, window, tm
     assert report is not None and report.output == tmp_path / "letter (updated).docx"
     shown = dialog.result_view.toPlainText()
     assert "Wrote letter (updated).docx: 3 citations in NLM/Vancouver" in shown
-    assert "1 marker could not be resolved" in shown
+    assert "1 marker could not be resolved and was left as it was" in shown
     assert "[@no-such-paper] (paragraph 2): no entry with the id or citation key" in shown
     assert "Unknown: [@no-such-paper] stays" in shown
     assert dialog.open_button.isEnabled()

@@ -1,7 +1,9 @@
 """Drives a running LibreOffice through UNO for the tests; run with the system's Python
 (python3-uno): ``python3 lo_driver.py PIPE STEPS.json`` prints one JSON result per step.
 
-Steps: {"new": [paragraph texts]}, {"open": path}, {"cursor": [paragraph, "end"|"start"]},
+Steps: {"new": [paragraph texts]}, {"open": path, "visible": bool?},
+{"window": [x, y, width, height]}, {"touch": path}, {"wait_for": path} (for the user guide's
+screenshots, docs/writer_screenshots.py), {"cursor": [paragraph, "end"|"start"]},
 {"into_citation": n} (the view cursor inside the n-th citation, as a click there),
 {"delete_citation": n} (its text selected and deleted, as a user removes a citation),
 {"type_into_citation": [n, text]} (typed inside the n-th citation, near its end),
@@ -207,8 +209,28 @@ def main():
                 text.insertString(cursor, para, False)
             results.append("ok")
         elif "open" in step:
+            shown = step.get("visible", False)  # the screenshots' Writer is on the screen
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(step["open"]), "_blank",
-                                               0, (pv("Hidden", True),))
+                                               0, (pv("Hidden", not shown),))
+            results.append("ok")
+        elif "window" in step:
+            x, y, width, height = step["window"]
+            frame = doc.getCurrentController().getFrame()
+            frame.getContainerWindow().setPosSize(x, y, width, height, 15)
+            results.append("ok")
+        elif "no_spelling" in step:
+            # No red spelling underlines in the user guide's pictures (this profile only).
+            lingu = ctx.ServiceManager.createInstanceWithContext(
+                "com.sun.star.linguistic2.LinguProperties", ctx)
+            lingu.setPropertyValue("IsSpellAuto", False)
+            results.append("ok")
+        elif "touch" in step:  # tells a waiting script a step is done
+            open(step["touch"], "w").close()
+            results.append("ok")
+        elif "wait_for" in step:  # until a waiting script says so (a file appears)
+            deadline = time.monotonic() + 300
+            while not os.path.exists(step["wait_for"]) and time.monotonic() < deadline:
+                time.sleep(0.2)
             results.append("ok")
         elif "cursor" in step:
             number, where = step["cursor"]

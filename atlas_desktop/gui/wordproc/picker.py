@@ -49,7 +49,10 @@ PREVIEW_DELAY_MS: Final = 250
 LOCATOR_LABELS: Final = ("page", "chapter", "section", "paragraph", "figure", "table",
                          "volume", "line", "note", "appendix", "part")
 W = TypeVar("W", bound=QWidget)
-_COLUMNS: Final = ("Work", "Locator", "", "Prefix", "Suffix", "Omit author")
+_COLUMNS: Final = ("Work", "Kind", "Locator", "Prefix", "Suffix", "Omit author")
+#: Widths of the option columns (the work takes the rest): wide enough for "paragraph",
+#: "12-14" and a short prefix such as "see also" without scrolling.
+_WIDTHS: Final = (0, 120, 90, 110, 110, 95)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ class QuickCitePicker(QDialog):
                             else "Edit citation — Atlas Desktop")
         # Writer asked for it: it must come above Writer's window, not behind it.
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        self.resize(860, 560)
+        self.resize(960, 580)
         self._library, self._runner = library, runner
         self._style, self._locale = style, locale
         self._seq = 0
@@ -111,7 +114,8 @@ class QuickCitePicker(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(_COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, _WIDTHS[column])
         self.remove_button = QPushButton("Remove", self)
         self.up_button = QPushButton("Move up", self)
         self.down_button = QPushButton("Move down", self)
@@ -137,7 +141,7 @@ class QuickCitePicker(QDialog):
             edit_row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search_box)
-        layout.addWidget(self.results, 3)
+        layout.addWidget(self.results, 2)
         layout.addWidget(self.status)
         layout.addLayout(edit_row)
         layout.addWidget(self.table, 2)

@@ -184,9 +184,10 @@ def report_html(report: UpdateReport) -> str:
              f"({report.from_fields} from citation fields, {report.from_markers} from "
              f"markers); bibliography {esc(report.bibliography)}.</p>"]
     if report.unresolved:
-        parts.append(f"<p><b>{len(report.unresolved)} marker"
-                     f"{'s' if len(report.unresolved) != 1 else ''} could not be resolved"
-                     "</b> and were left as they were:</p><ul>")
+        one = len(report.unresolved) == 1
+        left = "was left as it was" if one else "were left as they were"
+        parts.append(f"<p><b>{len(report.unresolved)} marker{'' if one else 's'} could not "
+                     f"be resolved</b> and {left}:</p><ul>")
         parts.extend(f"<li><b>{esc(u.marker)}</b> ({esc(u.where)}): {esc(u.reason)}<br>"
                      f"<i>“{esc(u.context)}”</i></li>" for u in report.unresolved)
         parts.append("</ul>")
