@@ -166,7 +166,7 @@ class DocumentService:
             if entry is not None:
                 year = f" ({entry.year})" if entry.year else ""
                 out.append(f"{author_short(entry.authors) or 'Anonymous'}{year} — "
-                           f"{entry.display_title}")
+                           f"{entry.display_title()}")
             else:
                 out.append(csl_item_label(item.item_data or {}) or item.key)
         return out

@@ -127,6 +127,9 @@ def test_edit_citation_keeps_its_id_and_replaces_its_works(qtbot, writer, window
     request = Request(writer, "pick", {"prefs": APA, "citation": citation_code(existing)})
     picker = opened(qtbot, writer, QuickCitePicker)
     assert picker.table.rowCount() == 2
+    assert picker.table.item(0, 0).text() == (
+        "Heins et al. (2013) — The role of the therapeutic relationship in cognitive "
+        "behaviour therapy for chronic fatigue syndrome.")
     assert cell(picker, 0, 2, QLineEdit).text() == "7"
     assert picker.windowTitle().startswith("Edit citation")
     picker.table.selectRow(0)
@@ -211,3 +214,17 @@ def test_the_picker_finds_what_the_main_search_finds(qtbot, window, writer):
     assert found == listed and HEINS in found
     picker.reject()
     assert picker.result() == QDialog.DialogCode.Rejected
+
+
+def test_document_preferences_offer_the_documents_style_once(qtbot, writer):
+    """A document names Vancouver by its id; the menu offers it as Vancouver, once."""
+    from atlas_desktop.gui.wordproc.document_prefs import DocumentPreferencesDialog
+
+    request = Request(writer, "prefs", {"prefs": prefs_xml(DocumentPrefs(
+        style=style_url("nlm-citation-sequence")))})
+    dialog = opened(qtbot, writer, DocumentPreferencesDialog)
+    offered = [dialog.style_box.itemData(i) for i in range(dialog.style_box.count())]
+    assert dialog.chosen()[0] == "vancouver"
+    assert len(offered) == len(set(offered)) == 5  # APA, Vancouver, AMA, Harvard, Chicago
+    dialog.reject()
+    assert request.result(qtbot) == {"cancelled": True}

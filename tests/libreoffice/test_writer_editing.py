@@ -110,3 +110,15 @@ def test_unlink_citations_leaves_the_text_as_it_reads(writer, app):
     assert unlinked["text"] == live["text"]
     assert unlinked["italic"] == live["italic"] and "Behaviour Research and Therapy" in (
         unlinked["italic"])
+
+
+def test_a_bibliography_in_an_empty_paragraph_takes_it(writer, app):
+    _library, ui, _endpoint = app
+    ui.picks = [[HEINS]]
+    results = writer([{"new": ["Graded exercise was studied ", "References", ""]},
+                      {"cursor": [0, "end"]}, {"run": "addEditCitation"},
+                      {"cursor": [2, "end"]}, {"run": "addEditBibliography"},
+                      {"dump": True}])
+    assert results[2] == results[4] == "ok", results
+    assert results[5]["text"].startswith(
+        "Graded exercise was studied (Heins et al., 2013)\nReferences\nHeins, M. J.")

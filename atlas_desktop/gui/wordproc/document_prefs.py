@@ -39,6 +39,9 @@ class DocumentPreferencesDialog(QDialog):
         self.style_box.setAccessibleName("Citation style of this document")
         for spec, title in citation_style_choices(library):
             self.style_box.addItem(title, spec)
+        # A document names its style by id (nlm-citation-sequence); the menu by the alias
+        # the user knows it by (vancouver). The same style is offered once.
+        self._aliases = {info.style_id: info.spec for info in library.citations.offered_styles()}
         self._select_style(style, style_label)
         other = QPushButton("Other style…", self)
         other.setToolTip("Any of the ~10,000 CSL styles, or your own .csl file")
@@ -82,6 +85,7 @@ class DocumentPreferencesDialog(QDialog):
         self._select_style(spec, label)
 
     def _select_style(self, spec: str, label: str) -> None:
+        spec = self._aliases.get(spec, spec)
         index = self.style_box.findData(spec)
         if index < 0:
             self.style_box.addItem(label or spec, spec)

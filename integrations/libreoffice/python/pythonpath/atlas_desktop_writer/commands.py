@@ -240,7 +240,14 @@ def add_edit_bibliography(doc):
     if not bibliographies:
         code = call("hello", {}).get("bibliography_code") or DEFAULT_BIBLIOGRAPHY
         cursor = doc.view_cursor()
-        places.new_bibliography(doc.model, cursor.getText(), cursor, kind, code)
+        text = cursor.getText()
+        line = text.createTextCursorByRange(cursor.getStart())
+        line.gotoStartOfParagraph(False)
+        line.gotoEndOfParagraph(True)
+        # In an empty paragraph (after "References" and Enter) the bibliography takes it;
+        # elsewhere it starts a paragraph of its own.
+        places.new_bibliography(doc.model, text, cursor, kind, code,
+                                new_paragraph=bool(line.getString()))
     return refresh(doc)
 
 
