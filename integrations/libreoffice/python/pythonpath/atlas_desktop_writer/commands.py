@@ -205,7 +205,10 @@ def refresh(doc, _moved=False):
                 place.write(bibliography["code"], bibliography["entries"],
                             bibliography["hanging"])
     problems = answer.get("problems") or []
-    return "ok" if not problems else "ok: " + " ".join(problems)
+    if not problems:
+        return "ok"
+    # Shown in a message box: what was done, and what was left out and why.
+    return "The citations were refreshed, except: " + " ".join(problems)
 
 
 def add_edit_citation(doc):
