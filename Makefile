@@ -107,7 +107,8 @@ bench: install
 
 lint: install-test
 	$(PIP) install -q "ruff>=0.6" "mypy>=1.11"
-	$(BIN)/ruff check atlas_desktop tests benchmarks packaging packaging/atlas-desktop.spec
+	$(BIN)/ruff check atlas_desktop tests benchmarks packaging packaging/atlas-desktop.spec \
+		integrations docs/writer_screenshots.py
 	$(BIN)/mypy
 
 system-deps: $(VENV)/.stamp-app

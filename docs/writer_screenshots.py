@@ -94,7 +94,8 @@ def main() -> int:
     office = _start_office(work, data_dir)
     try:
         ready, shot_done = work / "ready", work / "shot-done"
-        steps = [{"no_spelling": True}, {"open": str(updated), "visible": True}, {"window": [0, 0, 1240, 900]},
+        steps = [{"no_spelling": True}, {"open": str(updated), "visible": True},
+                 {"window": [0, 0, 1240, 900]},
                  {"cursor": [2, "end"]}, {"touch": str(ready)}, {"wait_for": str(shot_done)},
                  {"run": "addEditCitation"}, {"run": "documentPreferences"}]
         driver = threading.Thread(target=_drive, args=(work, office[1], steps), daemon=True)

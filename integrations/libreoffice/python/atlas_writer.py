@@ -59,7 +59,7 @@ class Commands(unohelper.Base, XJobExecutor, XJob):
             return "Atlas Desktop works in Writer documents."
         action = commands.COMMANDS.get(command)
         if action is None:
-            return "Unknown command %s." % command
+            return f"Unknown command {command}."
         try:
             return self._in_undo(model, action)
         except NotRunning:
@@ -98,9 +98,9 @@ class Commands(unohelper.Base, XJobExecutor, XJob):
                 return None
             if event == "OnSave":
                 self._in_undo(model, lambda d: commands.convert(d, d.kind()))
-            elif event == "OnSaveAsDone":
-                if self._in_undo(model, lambda d: commands.convert(d, d.kind())):
-                    model.store()
+            elif event == "OnSaveAsDone" and self._in_undo(
+                    model, lambda d: commands.convert(d, d.kind())):
+                model.store()
         except Exception:  # never in the way of the user's save
             traceback.print_exc()
         return None
@@ -128,5 +128,6 @@ class Commands(unohelper.Base, XJobExecutor, XJob):
         self._box(INFOBOX, BUTTONS_OK, message)
 
 
-g_ImplementationHelper = unohelper.ImplementationHelper()
+# The name Python-UNO's loader looks for.
+g_ImplementationHelper = unohelper.ImplementationHelper()  # noqa: N816
 g_ImplementationHelper.addImplementation(Commands, IMPLEMENTATION, (IMPLEMENTATION,))

@@ -79,7 +79,7 @@ def call(action, payload, timeout=900):
     if not info.get("port") or not info.get("secret"):
         raise NotRunning(NOT_RUNNING)
     request = urllib.request.Request(
-        "http://127.0.0.1:%d/v1/%s" % (int(info["port"]), action),
+        f"http://127.0.0.1:{int(info['port'])}/v1/{action}",
         data=json.dumps(payload).encode("utf-8"), method="POST",
         headers={"Content-Type": "application/json", "X-Atlas-Secret": str(info["secret"])})
     try:
@@ -105,7 +105,7 @@ def launch_command():
 def start_and_wait(timeout=START_TIMEOUT_S):
     """Start Atlas Desktop and wait until it answers; False if it did not."""
     try:
-        subprocess.Popen(launch_command(), start_new_session=True,  # noqa: S603
+        subprocess.Popen(launch_command(), start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     except OSError:

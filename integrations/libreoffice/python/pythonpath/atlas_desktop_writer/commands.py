@@ -10,7 +10,7 @@ import re
 
 from . import places
 from .app import call
-from .places import FIELD, PLACEHOLDER, REFERENCE_MARK
+from .places import FIELD, PLACEHOLDER
 
 PREF_NAME = "ZOTERO_PREF"
 REMOVABLE = 128  # com.sun.star.beans.PropertyAttribute.REMOVABLE
@@ -29,22 +29,22 @@ class Properties:
 
     def joined(self, name):
         out, n = [], 1
-        while self._has("%s_%d" % (name, n)):
-            out.append(str(self.container.getPropertyValue("%s_%d" % (name, n)) or ""))
+        while self._has(f"{name}_{n}"):
+            out.append(str(self.container.getPropertyValue(f"{name}_{n}") or ""))
             n += 1
         return "".join(out)
 
     def set_joined(self, name, value):
         pieces = [value[i:i + 255] for i in range(0, len(value), 255)] or [""]
         for n, piece in enumerate(pieces, start=1):
-            key = "%s_%d" % (name, n)
+            key = f"{name}_{n}"
             if self._has(key):
                 self.container.setPropertyValue(key, piece)
             else:
                 self.container.addProperty(key, REMOVABLE, piece)
         n = len(pieces) + 1
-        while self._has("%s_%d" % (name, n)):
-            self.remove("%s_%d" % (name, n))
+        while self._has(f"{name}_{n}"):
+            self.remove(f"{name}_{n}")
             n += 1
 
     def names_with_prefix(self, prefix):
@@ -126,7 +126,7 @@ def convert(doc, kind, scanned=None):
     if changed:
         prefs = doc.prefs()
         if prefs:
-            doc.set_prefs(_FIELD_TYPE_RE.sub(r"\g<1>%s\g<2>" % kind, prefs))
+            doc.set_prefs(_FIELD_TYPE_RE.sub(rf"\g<1>{kind}\g<2>", prefs))
     return changed
 
 
@@ -192,7 +192,7 @@ def refresh(doc, _moved=False):
         move = move_into_notes if answer.get("note_style") else move_out_of_notes
         if move(doc, citations):
             return refresh(doc, _moved=True)  # the footnotes' numbers changed
-    for place, done in zip(citations, answer["citations"]):
+    for place, done in zip(citations, answer["citations"], strict=False):
         if done.get("keep_text"):  # worded by hand and kept: only the code changes
             if done.get("changed"):
                 place.write_code(done["code"])

@@ -11,8 +11,8 @@ Nothing is written to disk: the copy lives in memory only.
 """
 
 import io
-import xml.etree.ElementTree as ElementTree
 import zipfile
+from xml.etree import ElementTree
 
 import uno
 from com.sun.star.beans import PropertyValue
@@ -20,15 +20,15 @@ from com.sun.star.beans import PropertyValue
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 FIELD = "urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_REF_START = "{%s}reference-mark-start" % TEXT
-_SECTION = "{%s}section" % TEXT
-_NOTE = "{%s}note" % TEXT
-_BOOKMARK = "{%s}bookmark-start" % TEXT
-_FIELD_START = "{%s}fieldmark-start" % FIELD
-_TRACKED = "{%s}tracked-changes" % TEXT
-_BODY_TEXT = "{%s}body/{%s}text" % (OFFICE, OFFICE)
-_NAME = "{%s}name" % TEXT
-_PARAM_VALUE = "{%s}value" % FIELD
+_REF_START = f"{{{TEXT}}}reference-mark-start"
+_SECTION = f"{{{TEXT}}}section"
+_NOTE = f"{{{TEXT}}}note"
+_BOOKMARK = f"{{{TEXT}}}bookmark-start"
+_FIELD_START = f"{{{FIELD}}}fieldmark-start"
+_TRACKED = f"{{{TEXT}}}tracked-changes"
+_BODY_TEXT = f"{{{OFFICE}}}body/{{{OFFICE}}}text"
+_NAME = f"{{{TEXT}}}name"
+_PARAM_VALUE = f"{{{FIELD}}}value"
 
 
 def _citation_field(start):

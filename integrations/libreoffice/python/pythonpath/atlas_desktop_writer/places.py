@@ -12,157 +12,25 @@ can turn one kind into another with the text as it was.
 """
 
 import json
-import random
-import string
-
-import uno
 
 from . import order
-
-PLACEHOLDER = "{Citation}"
-HANGING_INDENT = 1270  # 0.5 inch, in 1/100 mm
-PARAGRAPH_BREAK = 0  # com.sun.star.text.ControlCharacter.PARAGRAPH_BREAK
-FIELD_TYPE = "vnd.oasis.opendocument.field.UNHANDLED"
-FIELD_CODE = "vnd.oasis.opendocument.field.code"
-REFERENCE_MARK, FIELD, BOOKMARK = "ReferenceMark", "Field", "Bookmark"
-BREF_PREFIX = "ZOTERO_BREF_"
-_CHAR_PROPS = ("CharPosture", "CharWeight", "CharEscapement", "CharEscapementHeight",
-               "CharCaseMap", "CharUnderline")
-
-
-# --- codes ----------------------------------------------------------------------------------
-
-def normal_code(raw):
-    """Any stored form -> ``ITEM CSL_CITATION {…}`` / ``BIBL {…} CSL_BIBLIOGRAPHY`` (Mendeley's
-    ``CSL_CITATION {…}`` is passed on as it is; Atlas Desktop reads it)."""
-    code = raw.strip()
-    if code.startswith("ADDIN "):
-        code = code[len("ADDIN "):].lstrip()
-    if code.startswith("ZOTERO_"):
-        code = code[len("ZOTERO_"):]
-    cut = code.rfind(" RND")
-    if cut != -1 and " " not in code[cut + 1:]:
-        code = code[:cut]
-    return code
-
-
-def is_citation(code):
-    return "CSL_CITATION" in code[:60] and "{" in code
-
-
-def is_bibliography(code):
-    return code.startswith("BIBL") or code.startswith("Mendeley Bibliography")
-
-
-def code_of_name(name):
-    """A reference mark's or section's name -> its code, None if it is not Zotero's."""
-    if not name.strip().startswith("ZOTERO_") or name.startswith(BREF_PREFIX):
-        return None
-    return normal_code(name)
-
-
-def _random(n=10):
-    alphabet = string.ascii_letters + string.digits
-    return "".join(random.choice(alphabet) for _ in range(n))
-
-
-def mark_name(code):
-    return "ZOTERO_%s RND%s" % (code, _random())
-
-
-def field_code(code):
-    return " ADDIN ZOTERO_%s " % code
-
-
-def kind_for_filter(filter_name):
-    """The way a file of this format keeps citations: Word fields for Word and RTF files,
-    reference marks (Zotero's LibreOffice format) otherwise."""
-    name = filter_name or ""
-    if name.startswith(("MS Word", "Office Open XML Text", "Rich Text", "Word ")):
-        return FIELD
-    return REFERENCE_MARK
-
-
-# --- formatted runs -------------------------------------------------------------------------
-
-def write_runs(text, cursor, runs):
-    """Replace the cursor's range with formatted runs; returns a cursor over the new text."""
-    cursor.setString("".join(r.get("text", "") for r in runs))  # now selects the new text
-    whole = text.createTextCursorByRange(cursor)
-    whole.setPropertiesToDefault(_CHAR_PROPS)
-    piece = text.createTextCursorByRange(whole.getStart())
-    for run in runs:
-        piece.collapseToEnd()
-        piece.goRight(len(run.get("text", "")), True)
-        if run.get("italic"):
-            piece.setPropertyValue("CharPosture",
-                                   uno.Enum("com.sun.star.awt.FontSlant", "ITALIC"))
-        if run.get("bold"):
-            piece.setPropertyValue("CharWeight", 150.0)
-        if run.get("small_caps"):
-            piece.setPropertyValue("CharCaseMap", 4)
-        if run.get("underline"):
-            piece.setPropertyValue("CharUnderline", 1)
-        if run.get("superscript") or run.get("subscript"):
-            piece.setPropertyValue("CharEscapement", 33 if run.get("superscript") else -33)
-            piece.setPropertyValue("CharEscapementHeight", 58)
-    return whole
-
-
-def capture(cursor):
-    """The formatted text of a range: paragraphs of runs (as ``write_runs`` takes them) and
-    whether each hangs (a negative first-line indent)."""
-    out = []
-    paragraphs = cursor.createEnumeration()
-    while paragraphs.hasMoreElements():
-        para = paragraphs.nextElement()
-        if not para.supportsService("com.sun.star.text.Paragraph"):
-            continue
-        runs = []
-        portions = para.createEnumeration()
-        while portions.hasMoreElements():
-            portion = portions.nextElement()
-            if portion.TextPortionType != "Text" or not portion.getString():
-                continue
-            run = {"text": portion.getString()}
-            posture = portion.getPropertyValue("CharPosture")
-            if getattr(posture, "value", "") in ("ITALIC", "OBLIQUE"):
-                run["italic"] = True
-            if portion.getPropertyValue("CharWeight") > 100:
-                run["bold"] = True
-            if portion.getPropertyValue("CharCaseMap") == 4:
-                run["small_caps"] = True
-            if portion.getPropertyValue("CharUnderline"):
-                run["underline"] = True
-            escapement = portion.getPropertyValue("CharEscapement")
-            if escapement > 0:
-                run["superscript"] = True
-            elif escapement < 0:
-                run["subscript"] = True
-            runs.append(run)
-        out.append({"runs": runs, "hanging": para.getPropertyValue("ParaFirstLineIndent") < 0})
-    return out
-
-
-def _joined(entries):
-    return "\n".join("".join(r.get("text", "") for r in runs) for runs in entries)
-
-
-def _write_paragraphs(text, cursor, entries, hanging):
-    """Entries (lists of runs) as paragraphs from a collapsed cursor on."""
-    at = cursor
-    for n, runs in enumerate(entries or [[]]):
-        if n:
-            text.insertControlCharacter(at, PARAGRAPH_BREAK, False)
-        here = text.createTextCursorByRange(at.getEnd())
-        text.insertString(here, "\u200b", False)  # a place for the runs, replaced below
-        here.goLeft(1, True)
-        whole = write_runs(text, here, runs or [{"text": ""}])
-        whole.setPropertyValue("ParaLeftMargin", HANGING_INDENT if hanging else 0)
-        whole.setPropertyValue("ParaFirstLineIndent", -HANGING_INDENT if hanging else 0)
-        at = text.createTextCursorByRange(whole.getEnd())
-    return at
-
+from .codes import (  # noqa: F401 (the commands take these from here too)
+    BOOKMARK,
+    BREF_PREFIX,
+    FIELD,
+    FIELD_CODE,
+    FIELD_TYPE,
+    PLACEHOLDER,
+    REFERENCE_MARK,
+    code_of_name,
+    field_code,
+    is_bibliography,
+    is_citation,
+    kind_for_filter,
+    mark_name,
+    normal_code,
+)
+from .runs import PARAGRAPH_BREAK, capture, joined, write_paragraphs, write_runs
 
 # --- citations ------------------------------------------------------------------------------
 
@@ -363,13 +231,13 @@ class SectionBibliography:
 
     def shows(self, code, entries):
         """Whether the bibliography already reads ``entries`` under ``code``."""
-        return self.code == code and _joined(entries) == self._range().getString().rstrip("\n")
+        return self.code == code and joined(entries) == self._range().getString().rstrip("\n")
 
     def write(self, code, entries, hanging):
         cursor = self._range()
         text = cursor.getText()
         cursor.setString("")
-        _write_paragraphs(text, cursor, entries, hanging)
+        write_paragraphs(text, cursor, entries, hanging)
         self.section.setName(mark_name(code))
         self.code = code
 
@@ -396,13 +264,13 @@ class FieldBibliography:
         return capture(self._result())
 
     def shows(self, code, entries):
-        return self.code == code and _joined(entries) == self._result().getString().rstrip("\n")
+        return self.code == code and joined(entries) == self._result().getString().rstrip("\n")
 
     def write(self, code, entries, hanging):
         self.field.getParameters().replaceByName(FIELD_CODE, field_code(code))
         cursor = self._result()
         cursor.setString("")
-        _write_paragraphs(self.text, cursor, entries, hanging)
+        write_paragraphs(self.text, cursor, entries, hanging)
         self.code = code
 
     def remove(self):
