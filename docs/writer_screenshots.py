@@ -87,7 +87,7 @@ def main() -> int:
     runner = ThreadPoolRunner()
     window = MainWindow(library, runner, settings=QSettings(str(work / "ui.ini"),
                                                             QSettings.Format.IniFormat))
-    window.setGeometry(1000, 60, 1280, 860)  # mostly beside Writer, as on a wide screen
+    window.setGeometry(1240, 60, 1280, 860)  # beside Writer, as on a wide screen
     window.show()
     integration = WriterIntegration(library, runner, window)
     assert integration.start() is None
