@@ -130,7 +130,9 @@ class DocumentService:
         colleague's Zotero item) keeps its own."""
         wanted = [i.entry_id for i in items if i.entry_id]
         with self._ctx.db.read() as conn:
-            found = {e.id: e for e in cat.get_entries(conn, wanted)} if wanted else {}
+            # As copies cite them: completed records laid over the atlas's entries.
+            cited, _ = cited_entries(conn, cat.get_entries(conn, wanted)) if wanted else ([], {})
+        found = {e.id: e for e in cited}
         out: list[CiteItem] = []
         for given in items:
             entry = found.get(given.entry_id or "")
