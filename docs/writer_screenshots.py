@@ -41,7 +41,7 @@ from atlas_desktop.services import open_library  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 DRIVER = ROOT / "tests" / "libreoffice" / "lo_driver.py"
-WRITER = QRect(0, 0, 1240, 600)  # the toolbars, the letter and its bibliography
+WRITER = QRect(0, 0, 1240, 640)  # the toolbars, the letter and its bibliography
 
 
 def letter(path: Path) -> None:
