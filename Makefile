@@ -33,7 +33,8 @@ install: $(VENV)/.stamp-app $(CITEPROC_JS) $(OXT)
 	@$(BIN)/python -m compileall -q atlas_desktop >/dev/null
 
 # The LibreOffice Writer extension (install: unopkg add dist/atlas-desktop-writer.oxt).
-$(OXT): $(wildcard integrations/libreoffice/*.* integrations/libreoffice/*/*)
+$(OXT): $(wildcard integrations/libreoffice/*.* integrations/libreoffice/*/* integrations/libreoffice/*/*/* \
+		integrations/libreoffice/python/pythonpath/*/*.py)
 	@$(PYTHON) integrations/libreoffice/build.py $@ >/dev/null
 
 oxt: $(OXT)
@@ -106,7 +107,8 @@ bench: install
 
 lint: install-test
 	$(PIP) install -q "ruff>=0.6" "mypy>=1.11"
-	$(BIN)/ruff check atlas_desktop tests benchmarks packaging packaging/atlas-desktop.spec
+	$(BIN)/ruff check atlas_desktop tests benchmarks packaging packaging/atlas-desktop.spec \
+		integrations docs/writer_screenshots.py
 	$(BIN)/mypy
 
 system-deps: $(VENV)/.stamp-app

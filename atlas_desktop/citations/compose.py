@@ -15,6 +15,13 @@ from atlas_desktop.domain.citation import CitationCopy, CopyKind, ItemFailure, R
 from atlas_desktop.domain.completion import CompletedRecord
 from atlas_desktop.domain.csl import describe_gaps, entry_to_csl, is_citable
 from atlas_desktop.domain.entry import Entry, reader_name
+from atlas_desktop.domain.live_citations import (
+    CiteItem,
+    LiveCitation,
+    entry_uri,
+    new_citation_id,
+    word_citation_code,
+)
 
 from . import documents, evidence
 from .cache import EngineCache
@@ -55,7 +62,10 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
     label = source.info.label
     if kind is CopyKind.IN_TEXT:
         content = _pick(rendering.cluster)
-        rich = documents.inline(content) if content.text else RichText(text="")
+        # The RTF carries the citation as Zotero's Word field: pasted into Word or Writer it
+        # stays a field, which Writer's extension and `document update` take for live.
+        code = _field_code(entries, items, content) if content.text else None
+        rich = documents.inline(content, field_code=code) if content.text else RichText(text="")
         noun = "in-text citation"
     else:
         refs = [_pick(_entry_texts(rendering, e.id)) for e in ordered]
@@ -85,6 +95,17 @@ def compose(entries: Sequence[Entry], *, kind: CopyKind, source: StyleSource | N
 
 NOTHING_TO_CITE = ("it has no title, no authors or editors and no journal, so there is "
                    "nothing to cite")
+
+
+def _field_code(entries: Sequence[Entry], items: Mapping[str, dict[str, Any]],
+                content: RichText) -> str:
+    """`` ADDIN ZOTERO_ITEM CSL_CITATION {…} ``: the works with the data they were cited
+    with."""
+    cited = tuple(CiteItem(key=e.id, item_data=dict(items[e.id]), uris=(entry_uri(e.id),))
+                  for e in entries)
+    citation = LiveCitation(citation_id=new_citation_id(), items=cited,
+                            formatted=content.html or "", plain=content.text)
+    return word_citation_code(citation)
 
 
 def _render(items: Sequence[dict[str, Any]], *, kind: CopyKind, source: StyleSource,

@@ -88,12 +88,18 @@ def _label_table(entries: Sequence[RichText], layout: Layout) -> str:
             f'cellspacing="0">{"".join(rows)}</table>')
 
 
-def inline(content: RichText) -> RichText:
-    """A run of text inside a sentence (an in-text citation): no paragraph of its own."""
+def inline(content: RichText, *, field_code: str | None = None) -> RichText:
+    """A run of text inside a sentence (an in-text citation): no paragraph of its own. With
+    ``field_code``, the RTF holds it as a field whose result is the text (Word's
+    ``{\\field{\\*\\fldinst …}{\\fldrslt …}}``), so a paste keeps the citation live."""
+    shown = content.rtf or rtf_escape(content.text)
+    if field_code:
+        shown = (f"{{\\field{{\\*\\fldinst{{{rtf_escape(field_code)}}}}}"
+                 f"{{\\fldrslt{{{shown}}}}}}}")
     return RichText(
         text=content.text,
         html=f"{HTML_HEAD}<span>{content.html or html_escape(content.text)}</span>",
-        rtf=f"{RTF_OPEN}{content.rtf or rtf_escape(content.text)}}}",
+        rtf=f"{RTF_OPEN}{shown}}}",
     )
 
 

@@ -1,5 +1,5 @@
-"""``document update``: a .docx with live citations, from the citation fields Zotero and
-Mendeley wrote, typed markers and citations copied from Atlas Desktop."""
+"""``document update``: a .docx or .odt with live citations, from the citation fields Zotero
+and Mendeley wrote, typed markers and citations copied from Atlas Desktop."""
 
 from __future__ import annotations
 
@@ -17,22 +17,24 @@ def register(sub: argparse._SubParsersAction[Any], parent: argparse.ArgumentPars
     p = sub.add_parser(
         "document",
         parents=[parent],
-        help="update the citations of a Word document",
+        help="update the citations of a Word or LibreOffice document",
         description="Work on documents that cite the library.",
     )
     doc_sub = p.add_subparsers(dest="document_command", metavar="ACTION", required=True)
     u = doc_sub.add_parser(
         "update",
         parents=[parent],
-        help="write a copy of a .docx with live citations and a bibliography",
+        help="write a copy of a .docx or .odt with live citations and a bibliography",
         description="Read the citations Zotero and Mendeley wrote (their fields), citations "
         "typed as [@id], [@id, p. 12; @other] or {Author, 2013}, and in-text citations "
-        "copied from Atlas Desktop; write OUT with every citation a live Zotero-format field "
+        "copied from Atlas Desktop; write OUT with every citation live in Zotero's format "
+        "(Word fields in a .docx, reference marks in an .odt), "
         "rendered in the style, and the bibliography where a bibliography field or a "
         "{Bibliography} marker stands, else at the end. IN is never written. Markers that "
         "name no entry are listed and left as they are (exit code 1).",
     )
-    u.add_argument("input", metavar="IN", help="a Word document (.docx)")
+    u.add_argument("input", metavar="IN",
+                   help="a Word (.docx) or OpenDocument (.odt) document")
     u.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="the new document (same kind as IN; never IN itself)")
     u.add_argument("--style", default=None, metavar="STYLE",

@@ -107,6 +107,23 @@ def entry_uri(entry_id: str) -> str:
     return ENTRY_URI_PREFIX + entry_id
 
 
+def csl_item_label(data: dict[str, Any]) -> str:
+    """"Family et al. (year) — title" from a work's CSL data (a document's embedded item)."""
+    names = data.get("author") if isinstance(data.get("author"), list) else []
+    assert isinstance(names, list)
+    first = names[0] if names and isinstance(names[0], dict) else {}
+    who = str(first.get("family") or first.get("literal") or "") if first else ""
+    if who and len(names) > 1:
+        who += " et al."
+    parts = (data.get("issued") or {}).get("date-parts") if isinstance(
+        data.get("issued"), dict) else None
+    year = ""
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        year = f" ({parts[0][0]})"
+    title = str(data.get("title") or "")
+    return f"{who or 'Anonymous'}{year} — {title}" if (who or title) else ""
+
+
 # --- citations ------------------------------------------------------------------------------
 
 def is_citation_code(code: str) -> bool:

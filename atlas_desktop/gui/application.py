@@ -22,6 +22,7 @@ from .platform_check import window_problem
 from .runner import ThreadPoolRunner
 from .single_instance import SingleInstance
 from .theme import apply_theme, stored_theme
+from .wordproc.integration import WriterIntegration
 
 #: The application's id on the desktop: the .desktop file's and the AppStream component's
 #: name (packaging/linux/), the Flatpak's id and the macOS bundle identifier.
@@ -100,6 +101,10 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
     if library.read_only is None:  # a sync stores what it pulls and what it sent
         window.sync.start()
     window.citations.warm_up()  # the default style's engine, so the first copy never waits
+    writer = WriterIntegration(library, runner, window)
+    problem = writer.start()  # LibreOffice Writer's extension talks to this window
+    if problem is not None:
+        window.status.show_message(problem, 15000)
     if os.environ.get("ATLAS_DESKTOP_EXIT_WHEN_READY"):
         # Used by `make bench`: say when the first page of the list has been painted, quit.
         def ready(*_: object) -> None:
@@ -110,6 +115,7 @@ def run_gui(*, data_dir: str | None = None, self_test: bool = False) -> int:
         window.search.page_ready.connect(ready)
     code = app.exec()
     window.failures.uninstall()
+    writer.stop()
     runner.wait()
     library.close()
     instance.release()

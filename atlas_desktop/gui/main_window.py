@@ -246,6 +246,7 @@ class MainWindow(QMainWindow):
                 (a.clear_search, self.search_box.clear), (a.focus_list, self.table.setFocus),
                 (a.import_files, d.import_files), (a.export, self.open_export_dialog),
                 (a.export_selection, lambda: d.open_export(scope=ExportScope.SELECTED)),
+                (a.update_document, d.update_document),
                 (a.open_folder, self._open_folder), (a.quit, self.close),
                 (a.report, d.report_error), (a.outbox, d.open_outbox),
                 (a.sync_now, self.sync.sync_now), (a.sync_settings, d.open_sync_settings),

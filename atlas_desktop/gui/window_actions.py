@@ -17,6 +17,7 @@ class WindowActions:
     import_files: QAction
     export: QAction
     export_selection: QAction
+    update_document: QAction
     open_folder: QAction
     quit: QAction
     star: QAction
@@ -68,6 +69,9 @@ def create_actions(window: QMainWindow) -> WindowActions:
                            "RIS, CSL-JSON or a bundle (Ctrl+Shift+E)"),
         export_selection=_action(window, "E&xport the selection…", icon_name="export",
                                  tip="Export the selected entries to a file"),
+        update_document=_action(window, "&Update a document…",
+                                tip="Write a copy of a Word or LibreOffice document with live "
+                                    "citations and a bibliography"),
         open_folder=_action(window, "Open library folder", icon_name="folder"),
         quit=_action(window, "&Quit", shortcut=QKeySequence.StandardKey.Quit),
         star=_action(window, "&Star", icon_name="star", shortcut="Ctrl+D",
@@ -143,6 +147,8 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a.import_files, a.export])
+    file_menu.addSeparator()
+    file_menu.addAction(a.update_document)
     file_menu.addSeparator()
     file_menu.addAction(a.duplicates)
     file_menu.addSeparator()

@@ -1,5 +1,6 @@
-"""The dialogs the main window opens (import, export, duplicates, report, outbox, sync
-settings, catalogue updates, preferences, about, help), each with what it needs.
+"""The dialogs the main window opens (import, export, update a document, duplicates,
+report, outbox, sync settings, catalogue updates, preferences, about, help), each with what
+it needs.
 
 Dialogs that change the library do it through the window's operations; the window's views
 follow the change notices, so nothing here tells a view to refresh.
@@ -11,7 +12,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from atlas_desktop.domain.entry import Entry
@@ -37,6 +38,7 @@ from .status_bar import WindowStatusBar
 from .sync_controller import SyncController
 from .theme import Theme, apply_theme
 from .window_actions import SHORTCUTS_HELP
+from .wordproc.update_dialog import UpdateDocumentDialog
 
 #: The field a report is about when the user did not choose one: the first missing.
 _REPORT_FIELD_ORDER = ("title", "authors", "journal", "year", "doi", "pmid", "summary")
@@ -88,6 +90,15 @@ class WindowDialogs:
                      ExportScope.COLLECTION if collection is not None else ExportScope.SEARCH)
         dialog = ExportDialog(self._library, self._runner, selected_ids=selected, query=query,
                               collection=collection, scope=scope, parent=self._window)
+        dialog.show()
+        return dialog
+
+    def update_document(self, source: Path | None = None) -> UpdateDocumentDialog:
+        """File → Update a document… (``source``: a document already chosen)."""
+        dialog = UpdateDocumentDialog(self._library, self._runner, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if source is not None:
+            dialog.set_source(source)
         dialog.show()
         return dialog
 

@@ -44,6 +44,8 @@ class RenderedCitation:
     runs: tuple[Run, ...]
     #: The document's text differs from what was last rendered there: edited by hand.
     edited: bool = False
+    #: The citation as the style renders it now, even one kept as worded by hand.
+    fresh: LiveCitation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +119,10 @@ class DocumentRenderer:
             plain = plain_text(list(runs))
             edited = bool(shown is not None and citation.plain and not citation.dont_update
                           and _norm(shown) != _norm(citation.plain))
-            stored = replace(citation, formatted=html, plain=plain) \
-                if not citation.dont_update else citation
-            out.append(RenderedCitation(citation=stored, runs=runs, edited=edited))
+            fresh = replace(citation, formatted=html, plain=plain, dont_update=False)
+            stored = citation if citation.dont_update else fresh
+            out.append(RenderedCitation(citation=stored, runs=runs, edited=edited,
+                                        fresh=fresh))
         entries = tuple(tuple(_bib_runs(html)) for _, html in rendering.bibliography)
         return RenderedDocument(
             citations=tuple(out), bibliography=entries, layout=rendering.layout,

@@ -1,6 +1,6 @@
 """Live citations in documents: rendering a word processor's citations (the LibreOffice
-extension, through the window's local endpoint) and updating a .docx written anywhere (the
-route for Word users, like Zotero's RTF/ODF Scan).
+extension, through the window's local endpoint) and updating a .docx or .odt written
+anywhere (the route for Word users, like Zotero's RTF/ODF Scan).
 
 ``update_file`` reads the citation fields Zotero and Mendeley wrote, Zotero's bookmark mode,
 typed markers (``[@id, p. 12]``, ``{Heins, 2013}``) and in-text citations Atlas Desktop
@@ -28,12 +28,17 @@ from atlas_desktop.domain.cite_markers import (
     find_markers,
     first_author_family,
 )
-from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.csl import entry_to_csl
+from atlas_desktop.domain.entry import Entry, author_short
 from atlas_desktop.domain.live_citations import (
+    CiteItem,
     DocumentPrefs,
     FieldCodeError,
     LiveCitation,
+    csl_item_label,
+    entry_uri,
     join_property,
+    new_citation_id,
     parse_bibliography,
     parse_citation,
     parse_prefs,
@@ -48,6 +53,7 @@ from atlas_desktop.domain.references import reference_id
 from atlas_desktop.domain.rich_runs import Run
 from atlas_desktop.formats.doc_slots import DocumentUnreadable, Slot
 from atlas_desktop.formats.docx_fields import DocxDocument
+from atlas_desktop.formats.odt_fields import OdtDocument
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
@@ -117,6 +123,56 @@ class DocumentService:
             raise DocumentError(f"No entry with the id {', '.join(missing)} in this library.")
         return citation_for_entries([found[i] for i in entry_ids], options)
 
+    def citation_from_items(self, *, items: Sequence[CiteItem],
+                            citation_id: str | None = None) -> LiveCitation:
+        """A citation of ``items`` as the quick-cite picker left them: a library work (its
+        ``entry_id``) gets the entry's data embedded; a work only the document knows (a
+        colleague's Zotero item) keeps its own."""
+        wanted = [i.entry_id for i in items if i.entry_id]
+        with self._ctx.db.read() as conn:
+            # As copies cite them: completed records laid over the atlas's entries.
+            cited, _ = cited_entries(conn, cat.get_entries(conn, wanted)) if wanted else ([], {})
+        found = {e.id: e for e in cited}
+        out: list[CiteItem] = []
+        for given in items:
+            entry = found.get(given.entry_id or "")
+            if entry is not None:
+                out.append(replace(given, key=entry.id, item_data=entry_to_csl(entry),
+                                   uris=(entry_uri(entry.id),)))
+            elif given.item_data is None:
+                raise DocumentError(f"No entry with the id {given.entry_id or given.key} in "
+                                    "this library.")
+            else:
+                out.append(given)
+        if not out:
+            raise DocumentError("A citation needs at least one work.")
+        return LiveCitation(citation_id=citation_id or new_citation_id(), items=tuple(out))
+
+    def preview(self, *, items: Sequence[CiteItem], style: str, locale: str | None) -> str:
+        """``items`` as one citation in ``style``, alone (in a document, numbers and short
+        forms follow the citations before it). Blocks on the engine: off the UI thread."""
+        citation = self.citation_from_items(items=items)
+        done = self.render(citations=[citation], style=style, locale=locale,
+                           bibliography=False)
+        return done.citations[0].citation.plain if done.citations else ""
+
+    def item_labels(self, *, items: Sequence[CiteItem]) -> list[str]:
+        """How the picker names each work: "Author (year) — title", from the library entry
+        when there is one, else from the data the document holds."""
+        wanted = [i.entry_id for i in items if i.entry_id]
+        with self._ctx.db.read() as conn:
+            found = {e.id: e for e in cat.get_entries(conn, wanted)} if wanted else {}
+        out = []
+        for item in items:
+            entry = found.get(item.entry_id or "")
+            if entry is not None:
+                year = f" ({entry.year})" if entry.year else ""
+                out.append(f"{author_short(entry.authors) or 'Anonymous'}{year} — "
+                           f"{entry.display_title()}")
+            else:
+                out.append(csl_item_label(item.item_data or {}) or item.key)
+        return out
+
     def is_note_style(self, *, style: str, locale: str | None = None) -> bool:
         """Whether ``style`` puts citations in footnotes (builds its engine: off the UI
         thread)."""
@@ -139,15 +195,13 @@ class DocumentService:
         written) for a damaged, protected or unsupported document or a bad target."""
         source, target = Path(source), Path(target)
         _check_paths(source, target)
-        if source.suffix.lower() != ".docx" and target.suffix.lower() == ".docx":
-            raise DocumentError("The new document must be of the same kind as the first "
-                                f"({source.suffix or 'no extension'}).")
-        if source.suffix.lower() != ".docx":
-            raise DocumentError(f"{source.name}: only Word documents (.docx) can be updated "
-                                "here; open an .odt in LibreOffice Writer with the Atlas "
-                                "Desktop extension and use Refresh.")
+        kind = source.suffix.lower()
+        if kind not in (".docx", ".odt"):
+            raise DocumentError(f"{source.name}: only Word (.docx) and OpenDocument (.odt) "
+                                "documents can be updated; save it as one of those first.")
+        doc: DocxDocument | OdtDocument
         try:
-            doc = DocxDocument(source)
+            doc = DocxDocument(source) if kind == ".docx" else OdtDocument(source)
             slots = doc.scan(_marker_finder)
         except DocumentUnreadable as exc:
             raise DocumentError(str(exc)) from None
@@ -159,7 +213,9 @@ class DocumentService:
             if style:
                 raise
             info = resolve_style(self.default_prefs().style_spec).info
-        prefs = replace(prefs, style=style_url(info.style_id), field_type="Field",
+        # Word keeps citations in fields; an .odt in reference marks (Zotero's two formats).
+        prefs = replace(prefs, style=style_url(info.style_id),
+                        field_type="Field" if kind == ".docx" else "ReferenceMark",
                         locale=locale or prefs.locale)
         plan = self._plan(slots)
         rendered = self.render(citations=[c for _, c in plan.citations], style=info.style_id,
@@ -169,12 +225,14 @@ class DocumentService:
         kept: list[str] = []
         writes: list[tuple[Slot, str, Sequence[Run] | None]] = []
         for (slot, _), done in zip(plan.citations, rendered.citations, strict=True):
-            if done.edited and not overwrite_edited:
+            if not overwrite_edited and (done.edited or done.citation.dont_update):
+                # Worded by hand (now, or kept so before): the text stays as it is.
                 kept.append(f"{slot.text!r} ({slot.where})")
                 as_edited = replace(done.citation, dont_update=True, plain=slot.text)
                 writes.append((slot, word_citation_code(as_edited), None))
                 continue
-            writes.append((slot, word_citation_code(done.citation), list(done.runs)))
+            writes.append((slot, word_citation_code(done.fresh or done.citation),
+                           list(done.runs)))
         for slot, code, runs in reversed(writes):  # right to left: earlier offsets stay valid
             doc.write_citation(slot, code, runs)
         where = self._write_bibliography(doc, plan, rendered)
@@ -226,7 +284,7 @@ class DocumentService:
         citation = citation_for_entries(entries, options, note_index=slot.note_index)
         return citation, ""
 
-    def _write_bibliography(self, doc: DocxDocument, plan: _Plan,
+    def _write_bibliography(self, doc: DocxDocument | OdtDocument, plan: _Plan,
                             rendered: RenderedDocument) -> str:
         if not rendered.has_bibliography:
             return "none (the style has no bibliography)"
@@ -300,7 +358,7 @@ def _check_paths(source: Path, target: Path) -> None:
         raise DocumentError(f"The folder {target.parent} does not exist.")
 
 
-def _save(doc: DocxDocument, target: Path) -> None:
+def _save(doc: DocxDocument | OdtDocument, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

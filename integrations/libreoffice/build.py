@@ -12,7 +12,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FILES = ("description.xml", "META-INF/manifest.xml", "atlas.components", "Addons.xcu",
-         "python/atlas_writer.py")
+         "Jobs.xcu", "Office/UI/WriterWindowState.xcu", "python/atlas_writer.py")
+PACKAGE = "python/pythonpath/atlas_desktop_writer"
 
 
 def build(target: Path) -> Path:
@@ -21,6 +22,8 @@ def build(target: Path) -> Path:
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as oxt:
         for name in FILES:
             oxt.write(HERE / name, name)
+        for module in sorted((HERE / PACKAGE).glob("*.py")):
+            oxt.write(module, f"{PACKAGE}/{module.name}")
     tmp.replace(target)
     return target
 

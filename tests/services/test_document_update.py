@@ -204,3 +204,36 @@ def test_damaged_and_protected_documents_get_one_sentence(library, tmp_path):
     with pytest.raises(DocumentError, match="protected by a password"):
         library.documents.update_file(source=protected, target=tmp_path / "p.docx")
     assert not (tmp_path / "o.docx").exists() and not (tmp_path / "p.docx").exists()
+
+
+def test_a_citation_worded_by_hand_stays_so_until_asked(library, tmp_path):
+    from docx.oxml.ns import qn
+
+    library.add_sample_library()
+    source = tmp_path / "letter.docx"
+    make_marker_document(source)
+    first = tmp_path / "first.docx"
+    library.documents.update_file(source=source, target=first, style="vancouver")
+    edited = tmp_path / "edited.docx"
+    document = docx.Document(str(first))
+    shown = [t for t in document.element.body.iter(qn("w:t")) if t.text == "(1,2)"]
+    assert len(shown) == 1
+    shown[0].text = "(1, 2 and the trials they cite)"  # the writer's own words
+    document.save(str(edited))
+    kept = tmp_path / "kept.docx"
+    report = library.documents.update_file(source=edited, target=kept, style="apa")
+    assert report.kept_edited == ("'(1, 2 and the trials they cite)' (paragraph 2)",)
+    assert citations(kept)[0][0].text == "(1, 2 and the trials they cite)"
+    assert [s.text for s, _ in citations(kept)][1] == "(Daniels & Wearden, 2011)"
+    assert citations(kept)[0][1].dont_update
+    # Kept once, kept again (no longer an edit to detect: the citation says so itself).
+    again = tmp_path / "again.docx"
+    library.documents.update_file(source=kept, target=again, style="vancouver")
+    assert citations(again)[0][0].text == "(1, 2 and the trials they cite)"
+    # Unless the writer asks for the style's text back.
+    restored = tmp_path / "restored.docx"
+    report = library.documents.update_file(source=again, target=restored, style="vancouver",
+                                           overwrite_edited=True)
+    assert report.kept_edited == ()
+    assert citations(restored)[0][0].text == "(1,2)"
+    assert not citations(restored)[0][1].dont_update

@@ -2,8 +2,10 @@
 
 It listens on 127.0.0.1 only, on a free port, and answers only requests that carry the
 per-user secret written to ``integration.json`` in the library folder (created readable by
-the user alone, removed when the window closes). Requests are served on their own threads:
-rendering never runs on the UI thread, and the picker's wait does not block other requests.
+the user alone). When the window closes, the port and the secret leave the file and only
+the command that starts Atlas Desktop on this library stays, so the extension can offer to
+start it. Requests are served on their own threads: rendering never runs on the UI thread,
+and the picker's wait does not block other requests.
 """
 
 from __future__ import annotations
@@ -56,23 +58,40 @@ class Endpoint:
         self._thread = threading.Thread(target=server.serve_forever, name="wordproc-endpoint",
                                         daemon=True)
         self._thread.start()
-        info = {"port": self.port, "secret": self.secret, "pid": os.getpid(),
-                "launch": [sys.executable, "-m", "atlas_desktop"]}
+        try:
+            self._write({"port": self.port, "secret": self.secret, "pid": os.getpid(),
+                         "launch": self.launch_command()})
+        except OSError:
+            self._shutdown()
+            raise
+
+    def stop(self) -> None:
+        """Stop serving (requests under way are answered first); the file keeps only the
+        launch command, unless another window has written its own since."""
+        self._shutdown()
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(self.file.read_text("utf-8")).get("secret") == self.secret:
+                self._write({"launch": self.launch_command()})
+
+    def launch_command(self) -> list[str]:
+        """How the extension starts Atlas Desktop on this library."""
+        program = [sys.executable] if getattr(sys, "frozen", False) else [
+            sys.executable, "-m", "atlas_desktop"]
+        return [*program, "--data-dir", str(self.file.parent)]
+
+    def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def _write(self, info: dict[str, Any]) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(info, handle)
         os.replace(tmp, self.file)
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        with contextlib.suppress(OSError, ValueError):
-            if json.loads(self.file.read_text("utf-8")).get("secret") == self.secret:
-                self.file.unlink()
 
 
 class _Handler(BaseHTTPRequestHandler):
