@@ -47,6 +47,9 @@ class ListRow:
     reported: bool = False
     read: bool = False
     linked_atlas_id: str | None = None
+    #: Kinds of the notices found when the record was completed ("retraction",
+    #: "correction", "concern", "update"), for the list's badges.
+    notices: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ Grammar (whitespace separates clauses; every clause may be negated with a leadin
                     (a quoted value matches exactly: status:"Reviewed")
     is:starred      is:noted  is:reported  is:read  is:unread  is:incomplete
     is:withdrawn    is:mine  is:atlas
+    is:retracted    is:corrected  is:concern   (notices found when records were completed)
     collection:"Clinic talk"   label:urgent   doi:10.1/x   pmid:123
 
 Parsing never raises: broken syntax becomes :attr:`Query.hints` (gentle sentences for the
@@ -60,6 +61,10 @@ IS_VALUES: Final = (
     "withdrawn",
     "mine",
     "atlas",
+    # Notices PubMed or Crossref gave when the record was completed (issue 15).
+    "retracted",
+    "corrected",
+    "concern",
 )
 PEM_VALUES: Final = {
     "required": "required",

@@ -13,6 +13,8 @@ from PySide6.QtGui import QColor, QPalette
 
 from atlas_desktop.domain.badge_meanings import badge_meaning
 
+from .notices import is_notice_kind, notice_meaning
+
 
 @dataclass(frozen=True)
 class PillColours:
@@ -39,6 +41,11 @@ _LIGHT: dict[str, PillColours] = {
     "extra": PillColours("#f1f3f5", "#343a40", "#ced4da"),
     "withdrawn": PillColours("#fbdada", "#7f1d1d", "#f0a9a9"),
     "mine": PillColours("#f1f3f5", "#343a40", "#ced4da"),
+    # Notices found when a record was completed: a retraction solid red, so it is seen first
+    # (white on #b42318: 6.5:1); a correction or an expression of concern amber.
+    "retraction": PillColours("#b42318", "#ffffff", "#8a1a12"),
+    "concern": PillColours("#fde7c8", "#7a3e00", "#d9822b"),
+    "correction": PillColours("#fde7c8", "#7a3e00", "#f2c27d"),
 }
 _DARK: dict[str, PillColours] = {
     key: PillColours(
@@ -47,6 +54,8 @@ _DARK: dict[str, PillColours] = {
     )
     for key, c in _LIGHT.items()
 }
+# Solid red stays solid red in the dark (white on #c4321f: 5.6:1).
+_DARK["retraction"] = PillColours("#c4321f", "#ffffff", "#f08a7e")
 
 
 def colour_key(kind: str, text: str) -> str:
@@ -85,4 +94,6 @@ def pill_colours(kind: str, text: str, palette: QPalette | None = None) -> PillC
 
 def badge_tooltip(kind: str, text: str) -> str:
     """What a badge means, in plain words (shared with "copy with evidence")."""
+    if is_notice_kind(kind):
+        return notice_meaning(kind)
     return badge_meaning(kind, text)

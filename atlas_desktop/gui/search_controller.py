@@ -42,7 +42,11 @@ _MOVED_BY: dict[Changes, tuple[tuple[FilterKind, str | None], ...]] = {
     Changes.REPORTS: ((FilterKind.IS, "reported"),),
     Changes.COLLECTIONS: ((FilterKind.COLLECTION, None),),
     Changes.LABELS: ((FilterKind.LABEL, None),),
+    Changes.COMPLETION: ((FilterKind.IS, "retracted"), (FilterKind.IS, "corrected"),
+                         (FilterKind.IS, "concern")),
 }
+#: What moves a result or its counts: the catalogue, the user's data, notices found online.
+_FOLLOWED = Changes.CATALOGUE | Changes.user_data() | Changes.COMPLETION
 
 
 class SearchController(QObject):
@@ -143,7 +147,7 @@ class SearchController(QObject):
 
     def apply_notice(self, notice: ChangeNotice) -> None:
         """A change landed: search again if the result may have moved, else recount."""
-        if not notice.concerns(Changes.CATALOGUE | Changes.user_data()):
+        if not notice.concerns(_FOLLOWED):
             return
         self.invalidate_rows()
         if notice.concerns(Changes.CATALOGUE) or self._filters_on(notice.kinds):

@@ -39,6 +39,8 @@ REVIEW: Final = "review_status"
 DECADE: Final = "decade"
 COLLECTIONS: Final = "collections"
 LABELS: Final = "labels"
+#: Retractions, corrections and expressions of concern found when records were completed.
+NOTICES: Final = "notices"
 TAG_PREFIX: Final = "tag:"
 #: Not a facet: "year|pem" -> count, for the evidence overview chart.
 CHART: Final = "chart"
@@ -62,6 +64,7 @@ class RawCounts:
     state: Counter[str] = field(default_factory=Counter)
     collections: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
+    notices: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,11 @@ def raw_counts(conn: Connection, query: Query, *, bits: CatalogueBits,
     raw.labels = _count_groups(conn, result, bits.width, (
         "SELECT l.name, e.pk FROM entry_labels el CROSS JOIN entries e "
         "ON e.id = el.entry_id JOIN labels l ON l.id = el.label_id"))
+    # Notices change when records are completed, not with the catalogue, so like the user's
+    # tables they are read per count (a small table: only entries that have a notice).
+    raw.notices = _count_groups(conn, result, bits.width, (
+        "SELECT en.kind, e.pk FROM entry_notices en CROSS JOIN entries e "
+        "ON e.id = en.entry_id"))
     return raw
 
 
@@ -254,6 +262,13 @@ def _by_count(kv: tuple[str, int]) -> tuple[Any, ...]:
 _ORDERS: Final = {
     TIER: lambda kv: (kv[0].casefold(),),
     CONFIDENCE: lambda kv: (_CONFIDENCE_ORDER.get(kv[0].casefold(), 9), kv[0]),
+}
+
+#: Notice kind -> (the search token, its label), in the order shown.
+NOTICE_FACETS: Final = {
+    "retraction": ("is:retracted", "Retracted"),
+    "concern": ("is:concern", "Expression of concern"),
+    "correction": ("is:corrected", "Correction published"),
 }
 
 _STATE_LABELS: Final = (
@@ -305,6 +320,9 @@ def label_counts(conn: Connection, raw: RawCounts) -> Facets:
                                                    key=lambda kv: kv[0].casefold()))
     groups[LABELS] = tuple(FacetValue(f"label:{quoted(n)}", n, c)
                            for n, c in sorted(raw.labels.items(), key=lambda kv: kv[0].casefold()))
+    groups[NOTICES] = tuple(FacetValue(token, label, raw.notices[kind])
+                            for kind, (token, label) in NOTICE_FACETS.items()
+                            if raw.notices.get(kind))
     groups[CHART] = tuple(
         FacetValue(f"{year if year is not None else ''}|{value or ''}", "", n)
         for (year, value), n in sorted(raw.chart.items(),

@@ -28,6 +28,7 @@ from atlas_desktop.domain.changes import ChangeNotice, Changes
 from atlas_desktop.domain.listing import ListRow, SearchResult, SortKey
 
 from ..clipboard import ENTRY_IDS_MIME, RTF_MIME
+from ..notices import list_pills
 from ..plain_text import tooltip
 
 RowFetcher = Callable[[Sequence[int]], dict[int, ListRow]]
@@ -117,8 +118,9 @@ _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
               | Qt.ItemFlag.ItemIsDragEnabled)
 BLOCK = 64
 CACHE_ROWS = 4096
-#: The user's marks a row paints (ListRow.starred, noted, reported, read).
-ROW_MARKS = Changes.STATE | Changes.NOTES | Changes.REPORTS
+#: The user's marks a row paints (ListRow.starred, noted, reported, read), and the notices
+#: found when records are completed (its Retracted pill).
+ROW_MARKS = Changes.STATE | Changes.NOTES | Changes.REPORTS | Changes.COMPLETION
 
 
 class EntryTableModel(QAbstractTableModel):
@@ -286,7 +288,7 @@ class EntryTableModel(QAbstractTableModel):
         if role == Role.ENTRY_ID:
             return row.id
         if role == Role.BADGES:
-            return row.badges
+            return pills(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(_tooltip(row, column))
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -346,10 +348,15 @@ def cell_text(row: ListRow, column: Column) -> str | None:
     if column is Column.JOURNAL:
         return row.journal or "—"
     if column is Column.BADGES:
-        return " · ".join(text for _, text in row.badges)
+        return " · ".join(text for _, text in pills(row))
     if column is Column.STATE:
         return state_text(row)
     return None
+
+
+def pills(row: ListRow) -> tuple[tuple[str, str], ...]:
+    """The Badges column's pills: a notice's first (Retracted), then the atlas's badges."""
+    return list_pills(row.notices) + row.badges if row.notices else row.badges
 
 
 def title_style(row: ListRow) -> tuple[bool, bool]:
@@ -383,6 +390,8 @@ def _tooltip(row: ListRow, column: Column) -> str | None:
             tip += "\nThe atlas has withdrawn this entry; your notes on it are kept."
         if row.origin == "mine":
             tip += "\nFrom your own library (imported), not from the atlas."
+        if "retraction" in row.notices:
+            tip += "\nThis paper has been retracted; the entry links to the notice."
         return tip
     if column is Column.STATE:
         return state_text(row) or "Nothing of yours on this entry yet"
@@ -391,7 +400,7 @@ def _tooltip(row: ListRow, column: Column) -> str | None:
 
 def _accessible(row: ListRow, column: Column) -> str | None:
     if column is Column.BADGES:
-        return "Badges: " + (", ".join(t for _, t in row.badges) or "none")
+        return "Badges: " + (", ".join(t for _, t in pills(row)) or "none")
     if column is Column.STATE:
         return state_text(row) or "No marks"
     return cell_text(row, column)

@@ -56,6 +56,7 @@ EXCLUSIVE_GROUPS = frozenset(
 )
 SECTION_TITLES = (
     ("state", "Library"),
+    ("notices", "Retractions and corrections"),
     ("collections", "Collections"),
     ("pem", "PEM criteria"),
     ("evidence_tier", "Evidence tier"),
@@ -69,6 +70,7 @@ SECTION_TIPS = {
     "evidence_tier": "Where the atlas places each kind of study on its evidence scale",
     "confidence": "How sure the atlas is of its reading of each paper",
     "collections": "Your collections. Drop entries here to add them.",
+    "notices": "Notices found in PubMed and Crossref when records were completed online",
 }
 
 

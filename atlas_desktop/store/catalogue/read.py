@@ -148,12 +148,19 @@ SELECT e.pk, e.id, e.title, e.authors_json, e.authors_truncated, e.year, e.journ
                ('queued', 'sending', 'needs_attention')),
        (SELECT a.id FROM entries a WHERE e.origin = 'mine' AND a.origin = 'atlas' AND (
             (e.doi_norm IS NOT NULL AND a.doi_norm = e.doi_norm)
-            OR (e.pmid IS NOT NULL AND a.pmid = e.pmid)) LIMIT 1)
+            OR (e.pmid IS NOT NULL AND a.pmid = e.pmid)) LIMIT 1),
+       (SELECT group_concat(DISTINCT en.kind) FROM entry_notices en
+        WHERE en.entry_id = e.id)
 FROM entries e
 LEFT JOIN entry_state s ON s.entry_id = e.id
 LEFT JOIN notes n ON n.entry_id = e.id
 WHERE e.pk IN ({marks})
 """
+
+
+@functools.lru_cache(maxsize=64)
+def _notice_kinds(joined: str | None) -> frozenset[str]:
+    return frozenset(joined.split(",")) if joined else frozenset()
 
 
 def briefs(conn: Connection, pks: Sequence[int]) -> list[EntryBrief]:
@@ -196,7 +203,8 @@ def list_rows(conn: Connection, pks: Sequence[int]) -> dict[int, ListRow]:
         sql = _LIST_SQL.format(marks=",".join("?" * len(chunk)))
         for row in raw.execute(sql, tuple(chunk)):
             (pk, entry_id, title, authors_json, truncated, year, journal, badges_json,
-             origin, withdrawn, incomplete, starred, noted, read, reported, linked) = row
+             origin, withdrawn, incomplete, starred, noted, read, reported, linked,
+             notices) = row
             authors = [Author(f, g) for f, g in json.loads(authors_json)]
             short = author_short(authors, bool(truncated))
             display = title or untitled_label(short, year)
@@ -217,5 +225,6 @@ def list_rows(conn: Connection, pks: Sequence[int]) -> dict[int, ListRow]:
                 reported=bool(reported),
                 read=bool(read),
                 linked_atlas_id=linked,
+                notices=_notice_kinds(notices),
             )
     return out

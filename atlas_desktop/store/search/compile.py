@@ -231,6 +231,14 @@ _IS_SQL: Final = {
     "withdrawn": "e.withdrawn_at IS NOT NULL",
     "mine": "e.origin = 'mine'",
     "atlas": "e.origin = 'atlas'",
+    # The notices table holds only entries that have one: a probe of its (kind, entry_id)
+    # index per entry considered.
+    "retracted": "EXISTS (SELECT 1 FROM entry_notices en WHERE en.kind = 'retraction' "
+    "AND en.entry_id = e.id)",
+    "corrected": "EXISTS (SELECT 1 FROM entry_notices en WHERE en.kind = 'correction' "
+    "AND en.entry_id = e.id)",
+    "concern": "EXISTS (SELECT 1 FROM entry_notices en WHERE en.kind = 'concern' "
+    "AND en.entry_id = e.id)",
 }
 
 
