@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         self.detail.tag_clicked.connect(
             lambda category, label: self.toggle_token(f'tag:"{category}: {label}"', "tags"))
         self.detail.report_requested.connect(d.report_error)
+        self.detail.correction_suggested.connect(d.report_difference)
         self.welcome.search_requested.connect(self.search_bar.focus)
         self.welcome.sample_requested.connect(self.add_sample_papers)
         self.welcome.dismissed_for_good.connect(

@@ -126,6 +126,19 @@ class WindowDialogs:
                 "Report saved to the outbox; it will be sent at the next sync.", 6000)
             self._sync.sync_soon()
 
+    def report_difference(self, field: str, problem: str, suggestion: str) -> None:
+        """A report of where the atlas and a completed record disagree, pre-filled with the
+        record's value (the detail pane offers it for atlas entries only)."""
+        entry = self._detail.entry
+        if entry is None:
+            return
+        dialog = ReportDialog(self._library, entry, ops=self._ops, field=field,
+                              problem=problem, suggestion=suggestion, parent=self._window)
+        if dialog.exec() and dialog.report is not None:
+            self._status.show_message(
+                "Report saved to the outbox; it will be sent at the next sync.", 6000)
+            self._sync.sync_soon()
+
     def open_outbox(self) -> None:
         dialog = OutboxDialog(self._library, self._ops, self._window,
                               overview=self._sync.overview)

@@ -30,8 +30,10 @@ class ReportDialog(QDialog):
     ``report`` holds after acceptance is exactly what the outbox stored."""
 
     def __init__(self, library: Library, entry: Entry, *, ops: Operations, field: str = "",
-                 editing: CorrectionReport | None = None,
-                 parent: QWidget | None = None) -> None:
+                 editing: CorrectionReport | None = None, problem: str = "",
+                 suggestion: str = "", parent: QWidget | None = None) -> None:
+        """``problem`` and ``suggestion`` pre-fill a new report (a difference found when
+        the record was completed online: the record's value as the suggestion)."""
         super().__init__(parent)
         self.ui = Ui_ReportDialog()
         self.ui.setupUi(self)
@@ -58,6 +60,9 @@ class ReportDialog(QDialog):
             self.ui.problemEdit.setPlainText(editing.problem)
             self.ui.suggestEdit.setPlainText(editing.suggested_correction or "")
             self.ui.contactEdit.setText(editing.contact or "")
+        else:
+            self.ui.problemEdit.setPlainText(problem)
+            self.ui.suggestEdit.setPlainText(suggestion)
         self.ui.fieldCombo.currentIndexChanged.connect(self._on_field_changed)
         self.ui.problemEdit.textChanged.connect(self._validate)
         self.ui.suggestEdit.textChanged.connect(self._validate)

@@ -18,12 +18,15 @@ from urllib.parse import quote
 
 from PySide6.QtGui import QPalette
 
+from atlas_desktop.domain.completion import CompletedRecord
 from atlas_desktop.domain.entry import Entry, Origin
 from atlas_desktop.domain.wording import breakable
 
 from ..badges import badge_tooltip, pill_colours
+from ..notices import detail_pills
 from ..plain_text import escape, tooltip
 from ..theme import theme_colours
+from .completion_html import completed_line, completed_section, notice_banners
 
 #: How a missing field is named to a reader.
 MISSING_WORDS = {
@@ -80,9 +83,11 @@ def render_entry(
     *,
     pill_image: Callable[[str, str], str] | None = None,
     can_report: bool = False,
+    record: CompletedRecord | None = None,
 ) -> str:
     """HTML for ``entry``. ``pill_image(kind, text)`` returns the document resource name of a
-    badge pill image (the pane draws them); without it badges are coloured text."""
+    badge pill image (the pane draws them); without it badges are coloured text. ``record``:
+    what was completed online (its notices, fields and differences from the atlas)."""
     colours = theme_colours(palette)
     muted = colours.muted
     parts: list[str] = []
@@ -91,6 +96,7 @@ def render_entry(
         parts.append(_notice(
             "The atlas has withdrawn this entry. Your own notes and marks on it are kept.",
             colours.withdrawn_text, colours.withdrawn_fill))
+    parts.append(notice_banners(record, colours))
     missing = entry.missing_fields()
     if missing and entry.origin is Origin.ATLAS:
         action = (' &nbsp;<a href="atlas-action:report-missing">Report what is missing…</a>'
@@ -133,8 +139,11 @@ def render_entry(
                     f"{esc(entry.pmid)}</a>")
     if meta:
         parts.append(f'<p style="color:{muted}; margin-top:3px;">{" · ".join(meta)}</p>')
+    parts.append(completed_line(record, muted))
 
     badges = entry.badges.labels()
+    if record is not None and record.notices:
+        badges = detail_pills(record.notices) + badges
     if badges:
         parts.append("<p style='margin-top:8px; margin-bottom:4px;'>" + " ".join(
             _badge(kind, text, palette, pill_image) for kind, text in badges) + "</p>")
@@ -171,6 +180,8 @@ def render_entry(
                         "</td></tr>")
         parts.append("<h3>Tags</h3><table cellspacing='0'>" + "".join(rows) + "</table>")
 
+    parts.append(completed_section(entry, record, muted,
+                                   can_report=can_report and entry.origin is Origin.ATLAS))
     facts = []
     if entry.evidence_level:
         facts.append(("Evidence level", esc(entry.evidence_level)))

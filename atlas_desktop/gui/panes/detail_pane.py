@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from atlas_desktop.domain.annotations import UserData
 from atlas_desktop.domain.changes import ChangeNotice, Changes
+from atlas_desktop.domain.completion import CompletedRecord
 from atlas_desktop.domain.entry import Entry, Origin
 from atlas_desktop.services import Library
 
@@ -41,6 +42,7 @@ from ..icons import icon
 from ..operations import Operations, failure_sentence
 from ..plain_text import escape, tooltip
 from ..theme import theme_colours
+from .completion_html import REPORT_DIFFERENCE, report_draft
 from .detail_html import render_entry
 from .note_editor import NoteEditor
 
@@ -68,6 +70,9 @@ class SafeBrowser(QTextBrowser):
 class DetailPane(QWidget):
     tag_clicked = Signal(str, str)  # category, label
     report_requested = Signal(str)  # the field the user wants to report, "" for a choice
+    #: A report of where the atlas and a completed record disagree, pre-filled: the field,
+    #: the problem and the suggested correction (the record's value).
+    correction_suggested = Signal(str, str, str)
     #: The user's data of the shown entry as the pane now shows it (UserData).
     user_data_shown = Signal(object)
 
@@ -78,6 +83,8 @@ class DetailPane(QWidget):
         self._ops = ops
         self.entry: Entry | None = None
         self.user: UserData | None = None
+        #: What was completed online for the shown entry (None: nothing).
+        self.record: CompletedRecord | None = None
         #: Why the library cannot be changed (no star, no report), or None.
         self.read_only = library.read_only
         #: Whether this window may queue reports at all (a read-only library may not).
@@ -166,6 +173,7 @@ class DetailPane(QWidget):
     def show_empty(self, message: str = "Select an entry to read it here.") -> None:
         self.entry = None
         self.user = None
+        self.record = None
         self._empty_message = message
         self.notes.set_entry(None)
         self.star_button.setEnabled(False)
@@ -194,9 +202,12 @@ class DetailPane(QWidget):
         self.report_button.setEnabled(self.reportable)
         self.report_button.setVisible(entry.origin is Origin.ATLAS)
         self._show_user(user)
+        # One small read (the entry's completed records, if any) beside the entry's own.
+        record = self._library.completion.record(entry_id=entry.id)
+        self.record = None if record.empty else record
         self.browser.pills.clear()
         html = render_entry(entry, self.palette(), pill_image=self._pill,
-                            can_report=self.reportable)
+                            can_report=self.reportable, record=self.record)
         # Replacing the text empties the document first, which hides the scroll bar; the
         # new entry then brings it back and is laid out a second time at the narrower width.
         # Holding the bar for the swap saves that second layout (about 1.5 ms of the 16 a
@@ -286,8 +297,9 @@ class DetailPane(QWidget):
         entry = self.entry
         if entry is None or notice.initiator is self or not notice.touches(entry.id):
             return
-        if notice.concerns(Changes.CATALOGUE):
-            self._read_again(entry.id)  # a pull, an import, another program changed it
+        if notice.concerns(Changes.CATALOGUE | Changes.COMPLETION):
+            # A pull, an import, another program changed it, or its record was completed.
+            self._read_again(entry.id)
         elif notice.concerns(_USER_KINDS):
             self._show_user(self._library.annotations.user_data(entry_id=entry.id))
 
@@ -302,6 +314,14 @@ class DetailPane(QWidget):
         self.show_entry(*found)
         bar.setValue(position)
 
+    def _report_difference(self, index: str) -> None:
+        entry, record = self.entry, self.record
+        if entry is None or record is None or not index.isdigit():
+            return
+        draft = report_draft(entry, record, int(index))
+        if draft is not None:
+            self.correction_suggested.emit(*draft)
+
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme()
         if scheme == "atlas-tag":
@@ -309,6 +329,12 @@ class DetailPane(QWidget):
             category, _, label = path.partition("/")
             self.tag_clicked.emit(unquote(category), unquote(label))
         elif scheme == "atlas-action" and self.reportable:
-            self.report_requested.emit("")
+            path = url.path()
+            if path.startswith(REPORT_DIFFERENCE):
+                self._report_difference(path[len(REPORT_DIFFERENCE):])
+            else:
+                self.report_requested.emit("")
+        elif not scheme and url.fragment():
+            self.browser.scrollToAnchor(url.fragment())
         elif scheme in SAFE_SCHEMES:
             QDesktopServices.openUrl(url)
