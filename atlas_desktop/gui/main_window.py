@@ -28,6 +28,7 @@ from atlas_desktop.services import Library
 from .citation_controller import CitationController, EntrySelection, status_message
 from .close_guard import CloseGuard
 from .collections_controller import CollectionsController
+from .completion_window import CompletionWindowPart
 from .copy_menu import CopyMenu, make_copy_default_action
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.export_dialog import ExportScope
@@ -104,6 +105,10 @@ class MainWindow(QMainWindow):
                                      sync=self.sync, citations=self.citations,
                                      selection=self.selection, detail=self.detail,
                                      status=self.status, query=self.search_box.text)
+        self.completion = CompletionWindowPart(
+            self, library, selected_ids=self.selection.selected_entry_ids,
+            select_entries=self.selection.select_entries,
+            select_entry=self.selection.select_entry, show_message=self.status.show_message)
         self._close_guard = CloseGuard(self, self.ops, self.detail.notes, self.status)
         self.menus = build_menus(self, self.commands, labels_menu=self.collections.labels_menu,
                                  collections_menu=self.collections.collections_menu)
@@ -248,6 +253,9 @@ class MainWindow(QMainWindow):
                 (a.import_files, d.import_files), (a.export, self.open_export_dialog),
                 (a.export_selection, lambda: d.open_export(scope=ExportScope.SELECTED)),
                 (a.update_document, d.update_document),
+                (a.add_by_identifier, self.completion.add_by_identifier),
+                (a.complete_record, self.completion.complete_selected),
+                (a.complete_all, self.completion.complete_all),
                 (a.open_folder, self._open_folder), (a.quit, self.close),
                 (a.report, d.report_error), (a.outbox, d.open_outbox),
                 (a.sync_now, self.sync.sync_now), (a.sync_settings, d.open_sync_settings),
@@ -297,6 +305,7 @@ class MainWindow(QMainWindow):
     def _on_search_result_completed(self, result: SearchResult) -> None:
         self.model.complete_result(result)
         self.status.show_count(result, self._total)
+        self.selection.result_completed()
 
     def _on_search_facets_ready(self, facets: Facets) -> None:
         self.sidebar.set_facets(facets)
@@ -398,5 +407,6 @@ class MainWindow(QMainWindow):
         self.watch.stop()
         self.search.stop()
         self.sync.shutdown()
+        self.completion.shutdown()
         self.ops.close()
         super().closeEvent(event)

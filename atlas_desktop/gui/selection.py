@@ -7,7 +7,7 @@ rows and the detail pane follow the change notice, and the actions follow the de
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtWidgets import QTableView
 
 from atlas_desktop.domain.annotations import UserData
@@ -38,6 +38,9 @@ class SelectionController(QObject):
         self._detail = detail
         self._actions = actions
         self._after_search: str | None = None
+        #: Entries to select once they are in the result (select_entries).
+        self._wanted: list[str] = []
+        self._wanted_seen = False
         # One event-loop turn after the current row changes, the detail follows: the list
         # paints first, and a quick run of arrow keys only renders the row it stops on.
         self._detail_timer = QTimer(self)
@@ -91,9 +94,51 @@ class SelectionController(QObject):
             return
         self._select_row(row)
 
+    def select_entries(self, entry_ids: list[str]) -> None:
+        """Select these entries (references just added), asking for the whole library if
+        they are not all in the result; those beyond its first page are selected when the
+        rest of it arrives (:meth:`result_completed`)."""
+        self._wanted, self._wanted_seen = list(entry_ids), False
+        if not self._select_wanted():
+            self.search_everything.emit()
+
+    def result_completed(self) -> None:
+        """The rest of a long result arrived: select the entries still wanted."""
+        if self._wanted:
+            self._select_wanted()
+            self._wanted = []
+
+    def _select_wanted(self) -> bool:
+        """Select those of the wanted entries that are in the result; True (and nothing is
+        wanted any more) when all of them were."""
+        catalogue = self._library.catalogue
+        rows = [self._model.row_of_pk(pk) if pk is not None else None
+                for pk in (catalogue.pk_for_id(entry_id=i) for i in self._wanted)]
+        found = sorted(r for r in rows if r is not None)
+        if found:
+            selection = QItemSelection()
+            for row in found:
+                selection.select(self._model.index(row, 0),
+                                 self._model.index(row, self._model.columnCount() - 1))
+            flags = QItemSelectionModel.SelectionFlag
+            model = self._table.selectionModel()
+            model.setCurrentIndex(self._model.index(found[0], 0), flags.NoUpdate)
+            model.select(selection, flags.ClearAndSelect | flags.Rows)
+            self._table.scrollTo(self._model.index(found[0], 0))
+        if len(found) == len(self._wanted):
+            self._wanted = []
+            return True
+        return False
+
     def reselect(self, previous: str | None) -> None:
         """After a new result: the entry asked for, else the one selected before, else the
         first row."""
+        if self._wanted and not self._wanted_seen:
+            # The search asked for by select_entries: its rest may hold the others.
+            self._wanted_seen = True
+            self._select_wanted()
+            return
+        self._wanted = []
         wanted = self._after_search or previous
         self._after_search = None
         pk = self._library.catalogue.pk_for_id(entry_id=wanted) if wanted else None

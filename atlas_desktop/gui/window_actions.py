@@ -15,6 +15,7 @@ class WindowActions:
     find: QAction
     clear_search: QAction
     import_files: QAction
+    add_by_identifier: QAction
     export: QAction
     export_selection: QAction
     update_document: QAction
@@ -23,6 +24,8 @@ class WindowActions:
     star: QAction
     mark_read: QAction
     report: QAction
+    complete_record: QAction
+    complete_all: QAction
     outbox: QAction
     new_collection: QAction
     undo_delete: QAction
@@ -64,6 +67,10 @@ def create_actions(window: QMainWindow) -> WindowActions:
                              tip="Show the whole library again"),
         import_files=_action(window, "&Import…", icon_name="import", shortcut="Ctrl+I",
                              tip="Import atlas pages or bundles"),
+        add_by_identifier=_action(
+            window, "Add by i&dentifier…", shortcut="Ctrl+Shift+N",
+            tip="Add papers to your library from a DOI, PMID, PMCID or link, or a pasted "
+                "reference list (Ctrl+Shift+N)"),
         export=_action(window, "&Export…", icon_name="export", shortcut="Ctrl+Shift+E",
                        tip="Export what the list shows (or the selected entries) to BibTeX, "
                            "RIS, CSL-JSON or a bundle (Ctrl+Shift+E)"),
@@ -81,10 +88,18 @@ def create_actions(window: QMainWindow) -> WindowActions:
                           checkable=True),
         report=_action(window, "&Report an error…", icon_name="flag", shortcut="Ctrl+E",
                        tip="Report a mistake in this entry to the atlas team (Ctrl+E)"),
+        complete_record=_action(
+            window, "&Complete record",
+            tip="Complete the selected entries from PubMed and Crossref and check them for "
+                "retractions (only identifiers are sent)"),
+        complete_all=_action(
+            window, "Complete &all records…",
+            tip="Complete every entry that has a DOI or PMID, and check for retractions"),
         outbox=_action(window, "&Outbox", icon_name="outbox", shortcut="Ctrl+Shift+O",
                        tip="Your correction reports and their status"),
+        # Ctrl+Shift+N adds by identifier (issue 15, as in reference managers' "new item").
         new_collection=_action(window, "&New collection…", icon_name="folder-plus",
-                               shortcut="Ctrl+Shift+N"),
+                               shortcut="Ctrl+Alt+N"),
         undo_delete=_action(window, "&Undo delete collection",
                             shortcut=QKeySequence.StandardKey.Undo),
         new_label=_action(window, "New &label…", icon_name="tag"),
@@ -146,7 +161,7 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
                 collections_menu: QMenu) -> dict[str, QMenu]:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a.import_files, a.export])
+    file_menu.addActions([a.import_files, a.add_by_identifier, a.export])
     file_menu.addSeparator()
     file_menu.addAction(a.update_document)
     file_menu.addSeparator()
@@ -170,6 +185,8 @@ def build_menus(window: QMainWindow, a: WindowActions, *, labels_menu: QMenu,
     entry_menu.addMenu(labels_menu)
     entry_menu.addSeparator()
     entry_menu.addAction(a.report)
+    entry_menu.addSeparator()
+    entry_menu.addActions([a.complete_record, a.complete_all])
     reports_menu = bar.addMenu("&Sync")
     reports_menu.addActions([a.sync_now, a.outbox, a.catalogue_changes])
     reports_menu.addSeparator()
@@ -192,8 +209,9 @@ SHORTCUTS_HELP = [
     ("Ctrl+E", "Report an error in the entry"),
     ("Ctrl+Shift+O", "Outbox of correction reports"),
     ("F5", "Sync now: send reports, fetch catalogue updates"),
-    ("Ctrl+Shift+N", "New collection"),
+    ("Ctrl+Alt+N", "New collection"),
     ("Ctrl+I", "Import atlas pages, bundles, BibTeX, RIS or CSL-JSON (or drop files)"),
+    ("Ctrl+Shift+N", "Add papers by DOI, PMID, PMCID or a pasted reference list"),
     ("Ctrl+Shift+E", "Export"),
     ("Ctrl+Shift+F", "Show or hide the filters"),
     ("Ctrl+Shift+G", "Show or hide the evidence chart"),

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 from atlas_desktop.paths import choose_data_dir, chosen_data_dir, platform_data_dir
 from atlas_desktop.services import Library
 
-from ..operations import Operations
+from ..operations import Operations, warn_in_place
 from ..plain_text import tooltip
 from ..read_marker import AUTO_READ_KEY, READ_AFTER_MS, marks_read_when_shown
 from ..runner import Runner
 from ..theme import THEME_KEY, THEMES, Theme
+from .completion_settings import CompletionSettingsBox
 from .style_picker import StylePickerDialog
 from .sync_settings import SyncSettingsDialog
 
@@ -128,6 +129,7 @@ class PreferencesDialog(QDialog):
         sync_row.addWidget(self.server_label, 1)
         sync_row.addWidget(sync_button)
         self._show_server()
+        self.online = CompletionSettingsBox(library, runner, self)
 
         self.folder_label = QLabel(self)
         self.folder_label.setObjectName("LibraryFolder")
@@ -160,7 +162,7 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for box in (citing, look, reading, sync, folder):
+        for box in (citing, look, reading, sync, self.online, folder):
             layout.addWidget(box)
         layout.addWidget(buttons)
 
@@ -222,4 +224,8 @@ class PreferencesDialog(QDialog):
         if theme != self._settings.value(THEME_KEY, "system", type=str):
             self._settings.setValue(THEME_KEY, theme)
             self.theme_changed.emit(theme)
+        save_online = self.online.changes()
+        if save_online is not None:
+            self._ops.run(save_online, initiator=self, failed=warn_in_place(
+                self.parentWidget(), "Online records settings not saved"))
         super().accept()
