@@ -3,6 +3,12 @@
 One controller per window. Every action takes a selection (row keys of the entry list, or
 entry ids) and returns at once; the result arrives as a signal. Only the newest request
 reaches the clipboard, so two quick copies never land in the wrong order.
+
+With :attr:`CitationController.check_first` (the window sets it), a copy with something to
+read first (an entry's gaps, a difference from a completed record, a notice, a retraction:
+``Library.copy_checks``) is held and offered with :attr:`CitationController.warnings_pending`
+instead; the window shows every warning beside the Copy button and calls :meth:`deliver`
+when the user says "copy anyway" (issue 18.6).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from PySide6.QtGui import QClipboard
 from atlas_desktop.domain.citation import CitationCopy, CopyKind, StyleInfo
 from atlas_desktop.services import Library
 from atlas_desktop.services.citations import CitationError
+from atlas_desktop.services.copy_checks import EntryWarnings
 
 from .clipboard import put_on_clipboard
 from .operations import Operations
@@ -38,11 +45,18 @@ class EntrySelection:
 
 
 def status_message(copy: CitationCopy) -> str:
-    """The status-bar sentence after a copy: what was copied, left out, worth checking,
-    naming entries by first author and year (never by their internal ids)."""
+    """The status-bar sentence after a copy: what was copied, left out, and a summary of
+    what to check (the warnings themselves are listed beside the Copy button)."""
     message = copy.summary(for_reader=True)
-    if copy.reader_warnings:
-        message += " Check before publishing: " + " ".join(copy.reader_warnings)
+    notes = []
+    if copy.retracted:
+        count = len(copy.retracted)
+        notes.append(f"{count} retracted paper{'s' if count != 1 else ''}")
+    if copy.warnings:
+        count = len(copy.warnings)
+        notes.append(f"{count} warning{'s' if count != 1 else ''}")
+    if notes:
+        message += " Check before publishing: " + " and ".join(notes) + "."
     return message
 
 
@@ -57,6 +71,9 @@ class CitationController(QObject):
     default_style_changed = Signal(str)
     #: The citation language changed (the new tag, or "" for each style's own).
     locale_changed = Signal(str)
+    #: A copy held until its warnings are read: the CitationCopy and, entry by entry, the
+    #: list of :class:`EntryWarnings` (only with :attr:`check_first`).
+    warnings_pending = Signal(object, object)
 
     def __init__(self, library: Library, runner: Runner, *, ops: Operations,
                  clipboard: QClipboard | None = None, parent: QObject | None = None) -> None:
@@ -69,6 +86,8 @@ class CitationController(QObject):
         self._offered: list[StyleInfo] | None = None
         #: Why citations cannot be made on this installation (None when they can).
         self.unavailable: str | None = None
+        #: Hold a copy with warnings until the user has read them (the window's choice).
+        self.check_first = False
 
     # --- styles -------------------------------------------------------------------------
 
@@ -158,22 +177,33 @@ class CitationController(QObject):
             return
         self._seq += 1
         seq = self._seq
-        library = self.library
+        library, check = self.library, self.check_first
 
-        def render() -> CitationCopy:
+        def render() -> tuple[CitationCopy, list[EntryWarnings]]:
             ids = self.entry_ids_now(selection)  # on the worker thread: a DB read
-            return library.citations.copy(entry_ids=ids, kind=kind, style=style)
+            copy = library.citations.copy(entry_ids=ids, kind=kind, style=style)
+            checks = library.copy_checks.check(entry_ids=copy.entry_ids, kind=kind) \
+                if check and not copy.is_empty else []
+            return copy, checks
 
-        self.runner.submit(render, lambda result: self._on_rendered(seq, result),
+        self.runner.submit(render, lambda result: self._on_rendered(seq, *result),
                            lambda exc: self._on_failed(seq, exc))
 
-    def _on_rendered(self, seq: int, result: CitationCopy) -> None:
+    def _on_rendered(self, seq: int, result: CitationCopy,
+                     checks: list[EntryWarnings]) -> None:
         if seq != self._seq:
             return  # a newer copy was asked for; it owns the clipboard
         if result.is_empty:
             reasons = "; ".join(f.describe_for_reader() for f in result.failures)
             self.copy_failed.emit("Nothing was copied" + (f": {reasons}" if reasons else "."))
             return
+        if checks:
+            self.warnings_pending.emit(result, checks)
+            return
+        self.deliver(result)
+
+    def deliver(self, result: CitationCopy) -> None:
+        """Put a rendered copy on the clipboard (a held one: the user said "copy anyway")."""
         put_on_clipboard(result.content, entry_ids=result.entry_ids, clipboard=self._clipboard)
         self.copied.emit(result)
 

@@ -30,6 +30,7 @@ from .close_guard import CloseGuard
 from .collections_controller import CollectionsController
 from .completion_window import CompletionWindowPart
 from .copy_menu import CopyMenu, make_copy_default_action
+from .copy_warnings import CopyWarnings
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.export_dialog import ExportScope
 from .dialogs.preferences_dialog import PreferencesDialog
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         copy_button.setAccessibleName("Copy citation")
         self.search_bar.insertWidget(self.commands.report, copy_button)
+        self.toolbar_copy_button = copy_button
         # The detail pane's button copies the entry it shows (whatever else is selected).
         self.detail_copy_menu = CopyMenu(self.citations, self.selection.detail_selection, self,
                                          title="Copy", build_now=False)
@@ -171,6 +173,10 @@ class MainWindow(QMainWindow):
             self.selection.detail_selection(), CopyKind.BIBLIOGRAPHY))
         self._drag_source = CitationDragSource(self.citations, parent=self)
         self.model.drag_source = self._drag_source.mime_data
+        # A copy with something to read first waits beside the Copy button (issue 18.6).
+        self.copy_warnings = CopyWarnings(
+            self, self.library, self.citations, self.ops, toolbar_button=copy_button,
+            detail=self.detail, show_message=self.status.show_message)
         self.citations.copied.connect(
             lambda copy: self.status.show_message(status_message(copy), 10000))
         self.citations.copy_failed.connect(lambda text: self.status.show_message(text, 10000))

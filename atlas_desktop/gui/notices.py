@@ -13,6 +13,7 @@ from datetime import date
 from typing import Final
 from urllib.parse import quote
 
+from atlas_desktop.domain.citation import RetractionWarning
 from atlas_desktop.domain.completion import Notice, NoticeKind
 
 #: Notice kind -> the pill's text, gravest first. Updates ("this version was replaced") get
@@ -108,3 +109,15 @@ def long_date(value: str | None) -> str:
     except ValueError:
         return value[:10]
     return value[:4]
+
+
+def retracted_in_export(warnings: Collection[RetractionWarning]) -> str:
+    """What an export says of the retracted papers it wrote (every time)."""
+    count = len(warnings)
+    lines = [f"{w.label} [{w.entry_id}]: {w.notice}." for w in list(warnings)[:20]]
+    if count > 20:
+        lines.append(f"… and {count - 20} more.")
+    head = ("The file holds a retracted paper; cite it only as a retracted paper:" if count == 1
+            else f"The file holds {count} retracted papers; cite them only as retracted "
+                 "papers:")
+    return "\n".join([head, *lines])

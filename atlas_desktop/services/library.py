@@ -22,6 +22,7 @@ from .catalogue import CatalogueService
 from .citations import CitationService
 from .completion import CompletionService
 from .context import ChangeListener, LibraryContext
+from .copy_checks import CopyChecks
 from .documents import DocumentService
 from .exporting import ExportService
 from .importing import ImportService
@@ -48,6 +49,8 @@ class Library:
         self.reports = ReportService(ctx)
         self.sync = SyncService(ctx)
         self.citations = CitationService(ctx)
+        #: What to read about each entry of a copy before pasting it (issue 18.6).
+        self.copy_checks = CopyChecks(ctx)
         self.completion = CompletionService(ctx)
         self.adding = AddService(ctx, self.completion)
         # Each sync also completes records and checks them for notices (issue 15).

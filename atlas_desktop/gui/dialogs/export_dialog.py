@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -35,8 +35,10 @@ from atlas_desktop.domain.wording import counted
 from atlas_desktop.services import Library
 from atlas_desktop.services.exporting import ExportCancelled, ExportFormat, ExportResult
 
+from ..notices import retracted_in_export
 from ..plain_text import plain_label
 from ..runner import Runner
+from ..theme import theme_colours
 
 
 class ExportScope(Enum):
@@ -114,6 +116,14 @@ class ExportDialog(QDialog):
         self.status = plain_label(QLabel("", self))
         self.status.setObjectName("ExportStatus")
         self.status.setWordWrap(True)
+        # Retracted papers written to the file: named at every export (issue 15).
+        self.retracted_label = QLabel("", self)
+        self.retracted_label.setObjectName("ExportRetracted")
+        self.retracted_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.retracted_label.setWordWrap(True)
+        self.retracted_label.setStyleSheet(
+            f"color: {theme_colours(self.palette()).error_text}; font-weight: bold;")
+        self.retracted_label.setVisible(False)
         self.export_button = QPushButton("Export", self)
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start)
@@ -138,6 +148,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
+        layout.addWidget(self.retracted_label)
         layout.addWidget(buttons)
 
         annotations = library.annotations
@@ -213,6 +224,8 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
         self.status.setText(f"Wrote {counted(result.count, 'entry')} to {result.path}.")
+        self.retracted_label.setText(retracted_in_export(result.retracted))
+        self.retracted_label.setVisible(bool(result.retracted))
         self.export_finished.emit(result)
 
     def _on_failed(self, exc: BaseException) -> None:
