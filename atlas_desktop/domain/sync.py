@@ -65,6 +65,13 @@ class ChangeKind(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+#: A change whose fields are these is a notice found when the record was completed online
+#: (issue 15), recorded with the catalogue's changes so "what changed" lists it.
+NOTICE_FIELDS: Final = {"notice:retraction": "Retracted",
+                        "notice:concern": "Expression of concern",
+                        "notice:correction": "Correction published"}
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogueChange:
     """One entry a catalogue pull added, changed or withdrew."""
@@ -86,9 +93,22 @@ class CatalogueChange:
     def review_status_change(self) -> tuple[Any, Any] | None:
         return self.badges.get("review_status")
 
+    @property
+    def is_notice(self) -> bool:
+        """A retraction, correction or concern found online, not a catalogue change."""
+        return bool(self.fields) and all(f in NOTICE_FIELDS for f in self.fields)
+
+    def _notice_words(self) -> str:
+        """"Retracted, expression of concern and correction published"."""
+        kinds = [NOTICE_FIELDS[f] for f in NOTICE_FIELDS if f in self.fields]
+        kinds = kinds[:1] + [k.lower() for k in kinds[1:]]
+        return ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0]
+
     def what_changed(self) -> str:
         """What happened to the entry, without its name: ``New entry``, ``review status
-        Reviewed → Editor reviewed; changed: title, summary``."""
+        Reviewed → Editor reviewed; changed: title, summary``, ``Retracted``."""
+        if self.is_notice:
+            return self._notice_words()
         if self.kind is ChangeKind.NEW:
             return "New entry"
         if self.kind is ChangeKind.WITHDRAWN:
@@ -114,6 +134,8 @@ class CatalogueChange:
     def describe(self) -> str:
         """One line for the command line."""
         name = self.title or self.entry_id
+        if self.is_notice:
+            return f"{self._notice_words()}: {name}"
         if self.kind is ChangeKind.NEW:
             return f"New: {name}"
         if self.kind is ChangeKind.WITHDRAWN:
@@ -177,10 +199,14 @@ class CatalogueUpdate:
         if self.empty:
             return "No catalogue changes."
         badge_changes = sum(1 for c in self.changed if c.badges)
-        text = (f"Catalogue: {len(self.new)} new, {len(self.changed)} changed, "
+        notices = sum(1 for c in self.changed if c.is_notice)
+        text = (f"Catalogue: {len(self.new)} new, {len(self.changed) - notices} changed, "
                 f"{len(self.withdrawn)} withdrawn")
         if badge_changes:
             text += f" ({badge_changes} with badge or review-status changes)"
+        if notices:
+            text += (f"; {notices} paper{'s' if notices != 1 else ''} with a new retraction, "
+                     "correction or expression of concern")
         return text + "."
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,10 +26,17 @@ class SyncChanges:
     update: CatalogueUpdate
 
     def heading(self) -> str:
-        """``Update of 3 Dec 2025, 14:05: 1 new, 1 changed, 0 withdrawn``."""
+        """``Update of 3 Dec 2025, 14:05: 1 new, 1 changed, 0 withdrawn``; for records
+        completed online, ``Records completed online on 3 Dec 2025, 14:05: 2 papers with a
+        new retraction, correction or expression of concern``."""
         u = self.update
+        notices = sum(1 for c in u.changed if c.is_notice)
+        if notices and notices == len(u.changed) and not (u.new or u.withdrawn):
+            return (f"Records completed online on {day_and_time(self.pulled_at)}: {notices} "
+                    f"paper{'s' if notices != 1 else ''} with a new retraction, correction or "
+                    "expression of concern")
         return (f"Update of {day_and_time(self.pulled_at)}: {len(u.new)} new, "
-                f"{len(u.changed)} changed, {len(u.withdrawn)} withdrawn")
+                f"{len(u.changed) - notices} changed, {len(u.withdrawn)} withdrawn")
 
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "pulled_at": self.pulled_at,

@@ -27,13 +27,17 @@ class CompletionWindowPart:
                  select_entries: Callable[[list[str]], None],
                  select_entry: Callable[[str], None],
                  show_message: Callable[[str, int], None],
+                 news_recorded: Callable[[], None] = lambda: None,
                  runner: Runner | None = None) -> None:
+        """``news_recorded``: a run may have added notices to "what changed" (the window
+        then counts the unseen changes again)."""
         self._window = window
         self._library = library
         self._selected_ids = selected_ids
         self._select_entries = select_entries
         self._select_entry = select_entry
         self._show_message = show_message
+        self._news_recorded = news_recorded
         self.controller = CompletionController(library, runner, parent=window)
         self.controller.completed.connect(self._on_completed)
         self.controller.added.connect(self._on_added)
@@ -72,6 +76,8 @@ class CompletionWindowPart:
 
     def _on_completed(self, outcome: CompletionOutcome) -> None:
         self._show_message(outcome.summary(), 12000)
+        if any(outcome.notices.values()):
+            self._news_recorded()
 
     def _on_added(self, results: list[AddResult]) -> None:
         added = sum(r.result == "added" for r in results)

@@ -109,7 +109,8 @@ class MainWindow(QMainWindow):
         self.completion = CompletionWindowPart(
             self, library, selected_ids=self.selection.selected_entry_ids,
             select_entries=self.selection.select_entries,
-            select_entry=self.selection.select_entry, show_message=self.status.show_message)
+            select_entry=self.selection.select_entry, show_message=self.status.show_message,
+            news_recorded=self.sync.refresh_status)
         self._close_guard = CloseGuard(self, self.ops, self.detail.notes, self.status)
         self.menus = build_menus(self, self.commands, labels_menu=self.collections.labels_menu,
                                  collections_menu=self.collections.collections_menu)

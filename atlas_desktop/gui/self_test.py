@@ -32,6 +32,7 @@ from typing import TextIO
 
 from PySide6.QtCore import (
     QSettings,
+    QTimer,
     SignalInstance,
 )
 from PySide6.QtGui import QGuiApplication
@@ -218,7 +219,15 @@ class SelfTest:
             def on_failed(message: str) -> None:
                 failed(SelfTestFailed(message))
 
-            connections.extend([(controller.copied, done), (controller.copy_failed, on_failed)])
+            def copy_anyway(_copy: object, _checks: object) -> None:
+                # The sample papers record no volume or pages, so the copy lists that by
+                # the Copy button first (issue 18.6); read, and copied anyway, as a user would.
+                panel = window.copy_warnings.panel
+                if panel is not None:
+                    QTimer.singleShot(0, panel.copy_button.click)
+
+            connections.extend([(controller.copied, done), (controller.copy_failed, on_failed),
+                                (controller.warnings_pending, copy_anyway)])
             for signal, slot in connections:
                 signal.connect(slot)
             window.copy_default_action.trigger()

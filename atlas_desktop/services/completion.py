@@ -25,15 +25,18 @@ from atlas_desktop import __version__
 from atlas_desktop.domain.changes import Changes
 from atlas_desktop.domain.completion import (
     CompletedRecord,
+    Notice,
     NoticeKind,
     Source,
     SourceRecord,
     build_record,
 )
 from atlas_desktop.domain.entry import Entry
+from atlas_desktop.domain.listing import EntryChange
 from atlas_desktop.online.client import Cancelled, Lookup, OnlineClient, OnlineConfig, Status
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import completion as store
+from atlas_desktop.store import sync_state
 from atlas_desktop.store import user as user_store
 from atlas_desktop.sync.credentials import CredentialError, KeyringCredentials
 
@@ -57,6 +60,8 @@ _LAST_CHECK_KEY: Final = "completion.last_check_at"
 CHECK_INTERVAL: Final = timedelta(hours=24)
 #: Entries written per transaction (the write lock is never held long).
 _WRITE_CHUNK: Final = 500
+#: Notices that appear in "what changed" when they are first found.
+_NEWS: Final = (NoticeKind.RETRACTION, NoticeKind.CONCERN, NoticeKind.CORRECTION)
 
 OFF_MESSAGE: Final = ("Completing records online is turned off, so nothing was sent. Turn it "
                       "on with `atlas-desktop completion on` (or in the preferences).")
@@ -273,6 +278,7 @@ class CompletionService:
             chunk = targets[start:start + _WRITE_CHUNK]
             # Several transactions, one notice at the end (below), so views refresh once.
             with self._ctx.write(Changes.NONE) as conn:
+                news: list[EntryChange] = []
                 for entry_id, doi, pmid in chunk:
                     # Runs beside the window: each entry is short work, and between two the
                     # window's thread may take Python's lock (its searches wait for it
@@ -282,7 +288,13 @@ class CompletionService:
                                (Source.CROSSREF, crossref.get(doi) if doi else None),
                                (Source.DOI, datacite.get(doi) if doi else None)]
                     report.results.append(self._store_entry(conn, entry_id, lookups, now,
-                                                            cancelled=report.cancelled))
+                                                            cancelled=report.cancelled,
+                                                            news=news))
+                if news:  # a line each in "what changed", beside the catalogue's changes
+                    sync_state.record_changes(
+                        conn, run_id=f"completion-{now}", pulled_at=now, new=[],
+                        changed=news, withdrawn=[],
+                        titles=sync_state.titles_for(conn, [c.id for c in news]))
             if progress is not None:
                 progress(min(total, start + len(chunk)), total, "Saving")
         with self._ctx.db.read() as conn:
@@ -293,7 +305,7 @@ class CompletionService:
 
     def _store_entry(self, conn: Any, entry_id: str,
                      lookups: list[tuple[Source, Lookup | None]], now: str, *,
-                     cancelled: bool) -> EntryResult:
+                     cancelled: bool, news: list[EntryChange]) -> EntryResult:
         asked = [(s, lookup) for s, lookup in lookups if lookup is not None]
         found: list[SourceRecord] = [lk.record for _, lk in asked
                                      if lk.status is Status.FOUND and lk.record is not None]
@@ -303,7 +315,11 @@ class CompletionService:
             changed |= store.save_record(conn, entry_id, record, now=now)
         if changed:
             stored = store.records_for(conn, [entry_id]).get(entry_id, [])
-            store.set_notices(conn, entry_id, build_record(None, entry_id, stored).notices)
+            notices = build_record(None, entry_id, stored).notices
+            fresh = _new_kinds(store.notices_of(conn, entry_id), notices)
+            if fresh:
+                news.append(EntryChange(entry_id, tuple(f"notice:{k.value}" for k in fresh)))
+            store.set_notices(conn, entry_id, notices)
         if (failed and any(lk.retry for lk in failed)) or (cancelled and not asked):
             reason = failed[0].reason if failed else "stopped before it was looked up"
             store.queue(conn, [entry_id], now=now, error=reason)
@@ -318,6 +334,17 @@ class CompletionService:
         if cancelled and not asked:
             return EntryResult(entry_id, EntryOutcome.FAILED, "stopped before it was looked up")
         return EntryResult(entry_id, EntryOutcome.NOT_FOUND)
+
+
+def _new_kinds(before: Sequence[Notice], after: Sequence[Notice]) -> list[NoticeKind]:
+    """Kinds of notice in ``after`` that name a notice ``before`` did not (the same notice
+    found again, or by a second source, is not news)."""
+    known = {(n.kind, (n.doi or "").lower(), n.pmid or "", n.date or "") for n in before}
+    known_ids = {i for n in before for i in ((n.doi or "").lower(), n.pmid or "") if i}
+    fresh = {n.kind for n in after if n.kind in _NEWS
+             and (n.kind, (n.doi or "").lower(), n.pmid or "", n.date or "") not in known
+             and not ({(n.doi or "").lower(), n.pmid or ""} - {""}) & known_ids}
+    return [kind for kind in _NEWS if kind in fresh]
 
 
 def _status(lookup: Lookup | None) -> Status | None:

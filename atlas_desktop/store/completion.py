@@ -70,6 +70,15 @@ def set_notices(conn: Connection, entry_id: str, notices: Sequence[Notice]) -> N
             (entry_id, notice.kind.value, notice.source, notice.date, notice.doi, notice.pmid))
 
 
+def notices_of(conn: Connection, entry_id: str) -> list[Notice]:
+    """The entry's notices as kept (to tell which of a new record's are new)."""
+    rows = conn.exec_driver_sql(
+        "SELECT kind, source, date, doi, pmid FROM entry_notices WHERE entry_id = ?",
+        (entry_id,))
+    return [Notice(NoticeKind(kind), source, date, doi, pmid)
+            for kind, source, date, doi, pmid in rows]
+
+
 def entries_with_notice(conn: Connection, kind: NoticeKind) -> set[str]:
     """Ids of the entries that have a notice of ``kind`` (``is:retracted`` and the like)."""
     rows = conn.exec_driver_sql(

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from atlas_desktop.gui.dialogs.catalogue_changes import CatalogueChangesDialog
 from atlas_desktop.gui.dialogs.completion_settings import KEY_NOT_SET, KEY_SET
 from atlas_desktop.gui.models.entry_table import Column, Role
 from atlas_desktop.services.completion import API_KEY_ACCOUNT
@@ -122,6 +123,16 @@ def test_complete_all_completes_the_library_and_counts_its_notices(window, qtbot
     assert "3 under an expression of concern" in text
     assert "7 completed" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: pill_kinds(window, PLOS["id"])[:1] == ["concern"])
+    # The notices found are news: a line each in "what changed", counted in the status bar.
+    qtbot.waitUntil(window.status.changes_button.isVisible)
+    assert window.status.changes_button.text() == "3 catalogue updates"
+    changes = CatalogueChangesDialog(window.library.sync.unseen_changes(), window)
+    qtbot.addWidget(changes)
+    group = changes.tree.topLevelItem(0)
+    assert group.text(0) == "Retracted, corrected or questioned (3)"
+    assert sorted(group.child(i).text(0).split(":")[0] for i in range(3)) == [
+        "Expression of concern", "Retracted and expression of concern",
+        "Retracted, expression of concern and correction published"]
 
 
 def test_offline_a_lookup_waits_for_the_next_connection(window, qtbot, monkeypatch):

@@ -1,6 +1,8 @@
 """What the catalogue updates changed, sync by sync (issue 18.15): each sync with its date and
 counts, then one row per entry with what changed, in words and in full (rows grow to hold
-their text; nothing is cut off). ``sync changes`` lists the same.
+their text; nothing is cut off). ``sync changes`` lists the same. Papers found retracted,
+corrected or under an expression of concern when records were completed online are listed
+the same way, under the completion that found them (issue 15).
 
 Invariant: every text here is plain text (titles come from a server), and no internal id is
 shown, not even on hover: a row opens its entry when activated.
@@ -144,7 +146,8 @@ class CatalogueChangesDialog(QDialog):
 
 def _change_item(change: CatalogueChange) -> QTreeWidgetItem:
     name = change.title or "Untitled entry"
-    item = QTreeWidgetItem([f"{_KIND_WORDS[change.kind]}: {name}", change.what_changed()])
+    kind = "Notice" if change.is_notice else _KIND_WORDS[change.kind]  # found online
+    item = QTreeWidgetItem([f"{kind}: {name}", change.what_changed()])
     item.setData(0, ENTRY_ID_ROLE, change.entry_id)
     for column in (0, 1):
         item.setTextAlignment(column, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
