@@ -104,6 +104,8 @@ class SearchController(QObject):
         return self._started
 
     def run(self, text: str, sort: SortKey | None = None) -> None:
+        # Records being completed on another thread wait while this keystroke is answered.
+        self._library.completion.make_way()
         self._seq += 1
         self._started += 1
         self._asked = text

@@ -9,7 +9,6 @@ be fetched, or external references is refused whole. Both ``PubmedArticle`` and
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from typing import Any, Final
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -18,6 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from atlas_desktop.domain.completion import Notice, NoticeKind, Source, SourceRecord
+from atlas_desktop.net.courtesy import give_way
 
 from .markup import element_markup, normalise_space
 
@@ -68,7 +68,7 @@ def parse_efetch(data: bytes) -> list[SourceRecord]:
                                   forbid_external=True)
         for start in range(0, len(data), FEED_BYTES):
             parser.feed(data[start:start + FEED_BYTES])
-            time.sleep(0)  # let a waiting thread (the window's) have Python's lock
+            give_way()  # the window's thread first (net/courtesy.py)
         root = parser.close()
     except DefusedXmlException:
         raise PubmedFormatError("PubMed's answer declares XML entities or external "
@@ -84,7 +84,7 @@ def parse_efetch(data: bytes) -> list[SourceRecord]:
                                 "articles.")
     records: list[SourceRecord] = []
     for article in root:
-        time.sleep(0)  # as above: an article is a fraction of a millisecond of work
+        give_way()  # as above: an article is a fraction of a millisecond of work
         if article.tag == "PubmedArticle":
             record = _article(article)
         elif article.tag == "PubmedBookArticle":

@@ -33,6 +33,7 @@ from atlas_desktop.domain.completion import (
 )
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.listing import EntryChange
+from atlas_desktop.net.courtesy import window_busy
 from atlas_desktop.online.client import Cancelled, Lookup, OnlineClient, OnlineConfig, Status
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import completion as store
@@ -166,6 +167,11 @@ class CompletionService:
         return replace(self.base_config, user_agent=f"atlas-desktop/{__version__}",
                        email=self.email() or self.base_config.email,
                        api_key=self._api_key() or self.base_config.api_key, **changes)
+
+    def make_way(self) -> None:
+        """The window is answering a keystroke: lookups running on other threads wait a
+        moment between steps (:mod:`atlas_desktop.net.courtesy`)."""
+        window_busy()
 
     # ------------------------------------------------------------------ reading
 

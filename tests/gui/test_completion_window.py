@@ -236,3 +236,14 @@ def test_only_one_lookup_at_a_time(window, qtbot, server):
     assert "1 completed" in first.result_label.text()
     QApplication.processEvents()
     assert second.result_label.text().startswith("Records are being looked up already")
+
+
+def test_a_keystroke_in_the_window_makes_lookups_wait(window, monkeypatch):
+    import time
+
+    from atlas_desktop.net import courtesy
+
+    monkeypatch.setattr(courtesy._WINDOW, "busy_until", 0.0)
+    before = time.monotonic()
+    window.set_query("fatigue")  # what the search box's debounce calls
+    assert courtesy._WINDOW.busy_until > before
