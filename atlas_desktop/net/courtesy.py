@@ -1,15 +1,16 @@
 """Background lookups make way for the window while it answers the user.
 
 Python runs one thread at a time. Completing records parses PubMed's XML on a thread of its
-own (a megabyte a second of work), and every 5 ms the interpreter may hand the lock back to it
-while the window is searching and painting a keystroke. Measured at 10,000 entries with 1,000
-records completed again and again beside the typing: keystroke-to-painted-list p95 108 ms
-(quiet: 24 ms); with Python's switch interval at 0.5 ms, 68 ms; with this, 38 ms (README).
+own, and every 5 ms the interpreter may hand the lock back to it while the window is
+searching and painting a keystroke. Measured at 10,000 entries with 1,000 records completed
+again and again beside the typing (README): keystroke-to-painted-list p95 76-127 ms; with
+Python's switch interval at 0.5 ms, 68 ms; with this, 17 ms (quiet: 12-16 ms).
 
 The window says when it is busy (:func:`window_busy`, at each keystroke's search); the
-lookups call :func:`give_way` between small steps (a 32 kB piece of XML, an article) and sleep
-until the window is done, never longer than a moment at a time. Nothing here holds a lock or
-a transaction: callers give way only outside the library's write transactions.
+lookups call :func:`give_way` between small steps (a 32 kB piece of XML, an article, a
+Crossref record, a transaction of saved records) and sleep until the window is done, never
+longer than a moment at a time. Callers give way only outside the library's write
+transactions, so no lock is held while they wait.
 """
 
 from __future__ import annotations

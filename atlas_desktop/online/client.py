@@ -25,6 +25,7 @@ from urllib.parse import quote
 import orjson
 
 from atlas_desktop.domain.completion import SourceRecord
+from atlas_desktop.net.courtesy import give_way
 from atlas_desktop.net.http import Failure, HttpSession, Limits, NetError, Response
 from atlas_desktop.net.retry import Backoff, parse_retry_after
 
@@ -226,6 +227,7 @@ class OnlineClient:
                 continue
             by_doi = {str(i.get("DOI") or "").lower(): i for i in items}
             for doi in batch:
+                give_way()  # the window's thread first (net/courtesy.py)
                 item = by_doi.get(doi.lower())
                 out[doi] = Lookup(Status.FOUND, work_record(item, doi)) if item else \
                     Lookup(Status.NOT_FOUND)

@@ -33,7 +33,7 @@ from atlas_desktop.domain.completion import (
 )
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.listing import EntryChange
-from atlas_desktop.net.courtesy import window_busy
+from atlas_desktop.net.courtesy import give_way, window_busy
 from atlas_desktop.online.client import Cancelled, Lookup, OnlineClient, OnlineConfig, Status
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import completion as store
@@ -59,8 +59,9 @@ API_KEY_ENV: Final = "ATLAS_DESKTOP_NCBI_API_KEY"
 _LAST_CHECK_KEY: Final = "completion.last_check_at"
 #: Automatic syncs check every entry again at most this often; "Sync now" always does.
 CHECK_INTERVAL: Final = timedelta(hours=24)
-#: Entries written per transaction (the write lock is never held long).
-_WRITE_CHUNK: Final = 500
+#: Entries written per transaction (the write lock is never held long; between two, the
+#: window's thread goes first while it answers a keystroke: net/courtesy.py).
+_WRITE_CHUNK: Final = 100
 #: Notices that appear in "what changed" when they are first found.
 _NEWS: Final = (NoticeKind.RETRACTION, NoticeKind.CONCERN, NoticeKind.CORRECTION)
 
@@ -303,6 +304,7 @@ class CompletionService:
                         titles=sync_state.titles_for(conn, [c.id for c in news]))
             if progress is not None:
                 progress(min(total, start + len(chunk)), total, "Saving")
+            give_way()
         with self._ctx.db.read() as conn:
             report.pending = len(store.queued(conn))
         completed = {r.entry_id for r in report.results if r.outcome is EntryOutcome.COMPLETED}
