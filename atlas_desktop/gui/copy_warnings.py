@@ -49,6 +49,12 @@ def _label(text: str, *, style: str = "") -> QLabel:
     return label
 
 
+def in_window_words(sentence: str) -> str:
+    """The copy's sentences are the command line's too; here the window's own command is
+    named."""
+    return sentence.replace("(atlas-desktop complete)", "(Entry → Complete record)")
+
+
 class CopyWarningsPanel(QFrame):
     #: The user chose "Copy anyway": the ids of the entries not to warn about again.
     copy_anyway = Signal(list)
@@ -59,6 +65,9 @@ class CopyWarningsPanel(QFrame):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Tool)
         self.setObjectName("CopyWarningsPanel")
+        # A frame of its own: a tool window has none where no window manager draws one.
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setLineWidth(1)
         self.setWindowTitle("Check before you paste")
         self.setAccessibleName("Warnings about the copy")
         self._decided = False
@@ -77,7 +86,8 @@ class CopyWarningsPanel(QFrame):
         rows.setContentsMargins(0, 0, 0, 0)
         #: entry id -> its "don't warn me again" box (entries that are not retracted).
         self.quiet_boxes: dict[str, QCheckBox] = {}
-        for check in checks:
+        # Retracted papers first: they are what must not be missed.
+        for check in sorted(checks, key=lambda c: c.retraction is None):
             rows.addWidget(_label(check.label, style="font-weight: bold; margin-top: 6px;"))
             if check.retraction is not None:
                 rows.addWidget(_label("RETRACTED: " + check.retraction.notice + ". Cite it only "
@@ -85,20 +95,24 @@ class CopyWarningsPanel(QFrame):
             for notice in check.notices:
                 rows.addWidget(_label(notice[:1].upper() + notice[1:] + ".", style=amber))
             for warning in check.warnings:
-                rows.addWidget(_label("• " + warning))
+                rows.addWidget(_label("• " + in_window_words(warning)))
             if check.may_quiet:
                 box = QCheckBox("Don't warn me about this entry again", body)
                 box.setAccessibleName(f"Don't warn me about {check.label} again")
                 self.quiet_boxes[check.entry_id] = box
                 rows.addWidget(box)
         rows.addStretch(1)
-        body.setMaximumWidth(READING_WIDTH)
+        body.setFixedWidth(READING_WIDTH)
         scroll = QScrollArea(self)
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(READING_WIDTH + 24)
-        scroll.setMaximumHeight(360)
+        # As tall as what it lists, up to a third of a small screen; then it scrolls.
+        needed = rows.heightForWidth(READING_WIDTH) if rows.hasHeightForWidth() else \
+            body.sizeHint().height()
+        scroll.setFixedHeight(min(max(needed, 40), 360))
         self.copy_button = QPushButton("Copy anyway", self)
         self.copy_button.setDefault(True)
         self.cancel_button = QPushButton("Don't copy", self)

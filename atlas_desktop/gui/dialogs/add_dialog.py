@@ -140,6 +140,7 @@ class AddByIdentifierDialog(QDialog):
             self.results.addTopLevelItem(self._item(result, titles))
         self.results.expandAll()
         self.results.resizeColumnToContents(0)
+        self.results.resizeColumnToContents(1)
         self.results.setVisible(True)
         new = [r.id for r in results if r.result == "added" and r.id]
         self.status_label.setText(_summary(results))

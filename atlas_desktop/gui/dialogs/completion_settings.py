@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -29,6 +30,9 @@ from ..runner import ImmediateRunner, Runner
 
 KEY_SET = "An API key is saved in your system keyring."
 KEY_NOT_SET = "No API key is saved: PubMed is asked at most 3 times a second."
+NO_KEYRING = ("This computer has no system keyring Atlas Desktop can use, so an API key "
+              "cannot be saved (it is never written to a file). For one run, set "
+              "ATLAS_DESKTOP_NCBI_API_KEY.")
 
 
 def _note(text: str = "") -> QLabel:
@@ -73,7 +77,7 @@ class CompletionSettingsBox(QGroupBox):
         if not info.available:
             self.key_edit.setEnabled(False)
             self.key_edit.setPlaceholderText("Cannot be saved on this computer")
-            self.key_status.setText(info.description)
+            self.key_status.setText(NO_KEYRING)
         else:
             self.key_status.setText("Looking in the system keyring…")
             (runner or ImmediateRunner()).submit(service.has_api_key, self._on_has_key,
@@ -82,13 +86,21 @@ class CompletionSettingsBox(QGroupBox):
         form.addRow("Contact e-mail:", self.email_edit)
         form.addRow("NCBI API key:", self.key_edit)
         form.addRow("", self.remove_key)
-        form.addRow("", self.key_status)
         layout = QVBoxLayout(self)
         layout.addWidget(self.enabled_box)
         layout.addWidget(self.what_label)
         layout.addLayout(form)
+        layout.addWidget(self.key_status)  # full width: a wrapped line in a form row clips
         self.enabled_box.toggled.connect(self._on_enabled_toggled)
         self._on_enabled_toggled(self._initial_enabled)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # Wrapped lines need the height they take at their width: a label's minimum is one
+        # line, and the dialog, sized for it, clipped them.
+        for label in (self.what_label, self.key_status):
+            width = max(label.width(), self.width() - 40)
+            label.setMinimumHeight(label.heightForWidth(width))
 
     def _on_has_key(self, has: Any) -> None:
         self._has_key = bool(has)

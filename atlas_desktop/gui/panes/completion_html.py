@@ -41,6 +41,11 @@ FIELD_LABELS: Final = {
     "publication_types": "Publication types", "PMID": "PMID", "PMCID": "PMCID",
     "DOI": "DOI", "type": "Kind of work",
 }
+#: CSL's kinds of work in words (the others: their name, spaced).
+KINDS_OF_WORK: Final = {"article-journal": "Journal article", "chapter": "Book chapter",
+                        "book": "Book", "dataset": "Dataset", "thesis": "Thesis",
+                        "report": "Report", "paper-conference": "Conference paper",
+                        "article": "Preprint or article", "review": "Review"}
 #: The atlas's field names (Difference.field) in words.
 ATLAS_FIELD_WORDS: Final = {"title": "title", "authors": "authors", "journal": "journal",
                             "year": "year", "doi": "DOI", "pmid": "PMID"}
@@ -140,8 +145,8 @@ def completed_section(entry: Entry, record: CompletedRecord | None, muted: str, 
     parts = [
         f'<h3><a name="{ANCHOR}"></a>Completed record</h3>',
         f"<p style='color:{muted};'>Completed from {esc(retrieved_words(record.retrieved))}. "
-        "These values are kept beside the atlas's, never over them; citations use them where "
-        "the atlas has none (a volume, pages, the journal's abbreviation).</p>",
+        "These values are kept beside the atlas's, never over them; citations use them for "
+        "what the atlas lacks (a volume, pages, the journal's abbreviation).</p>",
         "<table cellspacing='0'>" + "".join(rows) + "</table>",
     ]
     if record.differences:
@@ -206,6 +211,8 @@ def _field_text(name: str, completed: CompletedField) -> str:
         return f"{len(names)}: {shown}" if len(names) > 1 else shown
     if name == "issued" and isinstance(value, Mapping):
         return _date(value) or ""
+    if name == "type" and isinstance(value, str):
+        return KINDS_OF_WORK.get(value, value.replace("-", " ").capitalize())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value if isinstance(v, str | int))
     if isinstance(value, str | int) and not isinstance(value, bool):
