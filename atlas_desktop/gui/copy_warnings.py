@@ -49,6 +49,20 @@ def _label(text: str, *, style: str = "") -> QLabel:
     return label
 
 
+def copied_summary(copy: CitationCopy, checks: list[EntryWarnings], most: int = 4) -> str:
+    """The status bar after "Copy anyway": what was copied, and the papers to check by
+    first author and year (the panel listed why)."""
+    def names(labels: list[str]) -> str:
+        shown = ", ".join(labels[:most])
+        return shown + (f" and {len(labels) - most} more" if len(labels) > most else "")
+
+    retracted = [c.label for c in checks if c.retraction is not None]
+    others = [c.label for c in checks if c.retraction is None]
+    notes = ([f"retracted: {names(retracted)}"] if retracted else []) + (
+        [names(others)] if others else [])
+    return f"{copy.summary(for_reader=True)} Check before publishing: {'; '.join(notes)}."
+
+
 def in_window_words(sentence: str) -> str:
     """The copy's sentences are the command line's too; here the window's own command is
     named."""
@@ -214,6 +228,7 @@ class CopyWarnings:
     def _copy(self, panel: CopyWarningsPanel, copy: CitationCopy, quiet: list[str]) -> None:
         self._forget(panel)
         self._citations.deliver(copy)
+        self._show_message(copied_summary(copy, panel.checks), 10000)
         if quiet:
             checks = self._library.copy_checks
             self._ops.run(lambda: checks.set_quiet(entry_ids=quiet), what="Your choice")

@@ -28,7 +28,6 @@ from atlas_desktop.services import Library
 from .citation_controller import CitationController, EntrySelection, status_message
 from .close_guard import CloseGuard
 from .collections_controller import CollectionsController
-from .completion_window import CompletionWindowPart
 from .copy_menu import CopyMenu, make_copy_default_action
 from .copy_warnings import CopyWarnings
 from .dialogs.about_dialog import AboutDialog
@@ -106,11 +105,7 @@ class MainWindow(QMainWindow):
                                      sync=self.sync, citations=self.citations,
                                      selection=self.selection, detail=self.detail,
                                      status=self.status, query=self.search_box.text)
-        self.completion = CompletionWindowPart(
-            self, library, selected_ids=self.selection.selected_entry_ids,
-            select_entries=self.selection.select_entries,
-            select_entry=self.selection.select_entry, show_message=self.status.show_message,
-            news_recorded=self.sync.refresh_status)
+        self.completion = self.dialogs.completion
         self._close_guard = CloseGuard(self, self.ops, self.detail.notes, self.status)
         self.menus = build_menus(self, self.commands, labels_menu=self.collections.labels_menu,
                                  collections_menu=self.collections.collections_menu)
@@ -165,7 +160,6 @@ class MainWindow(QMainWindow):
         copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         copy_button.setAccessibleName("Copy citation")
         self.search_bar.insertWidget(self.commands.report, copy_button)
-        self.toolbar_copy_button = copy_button
         # The detail pane's button copies the entry it shows (whatever else is selected).
         self.detail_copy_menu = CopyMenu(self.citations, self.selection.detail_selection, self,
                                          title="Copy", build_now=False)
@@ -174,8 +168,7 @@ class MainWindow(QMainWindow):
             self.selection.detail_selection(), CopyKind.BIBLIOGRAPHY))
         self._drag_source = CitationDragSource(self.citations, parent=self)
         self.model.drag_source = self._drag_source.mime_data
-        # A copy with something to read first waits beside the Copy button (issue 18.6).
-        self.copy_warnings = CopyWarnings(
+        self.copy_warnings = CopyWarnings(  # a copy to read first waits by the button (18.6)
             self, self.library, self.citations, self.ops, toolbar_button=copy_button,
             detail=self.detail, show_message=self.status.show_message)
         self.citations.copied.connect(
@@ -260,9 +253,9 @@ class MainWindow(QMainWindow):
                 (a.import_files, d.import_files), (a.export, self.open_export_dialog),
                 (a.export_selection, lambda: d.open_export(scope=ExportScope.SELECTED)),
                 (a.update_document, d.update_document),
-                (a.add_by_identifier, self.completion.add_by_identifier),
-                (a.complete_record, self.completion.complete_selected),
-                (a.complete_all, self.completion.complete_all),
+                (a.add_by_identifier, d.completion.add_by_identifier),
+                (a.complete_record, d.completion.complete_selected),
+                (a.complete_all, d.completion.complete_all),
                 (a.open_folder, self._open_folder), (a.quit, self.close),
                 (a.report, d.report_error), (a.outbox, d.open_outbox),
                 (a.sync_now, self.sync.sync_now), (a.sync_settings, d.open_sync_settings),

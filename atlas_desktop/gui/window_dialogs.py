@@ -20,6 +20,7 @@ from atlas_desktop.services import Library
 
 from .citation_controller import CitationController
 from .collections_controller import viewed_collection
+from .completion_window import CompletionWindowPart
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.catalogue_changes import CatalogueChangesDialog
 from .dialogs.duplicates_dialog import DuplicatesDialog
@@ -60,6 +61,11 @@ class WindowDialogs:
         self._detail = detail
         self._status = status
         self._query = query
+        #: Complete record, Complete all…, Add by identifier… (issue 15).
+        self.completion = CompletionWindowPart(
+            window, library, selected_ids=selection.selected_entry_ids,
+            select_entries=selection.select_entries, select_entry=selection.select_entry,
+            show_message=status.show_message, news_recorded=sync.refresh_status)
 
     # ----------------------------------------------------------------- files
 

@@ -126,13 +126,17 @@ def test_complete_all_completes_the_library_and_counts_its_notices(window, qtbot
     # The notices found are news: a line each in "what changed", counted in the status bar.
     qtbot.waitUntil(window.status.changes_button.isVisible)
     assert window.status.changes_button.text() == "3 catalogue updates"
-    changes = CatalogueChangesDialog(window.library.sync.unseen_changes(), window)
+    changes = CatalogueChangesDialog(window.library.sync.changes_by_sync(unseen=True), window)
     qtbot.addWidget(changes)
     group = changes.tree.topLevelItem(0)
-    assert group.text(0) == "Retracted, corrected or questioned (3)"
-    assert sorted(group.child(i).text(0).split(":")[0] for i in range(3)) == [
-        "Expression of concern", "Retracted and expression of concern",
-        "Retracted, expression of concern and correction published"]
+    assert group.text(0).startswith("Records completed online on ")
+    assert group.text(0).endswith(": 3 papers with a new retraction, correction or expression "
+                                  "of concern")
+    rows = sorted((group.child(i).text(0).split(":")[0], group.child(i).text(1))
+                  for i in range(group.childCount()))
+    assert rows == [("Notice", "Expression of concern"),
+                    ("Notice", "Retracted and expression of concern"),
+                    ("Notice", "Retracted, expression of concern and correction published")]
 
 
 def test_offline_a_lookup_waits_for_the_next_connection(window, qtbot, monkeypatch):
