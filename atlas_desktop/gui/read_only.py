@@ -4,7 +4,8 @@ above the panes, and turns off every control that would write, so nothing fails 
 Reading, searching, citing, copying and exporting to a file all work. What writes is off:
 stars, read marks, notes, collections, labels, reports and the outbox's sending, imports,
 sync (it stores what it pulls and what it sent), the sync settings, merging duplicates, the
-sample papers and the default citation style. The panes that hold the library (the detail
+sample papers, the default citation style, and completing records or adding them by
+identifier (they store what PubMed and Crossref say). The panes that hold the library (the detail
 pane, the note, the outbox, the preferences) see ``Library.read_only`` themselves; this
 module does the window's part. A write that slips past still fails safely: the store refuses
 it before it starts and the window shows the failure dialog (``failure_dialog.py``).
@@ -64,7 +65,8 @@ def apply_read_only(window: MainWindow, reason: str) -> None:
     a = window.commands
     why = tooltip(f"{reason} Nothing can be changed.")
     for action in (a.star, a.mark_read, a.report, a.new_collection, a.new_label,
-                   a.undo_delete, a.import_files, a.sync_now, a.sync_settings, a.duplicates):
+                   a.undo_delete, a.import_files, a.sync_now, a.sync_settings, a.duplicates,
+                   a.add_by_identifier, a.complete_record, a.complete_all):
         action.setEnabled(False)
         action.setToolTip(why)
     for menu in (window.collections.collections_menu, window.collections.labels_menu):

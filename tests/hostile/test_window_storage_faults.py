@@ -95,7 +95,8 @@ def test_a_read_only_library_opens_with_a_banner_and_nothing_that_writes(
     assert banner.isVisible() and library.read_only in banner.label.text()
     a = window.commands
     for action in (a.star, a.mark_read, a.report, a.new_collection, a.new_label,
-                   a.undo_delete, a.import_files, a.sync_now, a.sync_settings, a.duplicates):
+                   a.undo_delete, a.import_files, a.sync_now, a.sync_settings, a.duplicates,
+                   a.add_by_identifier, a.complete_record, a.complete_all):
         assert not action.isEnabled(), action.text()
     assert not window.collections.collections_menu.menuAction().isEnabled()
     assert not window.collections.labels_menu.menuAction().isEnabled()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from atlas_desktop.services import Library
 
+from ..plain_text import tooltip
 from ..runner import ImmediateRunner, Runner
 
 KEY_SET = "An API key is saved in your system keyring."
@@ -93,6 +94,9 @@ class CompletionSettingsBox(QGroupBox):
         layout.addWidget(self.key_status)  # full width: a wrapped line in a form row clips
         self.enabled_box.toggled.connect(self._on_enabled_toggled)
         self._on_enabled_toggled(self._initial_enabled)
+        if library.read_only is not None:  # its choices are kept in the library
+            self.setEnabled(False)
+            self.setToolTip(tooltip(library.read_only))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
