@@ -11,33 +11,29 @@ collections (``collections_controller.py``) and the status bar. What is selected
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QUrl
+from PySide6.QtCore import QEvent, QPoint, QSettings, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
-    QToolButton,
 )
 
-from atlas_desktop.domain.citation import CopyKind
 from atlas_desktop.domain.listing import Facets, SearchResult, SortKey
 from atlas_desktop.domain.query import filter_tokens, toggle_filter
 from atlas_desktop.services import Library
 
-from .citation_controller import CitationController, EntrySelection, status_message
+from .citation_controller import CitationController, EntrySelection
 from .close_guard import CloseGuard
 from .collections_controller import CollectionsController
-from .copy_menu import CopyMenu, make_copy_default_action
-from .copy_warnings import CopyWarnings
 from .dialogs.about_dialog import AboutDialog
 from .dialogs.export_dialog import ExportScope
 from .dialogs.preferences_dialog import PreferencesDialog
-from .drag import CitationDragSource
 from .entry_list import EntryList
 from .failure_dialog import FailureReporter
 from .file_drop import install_file_drop
-from .icons import app_icon, icon
+from .icons import app_icon
 from .library_watch import LibraryWatch
 from .models.entry_table import EntryTableModel
 from .operations import Operations, warn_in_place
@@ -45,7 +41,6 @@ from .panes.detail_pane import DetailPane
 from .panes.evidence_chart import EvidenceChart
 from .panes.facet_sidebar import EXCLUSIVE_GROUPS, FacetSidebar
 from .panes.welcome_panel import WelcomePanel
-from .plain_text import tooltip
 from .read_marker import ReadMarker
 from .read_only import apply_read_only
 from .runner import Runner, SerialRunner
@@ -55,15 +50,32 @@ from .selection import SelectionController
 from .status_bar import WindowStatusBar
 from .sync_controller import SyncController
 from .window_actions import build_menus, create_actions, entry_context_menu, refresh_icons
+from .window_citing import build_citing
 from .window_dialogs import WindowDialogs
 from .window_layout import column, main_splitter, set_central, set_tab_order
 from .window_settings import RememberedParts
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QToolButton
+
+    from .copy_menu import CopyMenu
+    from .copy_warnings import CopyWarnings
+    from .drag import CitationDragSource
 
 #: Narrower than this, the window's panes save room (the entry's report button shows its icon).
 COMPACT_BELOW = 1200
 
 
 class MainWindow(QMainWindow):
+    # Built by window_citing.build_citing:
+    copy_default_action: QAction
+    copy_menu: CopyMenu
+    detail_copy_menu: CopyMenu
+    toolbar_copy_button: QToolButton
+    copy_warnings: CopyWarnings
+    drag_source: CitationDragSource
+
     def __init__(self, library: Library, runner: Runner, *, settings: QSettings | None = None,
                  writer: Runner | None = None) -> None:
         """``runner`` runs reads (searches, counts, citations); ``writer`` the operations,
@@ -109,7 +121,7 @@ class MainWindow(QMainWindow):
         self._close_guard = CloseGuard(self, self.ops, self.detail.notes, self.status)
         self.menus = build_menus(self, self.commands, labels_menu=self.collections.labels_menu,
                                  collections_menu=self.collections.collections_menu)
-        self._build_citing()
+        build_citing(self)
         self._connect()
         self._set_tab_order()
         if library.read_only is not None:
@@ -138,47 +150,6 @@ class MainWindow(QMainWindow):
         self.splitter = main_splitter(self, (self.sidebar, middle, self.detail))
         self.read_only_banner = set_central(self, self.splitter)
 
-    def _build_citing(self) -> None:
-        """Copying citations: Ctrl+Shift+C anywhere in the window, the Cite menu, the
-        toolbar's and the detail pane's Copy buttons, the list's context menu, and drags."""
-        self.copy_default_action = make_copy_default_action(
-            self, self.citations, self.citation_selection)
-        self.copy_default_action.setIcon(icon("copy"))
-        self.copy_default_action.setText("Copy citation")
-        self.copy_default_action.setToolTip(
-            "Copy the selected entries' references in your default style (Ctrl+Shift+C)")
-        self.addAction(self.copy_default_action)
-        self.copy_menu = CopyMenu(self.citations, self.citation_selection, self, title="&Cite",
-                                  build_now=False)
-        self.menuBar().insertMenu(self.menus["reports"].menuAction(), self.copy_menu)
-        self.menus["cite"] = self.copy_menu
-        self.toolbar_copy_button = copy_button = QToolButton(self)
-        copy_button.setObjectName("ToolbarCopyButton")
-        copy_button.setDefaultAction(self.copy_default_action)
-        copy_button.setMenu(self.copy_menu)
-        copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        copy_button.setAccessibleName("Copy citation")
-        self.search_bar.insertWidget(self.commands.report, copy_button)
-        # The detail pane's button copies the entry it shows (whatever else is selected).
-        self.detail_copy_menu = CopyMenu(self.citations, self.selection.detail_selection, self,
-                                         title="Copy", build_now=False)
-        self.detail.copy_button.setMenu(self.detail_copy_menu)
-        self.detail.copy_button.clicked.connect(lambda: self.citations.copy(
-            self.selection.detail_selection(), CopyKind.BIBLIOGRAPHY))
-        self._drag_source = CitationDragSource(self.citations, parent=self)
-        self.model.drag_source = self._drag_source.mime_data
-        self.copy_warnings = CopyWarnings(  # a copy to read first waits by the button (18.6)
-            self, self.library, self.citations, self.ops, toolbar_button=copy_button,
-            detail=self.detail, show_message=self.status.show_message)
-        self.citations.copied.connect(
-            lambda copy: self.status.show_message(status_message(copy), 10000))
-        self.citations.copy_failed.connect(lambda text: self.status.show_message(text, 10000))
-        # The style's name once its engine is built (in the background), not at start-up.
-        self.citations.style_ready.connect(lambda _spec: self._show_default_style())
-        self.citations.default_style_changed.connect(lambda _spec: self._show_default_style())
-        self._show_default_style(known=False)
-
     def _set_tab_order(self) -> None:
         """Tab goes from pane to pane in reading order (search, filters, the welcome, chart,
         list, entry, note, status bar) and back to the search; arrows move inside a pane."""
@@ -188,12 +159,6 @@ class MainWindow(QMainWindow):
             w.search_button, w.sample_button, w.close_button, w.never_button, self.chart,
             self.table, d.copy_button, d.star_button, d.report_button, d.browser,
             d.notes.editor, s.changes_button, s.undo_button, s.reports_label])
-
-    def _show_default_style(self, *, known: bool = True) -> None:
-        info = self.citations.default_style_info() if known else None
-        name = info.title if info else "your default style"
-        self.detail.copy_button.setToolTip(tooltip(f"Copy this entry's reference in {name}; "
-                                                   "the arrow offers every other format"))
 
     def _connect(self) -> None:
         a, d, c, status = self.commands, self.dialogs, self.collections, self.status

@@ -168,3 +168,30 @@ def test_the_status_bar_names_entries_by_first_author_and_year(qtbot, window, cl
     assert "Check before publishing" in message
     assert "van der Vaart et al. (2019)" in message
     assert vaart not in message and TWISK not in message
+
+
+def test_double_spacing_is_a_preference_the_windows_copies_follow(qtbot, window, clipboard,
+                                                                   seeded_library):
+    def choose(double):
+        dialog = window.preferences_dialog()
+        qtbot.addWidget(dialog)
+        assert dialog.double_spacing_box.isChecked() is not double
+        dialog.double_spacing_box.setChecked(double)
+        with qtbot.waitSignal(window.ops.changed):  # stored by the writer, not the UI thread
+            dialog.accept()
+        assert seeded_library.citations.double_spacing() is double
+
+    def copied_html():
+        select(window, HEINS, TWISK)
+        with copy_through_warnings(qtbot, window):
+            window.copy_default_action.trigger()
+        return clipboard.mimeData().html(), bytes(clipboard.mimeData().data(RTF_MIME).data())
+
+    html, rtf = copied_html()
+    assert "line-height:100%" in html and b"\\sl480" not in rtf
+    choose(True)
+    html, rtf = copied_html()
+    assert "line-height:200%" in html and rtf.count(b"\\sl480\\slmult1") == 2
+    choose(False)
+    html, _rtf = copied_html()
+    assert "line-height:100%" in html and "line-height:200%" not in html

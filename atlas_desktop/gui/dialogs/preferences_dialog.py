@@ -96,10 +96,20 @@ class PreferencesDialog(QDialog):
         for tag in tags:
             self.locale_box.addItem(f"{names.get(tag, tag)} ({tag})", tag)
         self.locale_box.setCurrentIndex(max(0, self.locale_box.findData(self._initial_locale)))
+        self.double_spacing_box = QCheckBox(
+            "Double-space copied reference lists (as journals ask of manuscripts)", self)
+        self.double_spacing_box.setObjectName("DoubleSpacing")
+        self._initial_double = library.citations.double_spacing()
+        self.double_spacing_box.setChecked(self._initial_double)
+        self.double_spacing_box.setToolTip(tooltip(
+            "Copied references and reference lists are pasted into Word or Writer at this "
+            "spacing; plain text has none. The command line's styles --set-double-spacing "
+            "sets the same preference."))
         citing = QGroupBox("Citations", self)
         form = QFormLayout(citing)
         form.addRow("Default style (Ctrl+Shift+C):", style_row)
         form.addRow("Language of citations:", self.locale_box)
+        form.addRow("", self.double_spacing_box)
 
         self.theme_box = QComboBox(self)
         self.theme_box.setAccessibleName("Appearance")
@@ -154,7 +164,8 @@ class PreferencesDialog(QDialog):
 
         if library.read_only is not None:
             # The style, the language and the server are kept in the library.
-            for widget in (self.style_box, other_style, self.locale_box, sync_button):
+            for widget in (self.style_box, other_style, self.locale_box,
+                           self.double_spacing_box, sync_button):
                 widget.setEnabled(False)
             citing.setToolTip(tooltip(f"{library.read_only} These cannot be changed."))
         buttons = QDialogButtonBox(
@@ -219,6 +230,11 @@ class PreferencesDialog(QDialog):
         locale = self.locale_box.currentData()
         if locale != self._initial_locale:
             self.locale_chosen.emit(locale)
+        double = self.double_spacing_box.isChecked()
+        if double != self._initial_double:
+            citations = self._library.citations
+            self._ops.run(lambda: citations.set_double_spacing(enabled=double), initiator=self,
+                          failed=warn_in_place(self.parentWidget(), "Line spacing not changed"))
         self._settings.setValue(AUTO_READ_KEY, self.auto_read_box.isChecked())
         theme: Theme = self.theme_box.currentData()
         if theme != self._settings.value(THEME_KEY, "system", type=str):
