@@ -52,6 +52,26 @@ def test_saving_queues_one_report_with_a_fixed_id(qtbot, seeded_library):
         "year", "2013", "2014")
 
 
+def test_ctrl_enter_saves_and_enter_starts_a_new_line(qtbot, seeded_library):
+    from PySide6.QtCore import Qt
+
+    d = dialog(qtbot, seeded_library, "heins-2013-role-therapeutic")
+    d.show()
+    d.activateWindow()
+    qtbot.waitUntil(d.isActiveWindow)  # dialog shortcuts need the active window
+    editor = d.ui.problemEdit
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert d.isVisible() and seeded_library.reports.list() == []  # nothing to save yet
+    qtbot.keyClicks(editor, "First line.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(editor, "Second line.")
+    assert d.isVisible()
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert d.result() == d.DialogCode.Accepted
+    (report,) = seeded_library.reports.list()
+    assert json.loads(report.body)["problem"] == "First line.\nSecond line."
+
+
 def test_volume_issue_and_pages_can_be_reported(qtbot, seeded_library):
     """Issue 18.25: the most common gap in a citation has its own line in the list. The
     contract has no field for it: the report goes as "citation" with what the entry records

@@ -4,6 +4,7 @@ there is a connection)."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from atlas_desktop.domain.entry import Entry
@@ -71,10 +72,18 @@ class ReportDialog(QDialog):
         self.save_button.setText("Save to outbox")
         self.ui.buttons.accepted.connect(self._on_save)
         self.ui.buttons.rejected.connect(self.reject)
+        # Enter in the text boxes starts a new line; Ctrl+Enter saves, as in mail programs.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self._save_by_key)
+        self.save_button.setToolTip("Save the report to the outbox (Ctrl+Enter)")
         plain_label(self.ui.errorLabel)  # may quote what was typed
         set_text_colour(self.ui.errorLabel, "error_text")
         self._on_field_changed()
         self.ui.problemEdit.setFocus()
+
+    def _save_by_key(self) -> None:
+        if self.save_button.isEnabled():
+            self.save_button.click()
 
     @property
     def choice(self) -> str:
