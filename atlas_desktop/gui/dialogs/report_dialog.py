@@ -74,7 +74,7 @@ class ReportDialog(QDialog):
         self.ui.buttons.rejected.connect(self.reject)
         # Enter in the text boxes starts a new line; Ctrl+Enter saves, as in mail programs.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self._save_by_key)
+            QShortcut(QKeySequence(keys), self).activated.connect(self._save_by_key)
         self.save_button.setToolTip("Save the report to the outbox (Ctrl+Enter)")
         plain_label(self.ui.errorLabel)  # may quote what was typed
         set_text_colour(self.ui.errorLabel, "error_text")
