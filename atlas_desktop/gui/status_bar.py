@@ -50,6 +50,10 @@ class WindowStatusBar:
         self.changes_button.setObjectName("CatalogueUpdates")
         self.changes_button.setFlat(True)
         self.changes_button.setVisible(False)
+        self.changes_button.setToolTip(
+            "What catalogue updates and completed records changed since you last looked: "
+            "entries added, changed or withdrawn, and notices of retraction, correction or "
+            "concern, sync by sync")
         bar.addWidget(self.sync_label, 1)
         for widget in (self.changes_button, self.undo_button, self.busy, self.reports_label,
                        self.count_label):
@@ -88,7 +92,8 @@ class WindowStatusBar:
         self.sync_label.setToolTip(tooltip(overview.message))
         unseen = overview.unseen_changes
         self.changes_button.setVisible(unseen > 0)
-        self.changes_button.setText(counted(unseen, "catalogue update"))
+        # One per entry and sync (a notice found by completion is one too), not per sync.
+        self.changes_button.setText(f"{counted(unseen, 'change')} to review")
         self.refresh_reports()
 
     def offer_undo(self, available: bool) -> None:

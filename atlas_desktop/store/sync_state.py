@@ -190,8 +190,11 @@ def latest_change(conn: Connection) -> tuple[int, str | None]:
 
 
 def count_changes_after(conn: Connection, seq: int) -> int:
+    """Changes recorded after ``seq`` as the window lists them: one per entry and sync (an
+    entry sent on two pages of one sync is one change)."""
     return int(conn.exec_driver_sql(
-        "SELECT count(*) FROM catalogue_changes WHERE seq > ?", (seq,)).scalar() or 0)
+        "SELECT count(*) FROM (SELECT DISTINCT run_id, entry_id FROM catalogue_changes "
+        "WHERE seq > ?)", (seq,)).scalar() or 0)
 
 
 def prune_changes(conn: Connection, *, before: str) -> int:

@@ -113,3 +113,21 @@ def test_the_window_and_sync_changes_agree(qtbot, library, capsys):
     data = json.loads(capsys.readouterr().out)
     assert [(len(s["new"]), len(s["changed"]), len(s["withdrawn"])) for s in data["syncs"]] \
         == [(1, 1, 1), (3, 0, 0)]
+
+
+def test_the_status_bar_counts_a_change_per_entry_and_sync_until_they_are_seen(qtbot, library):
+    from PySide6.QtWidgets import QMainWindow
+
+    from atlas_desktop.gui.status_bar import WindowStatusBar
+
+    service, _first, _second = two_syncs(library)
+    host = QMainWindow()
+    qtbot.addWidget(host)
+    status = WindowStatusBar(host.statusBar(), library, host)
+    status.show_sync(service.overview())
+    # 3 entries in the first sync, 3 in the second (study-a on two pages is one change).
+    assert not status.changes_button.isHidden()
+    assert status.changes_button.text() == "6 changes to review"
+    service.mark_changes_seen()
+    status.show_sync(service.overview())
+    assert status.changes_button.isHidden()

@@ -125,7 +125,7 @@ def test_complete_all_completes_the_library_and_counts_its_notices(window, qtbot
     qtbot.waitUntil(lambda: pill_kinds(window, PLOS["id"])[:1] == ["concern"])
     # The notices found are news: a line each in "what changed", counted in the status bar.
     qtbot.waitUntil(window.status.changes_button.isVisible)
-    assert window.status.changes_button.text() == "3 catalogue updates"
+    assert window.status.changes_button.text() == "3 changes to review"
     changes = CatalogueChangesDialog(window.library.sync.changes_by_sync(unseen=True), window)
     qtbot.addWidget(changes)
     group = changes.tree.topLevelItem(0)
