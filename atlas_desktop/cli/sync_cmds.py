@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from atlas_desktop.domain.sync import CatalogueUpdate, SyncResult
@@ -331,6 +333,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   f"{withdrawn} withdrawn.", flush=True)
         print(f"Atlas reference server listening on {server.url} (data in {args.db}"
               f"{', token required' if token else ''}). Press Ctrl-C to stop.", flush=True)
+        # Ctrl-C and a plain `kill` stop it cleanly, however it was started: a shell that
+        # runs a command in the background (`serve … &` in a script) hands it SIGINT ignored.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _stop_serving)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -338,3 +344,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return EXIT_OK
+
+
+def _stop_serving(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

@@ -144,6 +144,26 @@ def test_a_token_on_the_command_line_still_works_but_warns(tmp_path):
     assert "--token-file" in err
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_on_ctrl_c_or_kill_even_started_in_the_background(tmp_path, signum):
+    """A shell's background job (`serve … &` in a script) starts with SIGINT ignored; Ctrl-C
+    and a plain kill must stop the server all the same, through its clean shutdown."""
+    proc = subprocess.Popen(
+        ["sh", "-c", "trap '' INT; exec \"$@\"", "sh",  # as a shell starts a background job
+         sys.executable, "-m", "atlas_desktop", "serve", "--port", "0", "--db",
+         str(tmp_path / "served.sqlite3")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    try:
+        url = _listening_url(proc)
+        assert _entries_status(url, None) == 200
+    finally:
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    assert "Stopped." in err and "Traceback" not in err
+
+
 def test_an_ordinary_report_still_goes_through(server):
     body = json.dumps({"x": 1}).encode()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
