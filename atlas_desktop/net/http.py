@@ -31,6 +31,7 @@ from atlas_desktop.domain.wording import sentence
 
 from .address import AddressError, Resolver, Target, check_target
 from .guard import GuardedBackend, guarded, install_backend
+from .limits import Limits
 
 MAX_REDIRECTS: Final = 5
 
@@ -57,15 +58,6 @@ def tls_context() -> ssl.SSLContext:
     does), or the file named by ``SSL_CERT_FILE`` for a private authority. Built once:
     loading the CA list costs ~15 ms, on every run otherwise."""
     return ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or certifi.where())
-
-
-@dataclass(frozen=True)
-class Limits:
-    connect_timeout: float = 10.0
-    #: Longest silence while waiting for (a part of) an answer.
-    read_timeout: float = 30.0
-    #: Longest time one request may take in all, connect to last byte.
-    total_timeout: float = 120.0
 
 
 @dataclass(frozen=True, slots=True)

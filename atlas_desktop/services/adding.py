@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -22,7 +22,7 @@ from atlas_desktop.domain.entry import Origin
 from atlas_desktop.domain.identifiers import Identifier, IdKind, find_identifiers
 from atlas_desktop.domain.references import DuplicatePair
 from atlas_desktop.formats.csljson import read_csl_json
-from atlas_desktop.online.client import Cancelled, Lookup, OnlineClient, Status
+from atlas_desktop.online.lookup import Cancelled, Lookup, Status
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import completion as store
 from atlas_desktop.store import references as ref_store
@@ -31,6 +31,9 @@ from .completion import OFF_MESSAGE, CompletionOff, CompletionService
 from .context import LibraryContext
 from .import_report import FileResult
 from .reference_import import assign_ids, finish_references, report_duplicates_and_links
+
+if TYPE_CHECKING:
+    from atlas_desktop.online.client import OnlineClient
 
 
 class AddError(ValueError):
@@ -71,6 +74,8 @@ class AddService:
         results: dict[Identifier, AddResult] = {}
         order: list[Identifier] = []  # as found (a PMCID by the PMID it stands for)
         todo: list[Identifier] = []
+        from atlas_desktop.online.client import OnlineClient  # the HTTP stack, when used
+
         with OnlineClient(self._completion.online_config(), cancel=cancel) as client:
             try:
                 for ident in idents:

@@ -34,7 +34,7 @@ from atlas_desktop.domain.completion import (
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.listing import EntryChange
 from atlas_desktop.net.courtesy import give_way, window_busy
-from atlas_desktop.online.client import Cancelled, Lookup, OnlineClient, OnlineConfig, Status
+from atlas_desktop.online.lookup import Cancelled, Lookup, OnlineConfig, Status
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import completion as store
 from atlas_desktop.store import sync_state
@@ -260,6 +260,8 @@ class CompletionService:
         crossref: dict[str, Lookup] = {}
         datacite: dict[str, Lookup] = {}
         config = self.online_config()
+        from atlas_desktop.online.client import OnlineClient  # the HTTP stack, when used
+
         with OnlineClient(config, cancel=cancel, sleep=self._sleep) as client:
             try:
                 if progress is not None:

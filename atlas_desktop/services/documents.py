@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atlas_desktop.citations import CitationError, EngineCache, resolve_style, shared_engines
 from atlas_desktop.domain.cite_markers import (
@@ -52,8 +52,6 @@ from atlas_desktop.domain.query import parse_query
 from atlas_desktop.domain.references import reference_id
 from atlas_desktop.domain.rich_runs import Run
 from atlas_desktop.formats.doc_slots import DocumentUnreadable, Slot
-from atlas_desktop.formats.docx_fields import DocxDocument
-from atlas_desktop.formats.odt_fields import OdtDocument
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
@@ -62,6 +60,10 @@ from .citations import DEFAULT_STYLE_SETTING, LOCALE_SETTING
 from .cited import cited_entries
 from .context import LibraryContext
 from .doc_render import DocumentRenderer, RenderedDocument, citation_for_entries
+
+if TYPE_CHECKING:  # python-docx and odfpy are loaded when a document is opened
+    from atlas_desktop.formats.docx_fields import DocxDocument
+    from atlas_desktop.formats.odt_fields import OdtDocument
 
 __all__ = ["DocumentError", "DocumentService", "Unresolved", "UpdateReport"]
 
@@ -201,7 +203,7 @@ class DocumentService:
                                 "documents can be updated; save it as one of those first.")
         doc: DocxDocument | OdtDocument
         try:
-            doc = DocxDocument(source) if kind == ".docx" else OdtDocument(source)
+            doc = _open_document(source, kind)
             slots = doc.scan(_marker_finder)
         except DocumentUnreadable as exc:
             raise DocumentError(str(exc)) from None
@@ -368,3 +370,11 @@ def _save(doc: DocxDocument | OdtDocument, target: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _open_document(source: Path, kind: str) -> DocxDocument | OdtDocument:
+    if kind == ".docx":
+        from atlas_desktop.formats.docx_fields import DocxDocument
+        return DocxDocument(source)
+    from atlas_desktop.formats.odt_fields import OdtDocument
+    return OdtDocument(source)

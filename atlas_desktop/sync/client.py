@@ -23,7 +23,8 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 # tls_context is named here too: the TLS tests reset its cache through this module.
-from atlas_desktop.net.http import Failure, HttpSession, Limits, NetError, tls_context  # noqa: F401
+from atlas_desktop.net.http import Failure, HttpSession, NetError, tls_context  # noqa: F401
+from atlas_desktop.net.limits import Limits
 
 from .outcome import (
     Outcome,
