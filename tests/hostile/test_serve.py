@@ -93,6 +93,18 @@ def _serve(tmp_path, *args: str, env: dict[str, str] | None = None) -> subproces
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})})
 
 
+def _stop(proc: subprocess.Popen[str], signum: int = signal.SIGINT) -> str:
+    """Stop the server as a user would and return what it wrote to stderr; a server that does
+    not stop is killed (never left running) and the test fails."""
+    proc.send_signal(signum)
+    try:
+        return proc.communicate(timeout=20)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+
+
 def _listening_url(proc: subprocess.Popen[str]) -> str:
     line = proc.stdout.readline()  # type: ignore[union-attr]
     assert "listening on http://127.0.0.1:" in line, line
@@ -127,8 +139,7 @@ def test_the_token_comes_from_a_file_or_the_environment_not_argv(tmp_path, how):
         assert _entries_status(url, None) == 401
         assert _entries_status(url, secret) == 200
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
+        err = _stop(proc)
     assert "warning" not in err
 
 
@@ -138,8 +149,7 @@ def test_a_token_on_the_command_line_still_works_but_warns(tmp_path):
         url = _listening_url(proc)
         assert _entries_status(url, "visible-token") == 200
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
+        err = _stop(proc)
     assert "warning: --token puts the token in the process list" in err
     assert "--token-file" in err
 
@@ -158,8 +168,7 @@ def test_serve_stops_cleanly_on_ctrl_c_or_kill_even_started_in_the_background(tm
         url = _listening_url(proc)
         assert _entries_status(url, None) == 200
     finally:
-        proc.send_signal(signum)
-        _, err = proc.communicate(timeout=20)
+        err = _stop(proc, signum)
     assert proc.returncode == 0
     assert "Stopped." in err and "Traceback" not in err
 

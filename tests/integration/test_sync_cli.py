@@ -133,7 +133,12 @@ def test_serve_runs_as_a_process_and_says_where_it_listens(tmp_path, cli, seeds)
         assert json.loads(out)["entries"]["new"] == 1
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # never left running: killed, and the test fails
+            proc.kill()
+            proc.wait()
+            raise
     assert proc.returncode == 0
 
 
