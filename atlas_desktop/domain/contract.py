@@ -118,6 +118,9 @@ def canonical_entry_dict(data: Any) -> dict[str, Any]:
             tags[str(category).strip()] = cleaned
 
     last_updated = _date(data.get("last_updated"), "last_updated")
+    # One budget for everything the contract does not name: unknown badges, the snapshot's
+    # other fields and the entry's own, together (each part alone could be within it).
+    budget = _Budget()
     out: dict[str, Any] = {
         "id": entry_id,
         "title": _opt_str(data, "title", limits.TITLE_MAX),
@@ -133,14 +136,13 @@ def canonical_entry_dict(data: Any) -> dict[str, Any]:
         "observed_findings": _str_list(data, "observed_findings"),
         "inferred_conclusions": _str_list(data, "inferred_conclusions"),
         "remaining_questions": _str_list(data, "remaining_questions"),
-        "badges": _canonical_badges(data.get("badges")),
+        "badges": _canonical_badges(data.get("badges"), budget),
         "evidence_level": _opt_str(data, "evidence_level", limits.PROSE_MAX),
         "tags": tags,
         "last_updated": last_updated.isoformat() if last_updated else None,
-        "snapshot": _canonical_snapshot(data.get("snapshot")),
+        "snapshot": _canonical_snapshot(data.get("snapshot"), budget),
         "bibtex_key": _opt_str(data, "bibtex_key", limits.KEY_MAX),
     }
-    budget = _Budget()
     for key, value in data.items():
         if key not in out:
             budget.other(value, str(key)[:40])
@@ -169,6 +171,8 @@ class _Budget:
 
     def __init__(self) -> None:
         self.values = 0
+        #: The names of what is kept verbatim count as its text too.
+        self.key_text = 0
 
     def other(self, value: Any, path: str) -> None:
         todo = [value]
@@ -183,12 +187,13 @@ class _Budget:
             elif isinstance(item, Mapping):
                 for key, nested in item.items():
                     _bounded(str(key), limits.SHORT_MAX, path)
+                    self.key_text += len(str(key))
                     todo.append(nested)
             elif isinstance(item, list):
                 todo.extend(item)
 
     def whole(self, entry: Mapping[str, Any]) -> None:
-        total = 0
+        total = self.key_text
         todo: list[Any] = [entry]
         while todo:
             item = todo.pop()
@@ -237,7 +242,7 @@ def _date(value: Any, path: str) -> date | None:
         raise EntryFormatError(f"is not a date YYYY-MM-DD (got {value!r})", path) from None
 
 
-def _canonical_badges(raw: Any) -> dict[str, Any]:
+def _canonical_badges(raw: Any, budget: _Budget) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
@@ -278,12 +283,13 @@ def _canonical_badges(raw: Any) -> dict[str, Any]:
             for text in value if isinstance(value, list) else [value]:
                 if isinstance(text, str):
                     _bounded(text, limits.SHORT_MAX, path)
-            _Budget().other(value, path)
+            budget.key_text += len(str(key))
+            budget.other(value, path)
             out[key] = value
     return out
 
 
-def _canonical_snapshot(raw: Any) -> dict[str, Any] | None:
+def _canonical_snapshot(raw: Any, budget: _Budget) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
@@ -300,7 +306,7 @@ def _canonical_snapshot(raw: Any) -> dict[str, Any] | None:
     if accessed is not None:
         out["accessed"] = accessed.isoformat()
     others = {k: v for k, v in raw.items() if k not in SNAPSHOT_KEYS}
-    _Budget().other(others, "snapshot")
+    budget.other(others, "snapshot")
     out.update(others)
     return out
 

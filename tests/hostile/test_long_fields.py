@@ -58,6 +58,22 @@ def test_many_values_and_too_much_text_in_all_are_refused():
                                    evidence_level=prose, abstract=prose, note=prose))
 
 
+def test_unknown_badges_and_the_snapshot_share_the_entrys_budget():
+    """Badges the contract does not name are shown as pills: their number and their names
+    count against the one budget of the entry, with the snapshot's and the entry's own."""
+    with pytest.raises(EntryFormatError, match="more than 10,000 values"):
+        canonical_entry_dict(entry(badges={f"b{i}": "x" for i in range(200_000)}))
+    with pytest.raises(EntryFormatError, match="more than 10,000 values"):
+        canonical_entry_dict(entry(badges={f"b{i}": ["v"] * 9_000 for i in range(50)}))
+    half = [0] * 6_000
+    with pytest.raises(EntryFormatError, match="more than 10,000 values"):
+        canonical_entry_dict(entry(badges={"extra": half}, snapshot={"extra": half}))
+    names = {("n" * 150) + str(i): 1 for i in range(400)}  # 60,000 characters of names
+    with pytest.raises(EntryFormatError, match="characters of text; the limit is 50,000"):
+        canonical_entry_dict(entry(badges=names))
+    canonical_entry_dict(entry(badges={"community_pick": "yes"}, snapshot={"note": "ok"}))
+
+
 def test_a_bundle_with_a_megabyte_title_is_refused_whole(library, tmp_path):
     bundle = tmp_path / "bundle.json"
     bundle.write_text(json.dumps({"format": "atlas-bundle", "version": 1, "entries": [
