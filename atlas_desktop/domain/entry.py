@@ -389,3 +389,28 @@ def normalise_doi(value: str | None) -> str | None:
     text = re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^doi:\s*", "", text, flags=re.IGNORECASE)
     return text or None
+
+
+#: Volume, issue and pages as an entry's extra fields may hold them (a catalogue update or a
+#: reference file may add them), each under the names it is found by.
+_LOCATOR_NAMES: Final = (("volume", ("volume",)), ("issue", ("issue", "journal_issue")),
+                         ("page", ("page", "pages")))
+_DASHES_RE: Final = re.compile(r"\s*[-–—]+\s*")
+
+
+def recorded_locators(extra: Mapping[str, Any]) -> dict[str, str]:
+    """``{"volume", "issue", "page"}`` that ``extra`` records (the first of each one's names
+    holding a text or number), as text; the ones not recorded are left out."""
+    found = {}
+    for key, names in _LOCATOR_NAMES:
+        value = next((extra[n] for n in names if isinstance(extra.get(n), str | int)
+                      and str(extra[n]).strip()), None)
+        if value is not None:
+            found[key] = str(value)
+    return found
+
+
+def page_range(pages: str) -> str:
+    """A page range with one plain hyphen between its ends (``45 – 67`` -> ``45-67``)."""
+    return _DASHES_RE.sub("-", pages)
+

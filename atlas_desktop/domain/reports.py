@@ -13,9 +13,12 @@ import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
+
+from .entry import recorded_locators
 
 REPORT_FIELDS: Final = (
     "title",
@@ -313,11 +316,9 @@ def current_value_for(entry: Any, field: str) -> str | None:
 def locator_text(extra: Any) -> str:
     """``Volume 12, issue 3, pages 45-67`` from an entry's extra fields, saying which are not
     recorded (a report about them is usually about their absence)."""
-    parts = []
-    for label, keys in (("volume", ("volume",)), ("issue", ("issue", "journal_issue")),
-                        ("pages", ("page", "pages"))):
-        value = next((extra.get(k) for k in keys if extra.get(k) not in (None, "")), None)
-        parts.append(f"{label} {value}" if value is not None else f"{label} not recorded")
+    found = recorded_locators(extra) if isinstance(extra, Mapping) else {}
+    parts = [f"{label} {found[key]}" if key in found else f"{label} not recorded"
+             for key, label in (("volume", "volume"), ("issue", "issue"), ("page", "pages"))]
     text = ", ".join(parts)
     return text[0].upper() + text[1:]
 

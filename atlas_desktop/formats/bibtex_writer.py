@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, TextIO
 
-from atlas_desktop.domain.entry import Entry, Origin
+from atlas_desktop.domain.entry import Entry, Origin, page_range, recorded_locators
 from atlas_desktop.domain.references import REFERENCE_ID_PREFIX
 
 from .bibtex import VERBATIM_FIELDS
@@ -231,15 +231,13 @@ def _atlas_fields(entry: Entry) -> list[tuple[str, str]]:
     if entry.year is not None:
         out.append(("year", f"{{{entry.year}}}"))
     # Volume, issue and pages when the catalogue has them (a catalogue update may add them).
-    for names, field in ((("volume",), "volume"), (("issue", "journal_issue"), "number"),
-                         (("page", "pages"), "pages")):
-        value = next((entry.extra[n] for n in names if isinstance(entry.extra.get(n), str | int)
-                      and str(entry.extra[n]).strip()), None)
-        if value is not None and field == "pages":  # a range with BibTeX's en dash, ``--``
-            text = _text(re.sub(r"\s*[-–—]+\s*", "-", str(value)))
-            out.append((field, "{" + text.replace("-", "--") + "}"))
-        elif value is not None:
-            out.append((field, _braced(str(value))))
+    locators = recorded_locators(entry.extra)
+    for key, field in (("volume", "volume"), ("issue", "number")):
+        if key in locators:
+            out.append((field, _braced(locators[key])))
+    if "page" in locators:  # a range with BibTeX's en dash, ``--``
+        out.append(("pages", "{" + _text(page_range(locators["page"])).replace("-", "--")
+                    + "}"))
     for name, field in (("container-title-short", "shortjournal"), ("ISSN", "issn"),
                         ("PMCID", "pmcid")):
         value = entry.extra.get(name)

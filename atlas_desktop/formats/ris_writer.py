@@ -20,7 +20,7 @@ from typing import Any, Final, TextIO
 
 import rispy
 
-from atlas_desktop.domain.entry import Entry, Origin
+from atlas_desktop.domain.entry import Entry, Origin, page_range, recorded_locators
 
 CSL_TO_RIS: Final = {
     "article-journal": "JOUR", "periodical": "JFULL", "article-magazine": "MGZN",
@@ -121,17 +121,12 @@ def _atlas_tags(entry: Entry, record: dict[str, Any]) -> None:
     if entry.authors_truncated:
         record["notes"] = ["The author list is incomplete: the atlas lists only the first "
                            "authors (et al.)."]
-    for names, target in ((("volume",), "volume"), (("issue", "journal_issue"), "number"),
-                          (("page", "pages"), "page")):
-        value = next((extra[n] for n in names if isinstance(extra.get(n), str | int)
-                      and str(extra[n]).strip()), None)
-        if value is None:
-            continue
-        if target != "page":
-            record[target] = str(value)
-            continue
-        start, _, end = (part.strip() for part in
-                         re.sub(r"\s*[-–—]+\s*", "-", str(value)).partition("-"))
+    locators = recorded_locators(extra)
+    for key, target in (("volume", "volume"), ("issue", "number")):
+        if key in locators:
+            record[target] = locators[key]
+    if "page" in locators:
+        start, _, end = (part.strip() for part in page_range(locators["page"]).partition("-"))
         record["start_page"] = start
         if end:
             record["end_page"] = end
