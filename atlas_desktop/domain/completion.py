@@ -214,7 +214,7 @@ def merge_notices(notices: Iterable[Notice]) -> list[Notice]:
     merged: list[Notice] = []
     for notice in notices:
         for index, other in enumerate(merged):
-            if _same_notice(notice, other):
+            if same_notice(notice, other):
                 merged[index] = _join(other, notice)
                 break
         else:
@@ -228,7 +228,8 @@ _SEVERITY: Final = {NoticeKind.RETRACTION: 3, NoticeKind.CONCERN: 2, NoticeKind.
                     NoticeKind.UPDATE: 0}
 
 
-def _same_notice(a: Notice, b: Notice) -> bool:
+def same_notice(a: Notice, b: Notice) -> bool:
+    """Whether two records name the same notice (found again, or by another source)."""
     if a.doi and b.doi and a.doi.lower() == b.doi.lower():
         return True  # one DOI is one notice, whatever each source calls it
     if a.pmid and b.pmid and a.pmid == b.pmid:

@@ -53,6 +53,15 @@ class CompletionOutcome:
         return text
 
 
+@dataclass(frozen=True)
+class AddOutcome:
+    """The references added, and the titles of the entries they name (read on the worker,
+    so that the dialog showing them does not read the library on the UI thread)."""
+
+    results: list[AddResult]
+    titles: dict[str, str] = field(default_factory=dict)
+
+
 class CompletionController(QObject):
     #: A job started (True) or ended (False).
     running_changed = Signal(bool)
@@ -60,7 +69,7 @@ class CompletionController(QObject):
     progress = Signal(int, int, str)
     #: A finished run's :class:`CompletionOutcome`.
     completed = Signal(object)
-    #: The references added (a list of :class:`AddResult`).
+    #: The references added (an :class:`AddOutcome`).
     added = Signal(object)
     #: Nothing was done; the sentence says why (turned off, stopped, a failure).
     failed = Signal(str)
@@ -105,15 +114,19 @@ class CompletionController(QObject):
     def add(self, texts: Sequence[str]) -> bool:
         """Add every DOI, PMID and PMCID in ``texts`` to "my library". False when another
         job is running."""
-        adding = self._library.adding
+        adding, catalogue = self._library.adding, self._library.catalogue
         given = list(texts)
         cancel = self._new_job()
         if cancel is None:
             return False
         self.progress.emit(0, 0, "Looking the identifiers up")
 
-        def work() -> list[AddResult]:
-            return adding.add(texts=given, cancel=cancel)
+        def work() -> AddOutcome:
+            results = adding.add(texts=given, cancel=cancel)
+            ids = [i for r in results for i in (r.id, r.linked_atlas_id) if i] + [
+                i for r in results for d in r.duplicates for i in (d.id, d.duplicate_of)]
+            entries = catalogue.get_entries(entry_ids=list(dict.fromkeys(ids)))
+            return AddOutcome(results, {e.id: e.display_title() for e in entries})
 
         self._runner.submit(work, lambda value: self._finish(self.added, value),
                             self._on_error)

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMainWindow
 
 from atlas_desktop.services import Library
-from atlas_desktop.services.adding import AddResult
 
-from .completion_controller import CompletionController, CompletionOutcome
+from .completion_controller import AddOutcome, CompletionController, CompletionOutcome
 from .dialogs.add_dialog import AddByIdentifierDialog
 from .dialogs.completion_dialog import CompletionDialog
 from .runner import Runner
@@ -79,8 +78,8 @@ class CompletionWindowPart:
         if any(outcome.notices.values()):
             self._news_recorded()
 
-    def _on_added(self, results: list[AddResult]) -> None:
-        added = sum(r.result == "added" for r in results)
+    def _on_added(self, outcome: AddOutcome) -> None:
+        added = sum(r.result == "added" for r in outcome.results)
         if added:
             self._show_message(f"Added {added} reference{'s' if added != 1 else ''} to your "
                                "library.", 8000)

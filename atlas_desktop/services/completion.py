@@ -30,6 +30,7 @@ from atlas_desktop.domain.completion import (
     Source,
     SourceRecord,
     build_record,
+    same_notice,
 )
 from atlas_desktop.domain.entry import Entry
 from atlas_desktop.domain.listing import EntryChange
@@ -347,13 +348,11 @@ class CompletionService:
 
 
 def _new_kinds(before: Sequence[Notice], after: Sequence[Notice]) -> list[NoticeKind]:
-    """Kinds of notice in ``after`` that name a notice ``before`` did not (the same notice
-    found again, or by a second source, is not news)."""
-    known = {(n.kind, (n.doi or "").lower(), n.pmid or "", n.date or "") for n in before}
-    known_ids = {i for n in before for i in ((n.doi or "").lower(), n.pmid or "") if i}
+    """Kinds of notice in ``after`` that ``before`` did not hold as that kind (the same
+    notice found again, or by a second source, is not news; a correction that turns out to
+    be a retraction is)."""
     fresh = {n.kind for n in after if n.kind in _NEWS
-             and (n.kind, (n.doi or "").lower(), n.pmid or "", n.date or "") not in known
-             and not ({(n.doi or "").lower(), n.pmid or ""} - {""}) & known_ids}
+             and not any(b.kind is n.kind and same_notice(b, n) for b in before)}
     return [kind for kind in _NEWS if kind in fresh]
 
 

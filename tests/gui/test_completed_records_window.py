@@ -204,3 +204,17 @@ def test_the_notices_facet_filters_the_list(window, qtbot):
 
 def _table_text(window):
     return window.detail.document().toPlainText().replace("\n", "\t")
+
+
+def test_a_collaborations_thousands_of_authors_are_shown_by_their_first_six(seeded_library):
+    """The pane shows a long disagreeing author list by its first names and a count; a
+    report still carries the whole value."""
+    from atlas_desktop.domain.completion import Difference
+    from atlas_desktop.gui.panes.completion_html import differences_table
+
+    names = [{"family": f"Author{i}", "given": "A"} for i in range(3_000)]
+    entry = seeded_library.catalogue.get_entry(entry_id="heins-2013-role-therapeutic")
+    html = differences_table(entry, [Difference("authors", ["Heins"], names, "crossref")],
+                             "#666", can_report=True)
+    assert "Author5 A and 2994 more" in html and "Author6 A" not in html
+    assert len(html) < 2_000

@@ -65,3 +65,17 @@ def test_sync_changes_prints_the_lines(library, server, capsys):
     out = capsys.readouterr().out
     assert "3 papers with a new retraction, correction or expression of concern" in out
     assert "  Expression of concern: Adult bone marrow neural crest" in out
+
+
+def test_a_correction_that_turns_out_to_be_a_retraction_is_news():
+    """The same notice (one DOI) first recorded as a correction, then merged as a retraction
+    when PubMed says RetractionIn: the retraction is news; the same notice again is not."""
+    from atlas_desktop.domain.completion import Notice, NoticeKind
+    from atlas_desktop.services.completion import _new_kinds
+
+    correction = Notice(NoticeKind.CORRECTION, "retraction-watch", "2020-06-01", "10.1/x")
+    retraction = Notice(NoticeKind.RETRACTION, "pubmed, retraction-watch", "2020-06-01",
+                        "10.1/X", "123")
+    assert _new_kinds([correction], [retraction]) == [NoticeKind.RETRACTION]
+    assert _new_kinds([retraction], [retraction]) == []
+    assert _new_kinds([], [correction]) == [NoticeKind.CORRECTION]

@@ -26,7 +26,8 @@ from atlas_desktop.domain.identifiers import IdKind, find_identifiers
 from atlas_desktop.services import Library
 from atlas_desktop.services.adding import AddResult
 
-from ..completion_controller import CompletionController
+from ..completion_controller import AddOutcome, CompletionController
+from ..plain_text import tooltip
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _RESULT_WORDS = {"added": "Added", "exists": "Already in your library",
@@ -128,14 +129,11 @@ class AddByIdentifierDialog(QDialog):
         self.stop_button.setVisible(True)
         self.status_label.setText("Looking the identifiers up…")
 
-    def _on_added(self, results: list[AddResult]) -> None:
+    def _on_added(self, outcome: AddOutcome) -> None:
         if not self._end():
             return
         self.results.clear()
-        ids = [i for r in results for i in (r.id, r.linked_atlas_id) if i] + [
-            i for r in results for d in r.duplicates for i in (d.id, d.duplicate_of)]
-        titles = {e.id: e.display_title() for e in
-                  self._library.catalogue.get_entries(entry_ids=list(dict.fromkeys(ids)))}
+        results, titles = outcome.results, outcome.titles
         for result in results:
             self.results.addTopLevelItem(self._item(result, titles))
         self.results.expandAll()
@@ -152,7 +150,7 @@ class AddByIdentifierDialog(QDialog):
         item = QTreeWidgetItem([result.identifier, words,
                                 titles.get(result.id or "", "")])
         item.setData(0, ENTRY_ID_ROLE, result.id)
-        item.setToolTip(2, titles.get(result.id or "", ""))
+        item.setToolTip(2, tooltip(titles.get(result.id or "", "")))  # a source's title
         if result.linked_atlas_id:
             child = QTreeWidgetItem(["", "Linked to the atlas entry",
                                      titles.get(result.linked_atlas_id, result.linked_atlas_id)])

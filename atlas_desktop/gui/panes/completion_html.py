@@ -165,8 +165,8 @@ def differences_table(entry: Entry, differences: Sequence[Difference], muted: st
         rows.append(
             f"<tr><td style='color:{muted}; padding:3px 12px 3px 0;' valign='top'>"
             f"{esc(ATLAS_FIELD_WORDS.get(difference.field, difference.field).capitalize())}"
-            f"</td><td style='padding:3px 0;'>The atlas: {esc(value_text(difference.atlas_value))}"
-            f"<br>{esc(source)}: {esc(value_text(difference.source_value))}{action}</td></tr>")
+            f"</td><td style='padding:3px 0;'>The atlas: {esc(_shown(difference.atlas_value))}"
+            f"<br>{esc(source)}: {esc(_shown(difference.source_value))}{action}</td></tr>")
     who = "The atlas" if entry.origin.value == "atlas" else "Your reference"
     return (f"<p style='margin-bottom:2px;'><b>Where they disagree</b> {esc(who)}'s values are "
             "kept (shown above); a copied citation says which one it uses.</p>"
@@ -198,6 +198,15 @@ def value_text(value: Any) -> str:
     if isinstance(value, Mapping):
         return _name(value) or _date(value) or ""
     return plain_text(str(value)) if value is not None else ""
+
+
+def _shown(value: Any) -> str:
+    """A value as the pane shows it: a long author list (a collaboration's thousands) by its
+    first six names, any text cut at 600 characters; a report carries the whole value."""
+    if isinstance(value, list | tuple) and len(value) > 6:
+        return f"{value_text(value[:6])} and {len(value) - 6} more"
+    text = value_text(value)
+    return text if len(text) <= 600 else text[:599] + "…"
 
 
 def _field_text(name: str, completed: CompletedField) -> str:
