@@ -247,3 +247,24 @@ def test_a_long_tooltip_wraps_at_a_reading_width(qtbot, hostile_window):
     screen = window.screen().availableGeometry()
     assert label.width() < screen.width() * 0.75
     assert label.x() >= point.x() - 2
+
+
+def test_the_quick_cite_picker_shows_entry_and_document_text_as_text(qtbot, hostile_window):
+    """Writer's picker: its results' tooltips, a work the document named (its label comes
+    from the document's own item data) and the preview of the citation, all as text."""
+    from atlas_desktop.domain.live_citations import CiteItem
+    from atlas_desktop.gui.wordproc.picker import PickedWork, QuickCitePicker
+
+    window = hostile_window
+    named = PickedWork(CiteItem(key="from-the-document", item_data={
+        "id": "from-the-document", "type": "article-journal", "title": ATTACK}), label=ATTACK)
+    picker = QuickCitePicker(window.library, window.runner, style="apa", locale=None,
+                             works=[named], parent=window)
+    qtbot.addWidget(picker)
+    picker.search("title")
+    assert picker.results.count() == 2
+    picker.results.setCurrentRow(0)
+    picker._add_item(picker.results.item(0))
+    qtbot.waitUntil(lambda: picker.preview.text().startswith("Preview: "))
+    assert "<img" in picker.preview.text()  # the titles' markup, as the citation reads
+    assert _assert_shown_as_text(picker, (ATTACK, VISIBLE)) >= 3

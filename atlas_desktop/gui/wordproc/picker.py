@@ -39,6 +39,7 @@ from atlas_desktop.domain.listing import ListRow
 from atlas_desktop.domain.live_citations import CiteItem, entry_uri
 from atlas_desktop.services import Library
 
+from ..plain_text import plain_label, tooltip
 from ..runner import Runner
 
 #: Results listed at once; typing narrows them.
@@ -101,7 +102,7 @@ class QuickCitePicker(QDialog):
         self.results.setObjectName("PickerResults")
         self.results.setAccessibleName("Works found")
         self.results.itemActivated.connect(self._add_item)
-        self.status = QLabel("", self)
+        self.status = plain_label(QLabel("", self))  # may quote an error
         self.status.setWordWrap(True)
 
         self.table = QTableWidget(0, len(_COLUMNS), self)
@@ -122,7 +123,8 @@ class QuickCitePicker(QDialog):
         self.remove_button.clicked.connect(self._remove_current)
         self.up_button.clicked.connect(lambda: self._move_current(-1))
         self.down_button.clicked.connect(lambda: self._move_current(1))
-        self.preview = QLabel("", self)
+        # The citation as text: a title may hold "<" (citeproc's &lt;, unescaped into runs).
+        self.preview = plain_label(QLabel("", self))
         self.preview.setObjectName("PickerPreview")
         self.preview.setWordWrap(True)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -219,7 +221,7 @@ class QuickCitePicker(QDialog):
         for row in rows:
             item = QListWidgetItem(row_label(row))
             item.setData(Qt.ItemDataRole.UserRole, row.id)
-            item.setToolTip(f"{row.display_title}\n{row.journal or ''}".strip())
+            item.setToolTip(tooltip(f"{row.display_title}\n{row.journal or ''}".strip()))
             self.results.addItem(item)
         if rows:
             self.results.setCurrentRow(0)
@@ -262,7 +264,7 @@ class QuickCitePicker(QDialog):
     def _fill_row(self, row: int, work: PickedWork) -> None:
         name = QTableWidgetItem(work.label)
         name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        name.setToolTip(work.label)
+        name.setToolTip(tooltip(work.label))  # may come from the document's own item data
         self.table.setItem(row, 0, name)
         kind = QComboBox(self.table)
         kind.setAccessibleName("Kind of locator")
