@@ -27,6 +27,8 @@ T_H: Final = (TEXTNS, "h")
 T_S: Final = (TEXTNS, "s")
 T_TAB: Final = (TEXTNS, "tab")
 T_BREAK: Final = (TEXTNS, "line-break")
+#: The most spaces one ``text:s`` stands for (a document says how many; real ones say a few).
+MAX_SPACES: Final = 1_000
 T_NOTE: Final = (TEXTNS, "note")
 T_NOTE_BODY: Final = (TEXTNS, "note-body")
 T_SECTION: Final = (TEXTNS, "section")
@@ -80,7 +82,9 @@ class ParagraphText:
             name = qname(child)
             if name == T_S:
                 count = attr(child, TEXTNS, "c")
-                self.leaves.append(Leaf(child, " " * (int(count) if count.isdigit() else 1)))
+                # text:c counts the spaces; a document's own number, so bounded.
+                spaces = min(int(count), MAX_SPACES) if count.isdigit() else 1
+                self.leaves.append(Leaf(child, " " * spaces))
             elif name == T_TAB:
                 self.leaves.append(Leaf(child, "\t"))
             elif name == T_BREAK:

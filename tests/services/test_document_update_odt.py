@@ -163,3 +163,35 @@ def test_damaged_and_protected_documents_get_one_sentence(library, tmp_path):
     with pytest.raises(DocumentError):
         library.documents.update_file(source=odt_as_docx, target=tmp_path / "q.docx")
     assert not any((tmp_path / n).exists() for n in ("o.odt", "p.odt", "q.docx"))
+
+
+def test_a_hostile_space_count_and_hostile_field_codes_are_bounded(library, tmp_path):
+    """A document says how many spaces a text:s stands for: two billion is read as at most
+    MAX_SPACES (it was allocated as asked). Field codes nested thousands deep, or ending in
+    hundreds of thousands of spaces and a stray letter, are one sentence each (the JSON parser
+    raised RecursionError; the codes' pattern backtracked quadratically)."""
+    from atlas_desktop.domain.live_citations import FieldCodeError, parse_bibliography
+    from atlas_desktop.formats.odt_text import MAX_SPACES
+
+    document = opendocument.OpenDocumentText()
+    paragraph = odf_text.P(text="Before")
+    paragraph.addElement(odf_text.S(c="2000000000"))
+    paragraph.addText("after.")
+    document.text.addElement(paragraph)
+    source = tmp_path / "spaces.odt"
+    document.save(str(source))
+    out = tmp_path / "spaces-out.odt"
+    report = library.documents.update_file(source=source, target=out)
+    assert (report.from_markers, report.from_fields) == (0, 0) and out.exists()
+    slots = OdtDocument(source).scan(_marker_finder)
+    assert slots == []
+    deep = 'ITEM CSL_CITATION {"a":' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(FieldCodeError, match="not valid JSON"):
+        parse_citation(deep)
+    with pytest.raises(FieldCodeError):
+        parse_citation("ITEM CSL_CITATION {}" + " " * 400_000 + "x")
+    # A bibliography's options that cannot be read are dropped (it is rebuilt anyway).
+    assert parse_bibliography("ZOTERO_BIBL {}" + " " * 400_000 + "x CSL_BIBLIOGRAPHY") == {}
+    assert parse_bibliography('ZOTERO_BIBL {"a":' + "[" * 100_000 + "]" * 100_000
+                              + "} CSL_BIBLIOGRAPHY") == {}
+    assert MAX_SPACES == 1_000
