@@ -12,13 +12,14 @@ from typing import TextIO
 
 
 @contextlib.contextmanager
-def atomic_text_writer(path: Path | str, *, encoding: str = "utf-8") -> Iterator[TextIO]:
-    """Write to a temporary file beside ``path``; rename over it only when all went well.
+def atomic_path(path: Path | str) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write (by name, for libraries that save to a
+    path); renamed over ``path`` only when all went well.
 
-    The data is flushed and fsynced before the rename, so after a crash ``path`` holds either
-    the old content or the complete new one. The new file gets the replaced file's mode (a
-    shared ``refs.bib`` stays 644), or for a new file the mode an ordinary write would give it;
-    the temporary file's private 600 never shows.
+    The file is fsynced before the rename, so after a crash ``path`` holds either the old
+    content or the complete new one. The new file gets the replaced file's mode (a shared
+    ``refs.bib`` stays 644), or for a new file the mode an ordinary write would give it; the
+    temporary file's private 600 never shows.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
@@ -27,12 +28,15 @@ def atomic_text_writer(path: Path | str, *, encoding: str = "utf-8") -> Iterator
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
+        yield Path(tmp_name)
+        os.chmod(tmp_name, mode)
+        fd = os.open(tmp_name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -44,6 +48,13 @@ def atomic_text_writer(path: Path | str, *, encoding: str = "utf-8") -> Iterator
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def atomic_text_writer(path: Path | str, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """Text written to ``path`` through :func:`atomic_path`: all of it, or nothing."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="\n") as handle:
+        yield handle
 
 
 def _umask() -> int:

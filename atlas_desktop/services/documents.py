@@ -12,9 +12,7 @@ names no entry is listed with its place and left as it was.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +50,7 @@ from atlas_desktop.domain.query import parse_query
 from atlas_desktop.domain.references import reference_id
 from atlas_desktop.domain.rich_runs import Run
 from atlas_desktop.formats.doc_slots import DocumentUnreadable, Slot
+from atlas_desktop.formats.files import atomic_path
 from atlas_desktop.store import catalogue as cat
 from atlas_desktop.store import search as store_search
 from atlas_desktop.store import user as user_store
@@ -361,15 +360,8 @@ def _check_paths(source: Path, target: Path) -> None:
 
 
 def _save(doc: DocxDocument | OdtDocument, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        doc.save(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(target) as tmp:
+        doc.save(tmp)
 
 
 def _open_document(source: Path, kind: str) -> DocxDocument | OdtDocument:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import docx
@@ -160,8 +162,15 @@ def test_marker_document(library, tmp_path):
     make_marker_document(source)
     before = digest(source)
     out = tmp_path / "letter-out.docx"
-    report = library.documents.update_file(source=source, target=out, style="vancouver")
+    old_umask = os.umask(0o022)
+    try:
+        report = library.documents.update_file(source=source, target=out, style="vancouver")
+    finally:
+        os.umask(old_umask)
     assert digest(source) == before
+    # A new document as any program would write it (the temporary file's 600 never shows).
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert not list(tmp_path.glob(".*.tmp"))
     assert report.from_markers == 3 and report.from_fields == 0
     assert [u.marker for u in report.unresolved] == ["[@no-such-paper]"]
     assert "paragraph 2" in report.unresolved[0].where
