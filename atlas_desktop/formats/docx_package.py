@@ -14,12 +14,9 @@ from typing import Any, Final
 import docx
 from lxml import etree
 
-from .doc_slots import DocumentUnreadable
+from .doc_slots import OLE_MAGIC, DocumentUnreadable, check_package
 
-OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM: Final = "EncryptedPackage".encode("utf-16-le")
-#: Word's own limit for a document is far below this; larger is not a document to update.
-MAX_BYTES: Final = 512 * 1024 * 1024
 
 
 def open_docx(path: Path) -> Any:
@@ -39,10 +36,7 @@ def open_docx(path: Path) -> Any:
                     "Word or LibreOffice and try again.")
     except OSError as exc:
         raise DocumentUnreadable(f"{name} cannot be read: {exc.strerror or exc}.") from None
-    if size > MAX_BYTES:
-        raise DocumentUnreadable(f"{name} is too large to be a document to update.")
-    if not zipfile.is_zipfile(path):
-        raise DocumentUnreadable(f"{name} is not a Word document (.docx) or it is damaged.")
+    check_package(path, size, f"{name} is not a Word document (.docx) or it is damaged.")
     try:
         return docx.Document(str(path))
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, EOFError,

@@ -32,8 +32,7 @@ from atlas_desktop.domain.live_citations import (
 )
 from atlas_desktop.domain.rich_runs import Run
 
-from .doc_slots import DocumentUnreadable, Slot, context_of
-from .docx_package import MAX_BYTES, OLE_MAGIC
+from .doc_slots import OLE_MAGIC, DocumentUnreadable, Slot, check_package, context_of
 from .odt_text import (
     F_END,
     F_PARAM,
@@ -74,11 +73,7 @@ def _open(path: Path) -> Any:
         raise DocumentUnreadable(f"{name} is protected by a password or is not an "
                                  "OpenDocument text; remove the password in LibreOffice and "
                                  "try again.")
-    if size > MAX_BYTES:
-        raise DocumentUnreadable(f"{name} is too large to be a document to update.")
-    if not zipfile.is_zipfile(path):
-        raise DocumentUnreadable(f"{name} is not an OpenDocument text (.odt) or it is "
-                                 "damaged.")
+    check_package(path, size, f"{name} is not an OpenDocument text (.odt) or it is damaged.")
     try:
         with zipfile.ZipFile(path) as package:
             if "encryption-data" in package.read("META-INF/manifest.xml").decode(

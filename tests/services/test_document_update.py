@@ -204,6 +204,29 @@ def test_the_input_is_never_the_output(library, tmp_path):
         library.documents.update_file(source=source, target=source)
 
 
+@pytest.mark.parametrize("suffix", [".docx", ".odt"])
+def test_a_package_that_would_unpack_to_gigabytes_or_thousands_of_parts_is_refused(
+        library, tmp_path, suffix):
+    """A zip bomb (5 MB that unpacks to 1.1 GB, read whole by python-docx and odfpy) and a
+    package of 10,001 parts get one sentence before any part is read; nothing is written."""
+    import zipfile
+
+    bomb = tmp_path / f"bomb{suffix}"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        with package.open("content.xml", "w", force_zip64=True) as part:
+            for _ in range(1_100):
+                part.write(b"\0" * (1 << 20))
+    parts = tmp_path / f"parts{suffix}"
+    with zipfile.ZipFile(parts, "w") as package:
+        for index in range(10_001):
+            package.writestr(f"Pictures/{index}.png", b"")
+    for source in (bomb, parts):
+        with pytest.raises(DocumentError, match="would unpack to more than a document holds"):
+            library.documents.update_file(source=source, target=tmp_path / f"out{suffix}")
+    assert not (tmp_path / f"out{suffix}").exists()
+
+
 def test_damaged_and_protected_documents_get_one_sentence(library, tmp_path):
     damaged = tmp_path / "damaged.docx"
     damaged.write_bytes((DOCS / "gpl/pandoc_zotero_citations.docx").read_bytes()[:4000])
