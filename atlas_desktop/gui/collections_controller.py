@@ -24,6 +24,7 @@ from .citation_controller import CitationController, EntrySelection
 from .icons import icon
 from .operations import Operations, warn_in_place
 from .panes.facet_sidebar import CollectionAction, FacetSidebar
+from .plain_text import escape
 from .runner import Runner
 
 
@@ -137,8 +138,9 @@ class CollectionsController(QObject):
     def delete(self, collection: Collection) -> None:
         answer = QMessageBox.question(
             self._window, "Delete collection?",
-            f"Delete the collection “{collection.name}”? The {collection.count} "
-            "entries in it stay in the library. You can undo this.",
+            # <qt>: rich text Qt does not guess at; the user's name for it escaped.
+            f"<qt>Delete the collection “{escape(collection.name)}”? The {collection.count} "
+            "entries in it stay in the library. You can undo this.</qt>",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return

@@ -180,7 +180,7 @@ class SearchController(QObject):
             # reading (and holding Python's lock for) a long result at the same moment.
             self._begin()  # busy until the rest has arrived
             self._rest_timer.start()
-        self._facets_timer.start()
+        self._facets_timer.start(FACETS_DELAY_MS)  # start(0) above keeps 0 otherwise
 
     def _start_rest(self) -> None:
         seq, text, sort, catalogue = self._seq, self._text, self._sort, self._library.catalogue

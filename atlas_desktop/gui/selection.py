@@ -157,6 +157,11 @@ class SelectionController(QObject):
         pk = self._model.pk_at(index.row()) if index.isValid() else None
         if pk is None:
             return
+        shown, row = self._detail.entry, self._model.list_row(index.row())
+        if shown is not None and row is not None and row.id == shown.id:
+            # Already shown (a search that kept it, another program's change): the pane
+            # follows the notices itself; reading it again would lose the reader's place.
+            return
         found = self._library.catalogue.entry_with_user(pk=pk)
         if found is None:
             return

@@ -371,3 +371,55 @@ def test_the_guides_contents_links_scroll_to_their_section_when_clicked(qtbot):
         qtbot.waitUntil(lambda: bar.value() > 0)
         heading = browser.cursorForPosition(browser.viewport().rect().topLeft()).block()
         assert heading.text() == title, (title, heading.text())
+
+
+def test_facets_wait_for_typing_to_pause_after_a_recount_on_a_change(qtbot, window):
+    """A change (a star, a note) recounts the facets at once; the keystrokes after it still
+    wait FACETS_DELAY_MS before counting (QTimer.start(0) had kept 0 for good)."""
+    from atlas_desktop.gui.search_controller import FACETS_DELAY_MS
+
+    with qtbot.waitSignal(window.search.facets_ready):
+        window.search.refresh_facets()
+    with qtbot.waitSignal(window.search.page_ready):
+        window.set_query("therapy")
+    assert window.search._facets_timer.interval() == FACETS_DELAY_MS
+
+
+def test_a_search_that_keeps_the_entry_leaves_the_reader_where_they_were(qtbot, window):
+    """The entry shown stays current through a search that still finds it: it is not read
+    and drawn again (which scrolled the reader back to its top)."""
+    window.table.setFocus()
+    qtbot.waitUntil(lambda: window.detail.entry is not None)
+    shown = window.detail.entry
+    window.resize(1000, 500)
+    bar = window.detail.browser.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    position = bar.value()
+    drawn = []
+    window.detail.user_data_shown.connect(drawn.append)
+    window.selection.show_current()
+    assert drawn == [] and bar.value() == position and window.detail.entry is shown
+    # Another entry is still read and shown.
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.detail.entry.id != shown.id)
+    assert len(drawn) == 1
+
+
+def test_deleting_a_collection_asks_with_its_name_as_text(qtbot, window, monkeypatch):
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QMessageBox
+
+    lib = window.library
+    collection, _ = lib.annotations.add_to_collection(
+        name='<img src="/dev/zero"> talk', entry_ids=["heins-2013-role-therapeutic"])
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *a, **k: (
+        asked.append(text), QMessageBox.StandardButton.Cancel)[1])
+    window.sidebar.collection_action.emit(CollectionAction.DELETE, collection.id)
+    (text,) = asked
+    assert text.startswith("<qt>") and "<img" not in text
+    shown = QTextDocument()
+    shown.setHtml(text)
+    assert '“<img src="/dev/zero"> talk”' in shown.toPlainText()
+    assert [c.name for c in lib.annotations.collections()] == [collection.name]
