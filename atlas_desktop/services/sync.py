@@ -103,12 +103,7 @@ class SyncService:
 
     def set_server_url(self, *, url: str | None) -> str | None:
         """Check and save the address (None or blank removes it). Raises SyncSettingsError."""
-        normalised = None
-        if url is not None and url.strip():
-            try:
-                normalised = normalise_server_url(url)
-            except ServerUrlError as exc:
-                raise SyncSettingsError(str(exc)) from None
+        normalised = check_server_url(url) if url is not None and url.strip() else None
         with self._ctx.write(Changes.SETTINGS | Changes.SYNC, entry_ids=()) as conn:
             user_store.set_setting(conn, SERVER_URL_SETTING, normalised)
         return normalised
@@ -440,3 +435,14 @@ def _is_set(event: threading.Event | None) -> bool:
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def check_server_url(url: str) -> str:
+    """The address as it is saved; raises :class:`SyncSettingsError` with the reason when it
+    cannot be used. It may look the host up (``http://`` only for loopback, issue 19.8): the
+    window calls it on a worker thread, never the UI thread or its writer."""
+    try:
+        return normalise_server_url(url)
+    except ServerUrlError as exc:
+        raise SyncSettingsError(str(exc)) from None
+

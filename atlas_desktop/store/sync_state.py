@@ -159,6 +159,14 @@ def _change_from_row(row: Any) -> CatalogueChange:
 def list_changes(
     conn: Connection, *, run_id: str | None = None, after_seq: int = 0, limit: int | None = None
 ) -> list[CatalogueChange]:
+    return [change for _, change in list_run_changes(conn, run_id=run_id, after_seq=after_seq,
+                                                     limit=limit)]
+
+
+def list_run_changes(conn: Connection, *, run_id: str | None = None, after_seq: int = 0,
+                     limit: int | None = None) -> list[tuple[str, CatalogueChange]]:
+    """The changes recorded after ``after_seq`` (of one sync, if ``run_id``), in the order
+    they were written, each with the id of the sync that recorded it."""
     sql = ("SELECT seq, run_id, pulled_at, entry_id, kind, title, fields_json, badges_json "
            "FROM catalogue_changes WHERE seq > ?")
     params: tuple[Any, ...] = (after_seq,)
@@ -169,16 +177,6 @@ def list_changes(
     if limit is not None:
         sql += " LIMIT ?"
         params = (*params, limit)
-    return [_change_from_row(r) for r in conn.exec_driver_sql(sql, params)]
-
-
-def list_run_changes(conn: Connection, *, run_id: str | None = None,
-                     after_seq: int = 0) -> list[tuple[str, CatalogueChange]]:
-    """Like :func:`list_changes`, each change with the id of the sync that recorded it."""
-    sql = ("SELECT seq, run_id, pulled_at, entry_id, kind, title, fields_json, badges_json "
-           "FROM catalogue_changes WHERE seq > ?" + (" AND run_id = ?" if run_id else "")
-           + " ORDER BY seq")
-    params = (after_seq, run_id) if run_id else (after_seq,)
     return [(str(r[1]), _change_from_row(r)) for r in conn.exec_driver_sql(sql, params)]
 
 

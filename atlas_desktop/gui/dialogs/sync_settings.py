@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from atlas_desktop.services.server_address import check_server_url
-from atlas_desktop.services.sync import SyncService
+from atlas_desktop.services.sync import SyncService, check_server_url
 
 from ..operations import Operations, reason_of
 from ..runner import ImmediateRunner, Runner
