@@ -23,6 +23,8 @@ from typing import Any, Final
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from atlas_desktop.domain.wording import breakable
+
 #: A tooltip's lines are wrapped at this many characters (a reading width).
 TIP_LINE_CHARS: Final = 72
 #: Longer tooltips are cut (a tooltip is a glance; the text is in the detail pane).
@@ -32,6 +34,12 @@ TIP_MAX_CHARS: Final = 1_200
 def escape(text: Any) -> str:
     """``text`` for our own HTML: every ``<``, ``>``, ``&`` and quote as an entity."""
     return html.escape(str(text), quote=True)
+
+
+def esc(text: Any) -> str:
+    """Text to show in our own HTML (the detail pane's): escaped, and breakable wherever it
+    runs long without a space."""
+    return escape(breakable(str(text)))
 
 
 def tooltip(text: str | None) -> str:

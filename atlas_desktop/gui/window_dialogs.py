@@ -8,7 +8,6 @@ follow the change notices, so nothing here tells a view to refresh.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from .dialogs.report_dialog import ReportDialog
 from .dialogs.sync_settings import SyncSettingsDialog
 from .operations import Operations
 from .panes.detail_pane import DetailPane
+from .plain_text import escape
 from .runner import Runner
 from .selection import SelectionController
 from .status_bar import WindowStatusBar
@@ -198,7 +198,7 @@ class WindowDialogs:
         HelpDialog(self._window).exec()
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
+        rows = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>"
                        for k, v in SHORTCUTS_HELP)
         QMessageBox.information(self._window, "Keyboard shortcuts",
                                 f"<table cellspacing='6'>{rows}</table>")

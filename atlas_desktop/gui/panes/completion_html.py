@@ -21,10 +21,10 @@ from atlas_desktop.domain.completion import (
     plain_text,
 )
 from atlas_desktop.domain.entry import Entry
-from atlas_desktop.domain.wording import breakable
 
 from ..notices import long_date, notice_links, notice_noun, source_names
-from ..plain_text import escape
+from ..plain_text import esc
+from ..plain_text import escape as attr  # a link's address: escaped, nothing added
 from ..theme import ThemeColours
 
 #: Action links the pane answers: ``atlas-action:report-difference/<index>``.
@@ -59,16 +59,6 @@ _BANNERS: Final = {  # kind -> (heading, what it means for the reader)
 }
 _SEVERITY: Final = (NoticeKind.RETRACTION, NoticeKind.CONCERN, NoticeKind.CORRECTION,
                     NoticeKind.UPDATE)
-
-
-def esc(value: Any) -> str:
-    """Text to show: escaped, and breakable where it runs long (as the pane's own)."""
-    return escape(breakable(str(value)))
-
-
-def attr(value: Any) -> str:
-    """A link's address: escaped, nothing added."""
-    return escape(value)
 
 
 def source_name(source: str) -> str:

@@ -20,11 +20,11 @@ from PySide6.QtGui import QPalette
 
 from atlas_desktop.domain.completion import CompletedRecord
 from atlas_desktop.domain.entry import Entry, Origin
-from atlas_desktop.domain.wording import breakable
 
 from ..badges import badge_tooltip, pill_colours
 from ..notices import detail_pills
-from ..plain_text import escape, tooltip
+from ..plain_text import esc, tooltip
+from ..plain_text import escape as attr  # an attribute's value: escaped, nothing added
 from ..theme import theme_colours
 from .completion_html import completed_line, completed_section, notice_banners
 
@@ -38,16 +38,6 @@ MISSING_WORDS = {
     "doi": "DOI",
     "pmid": "PubMed ID",
 }
-
-
-def esc(text: Any) -> str:
-    """Text to show: escaped, and breakable wherever it runs long without a space."""
-    return escape(breakable(str(text)))
-
-
-def attr(text: Any) -> str:
-    """An attribute's value (a link, an image's name): escaped, nothing added."""
-    return escape(text)
 
 
 def title_attribute(text: str) -> str:
