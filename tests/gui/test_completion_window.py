@@ -251,3 +251,19 @@ def test_a_keystroke_in_the_window_makes_lookups_wait(window, monkeypatch):
     before = time.monotonic()
     window.set_query("fatigue")  # what the search box's debounce calls
     assert courtesy._WINDOW.busy_until > before
+
+
+def test_a_long_pasted_list_is_counted_once_typing_pauses(window, qtbot):
+    from atlas_desktop.gui.dialogs.add_dialog import COUNT_AT_ONCE_CHARS
+
+    qtbot.keyClick(window, Qt.Key.Key_N,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.completion.add_dialog
+    line = "Author A, et al. A title of a paper. J Med. 2001;1:1-2. doi:10.1000/x{}\n"
+    pasted = "".join(line.format(i) for i in range(1_000))
+    assert len(pasted) > COUNT_AT_ONCE_CHARS
+    dialog.edit.setPlainText(pasted)
+    assert dialog.found_label.text() == "No DOI, PMID or PMCID found yet."  # not yet counted
+    qtbot.waitUntil(lambda: dialog.found_label.text() == "Found: 1000 DOIs")
+    assert dialog.add_button.isEnabled()
+    dialog.close()

@@ -213,8 +213,10 @@ def refresh(doc, _moved=False):
 
 def add_edit_citation(doc):
     kind = doc.kind()
-    convert(doc, kind)
-    citations, _ = doc.scan()
+    scanned = doc.scan()  # each scan exports the document: read it again only if converted
+    if convert(doc, kind, scanned):
+        scanned = doc.scan()
+    citations, _ = scanned
     place = doc.citation_at_cursor(citations)
     answer = call("pick", {"prefs": doc.prefs(),
                            "citation": place.code if place is not None else None})
@@ -238,8 +240,10 @@ def add_edit_bibliography(doc):
     """A bibliography at the cursor if the document has none; then everything is refreshed.
     (Editing the bibliography's entries by hand is not offered: Refresh rebuilds it.)"""
     kind = doc.kind()
-    convert(doc, kind)
-    _, bibliographies = doc.scan()
+    scanned = doc.scan()
+    if convert(doc, kind, scanned):
+        scanned = doc.scan()
+    _, bibliographies = scanned
     if not bibliographies:
         code = call("hello", {}).get("bibliography_code") or DEFAULT_BIBLIOGRAPHY
         cursor = doc.view_cursor()
