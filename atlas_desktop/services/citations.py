@@ -190,7 +190,7 @@ class CitationService:
         if missing:
             raise UnknownEntries(missing)
         if kind in _EXPORT_KINDS:
-            return self._export_copy(cited, kind)
+            return self._export_copy(cited, kind, retraction_warnings(cited, records))
         spacing = self.double_spacing() if double_spacing is None else double_spacing
         copy = compose(cited, kind=kind, source=source, engines=self._engines,
                        formats=formats, locale=tag, records=records, double_spacing=spacing)
@@ -205,18 +205,20 @@ class CitationService:
 
 
 
-    def _export_copy(self, entries: Sequence[Entry], kind: CopyKind) -> CitationCopy:
+    def _export_copy(self, entries: Sequence[Entry], kind: CopyKind,
+                     retracted: Sequence[RetractionWarning]) -> CitationCopy:
+        """BibTeX, RIS or CSL-JSON of the entries as cited: the export's writer, on the
+        entries this copy has already read."""
         out = io.StringIO()
-        export = ExportService(self._ctx).export(
-            format=_EXPORT_KINDS[kind], out=out, entry_ids=[e.id for e in entries])
-        noun = export.format.label
+        ExportService.write_entries(format=_EXPORT_KINDS[kind], out=out, entries=entries)
+        noun = _EXPORT_KINDS[kind].label
         count = f" of {len(entries)} entries" if len(entries) > 1 else ""
         return CitationCopy(kind=kind, content=RichText(text=out.getvalue()),
                             description=noun + count, entry_ids=tuple(e.id for e in entries),
                             warnings=tuple(describe_gaps(entries, formatted=False)),
                             reader_warnings=tuple(describe_gaps(entries, formatted=False,
                                                                 name=reader_name)),
-                            retracted=export.retracted)
+                            retracted=tuple(retracted))
 
     def retracted(self, *, entry_ids: Sequence[str]) -> list[RetractionWarning]:
         """The retracted papers among ``entry_ids``, one warning each (for the window to

@@ -138,6 +138,12 @@ class ExportService:
         return ExportResult(count, ExportFormat(format), str(path) if path else None,
                             tuple(retracted))
 
+    @staticmethod
+    def write_entries(*, format: ExportFormat, out: TextIO, entries: Iterable[Entry]) -> int:
+        """``entries`` (already read, as cited) in ``format``: the export's own writer, for
+        a copy of entries the caller holds."""
+        return _WRITERS[ExportFormat(format)](out, entries)
+
     def count(self, *, entry_ids: Sequence[str] | None = None, query: str | None = None,
               collection: str | None = None) -> int:
         """How many entries an export of this scope would write."""
