@@ -292,9 +292,14 @@ def child_is_text(run: Any) -> bool:
 
 
 def _text_between(start: Any, end: Any) -> str:
+    """The text of the runs between ``start`` and ``end``. Walked within their paragraph when
+    both are in one (a field's result almost always is): walking the whole document for each
+    field made reading one of 2,000 citations take 18 s."""
+    paragraph = next(start.iterancestors(wordml.W_P), None)
+    within = paragraph is not None and any(a is paragraph for a in end.iterancestors())
     out: list[str] = []
     seen = False
-    for run in wordml.iter_runs(start.getroottree().getroot()):
+    for run in wordml.iter_runs(paragraph if within else start.getroottree().getroot()):
         if run is start:
             seen = True
             continue
