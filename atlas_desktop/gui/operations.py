@@ -26,21 +26,18 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from atlas_desktop.services import Library, StoreError
+from atlas_desktop.services import Library
 
 from .failure_dialog import is_storage_failure, is_unexpected
 from .runner import Runner
 
 T = TypeVar("T")
 
-#: Exceptions whose text is already a sentence for the user (the services' own errors, the
-#: store's, the file system's); anything else is a bug and is named, not quoted.
-_USER_ERRORS = (ValueError, StoreError, OSError)
-
-
 def reason_of(exc: BaseException) -> str:
-    """Why an operation failed, as a sentence for the user (never a traceback)."""
-    if isinstance(exc, _USER_ERRORS) and str(exc):
+    """Why an operation failed, as a sentence for the user (never a traceback): the text of
+    the user's own error or a storage failure is one already (``failure_dialog`` says which
+    errors those are); anything else is a bug and is named, not quoted."""
+    if not is_unexpected(exc) and str(exc):
         return str(exc)
     return (f"Something went wrong inside Atlas Desktop ({type(exc).__name__}); please "
             "report it.")
