@@ -12,6 +12,7 @@ written. Cancelling, from another thread, rolls the transaction back.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -54,12 +55,11 @@ def read_file_entries(path: Path, *, by_line: bool = True) -> FileResult:
     ``by_line``: a bundle in the one-entry-per-line layout keeps its entries unparsed, to be
     parsed while they are written (see :class:`EntryLines`); False parses it whole."""
     read = read_file(path, by_line=by_line)
-    return FileResult(
-        file=str(path), kind=read.kind.value if read.kind is not None else None,
-        origin=read.origin, contracts=read.contracts, raw_entries=read.raw_entries,
-        bib_entries=read.bib_entries, ids=read.ids, derived=read.derived, errors=read.errors,
-        warnings=read.warnings,
-    )
+    # Everything the reader found, field by field (a new one the report lacks fails here,
+    # rather than being dropped); the kind as the report spells it.
+    found = {f.name: getattr(read, f.name) for f in dataclasses.fields(read)}
+    found["kind"] = read.kind.value if read.kind is not None else None
+    return FileResult(file=str(path), **found)
 
 
 @contextmanager
