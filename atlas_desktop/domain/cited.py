@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from .citation import RetractionWarning
-from .completion import CompletedRecord, Difference, Notice, NoticeKind, plain_text
+from .completion import CompletedRecord, Difference, Notice, NoticeKind, plain_text, source_name
 from .csl_values import clean_names, date_year, is_others
 from .entry import Author, Entry, Origin, author_short
 
@@ -147,7 +147,7 @@ def difference_warnings(entry: Entry, record: CompletedRecord | None, *,
     for difference in record.differences:
         if difference.field not in _NAMES or _only_completes(entry, difference):
             continue
-        source = _SOURCE_NAMES.get(difference.source, difference.source)
+        source = source_name(difference.source)
         out.append(f"{name or entry.id}: the atlas gives the {_FIELD_WORDS[difference.field]} as "
                    f"{_shown(difference.atlas_value)}, {source} as "
                    f"{_shown(difference.source_value)}; the citation follows {source} "
@@ -175,14 +175,12 @@ def describe_notice(notice: Notice) -> str:
     when = f" on {notice.date}" if notice.date else ""
     ids = ", ".join(x for x in (f"doi:{notice.doi}" if notice.doi else "",
                                 f"PMID {notice.pmid}" if notice.pmid else "") if x)
-    sources = ", ".join(_SOURCE_NAMES.get(s, s.replace("-", " ").title())
-                        for s in notice.source.split(", ") if s)
+    sources = ", ".join(source_name(s) for s in notice.source.split(", ") if s)
     inside = "; ".join(x for x in (f"notice {ids}" if ids else "",
                                    f"from {sources}" if sources else "") if x)
     return f"{verb}{when}" + (f" ({inside})" if inside else "")
 
 
-_SOURCE_NAMES: Final = {"pubmed": "PubMed", "crossref": "Crossref", "doi.org": "doi.org"}
 _FIELD_WORDS: Final = {"title": "title", "authors": "authors", "journal": "journal",
                        "year": "year"}
 

@@ -34,6 +34,17 @@ class Source(StrEnum):
     DOI = "doi.org"
 
 
+#: How a source is named to a reader (a notice's sources too: Retraction Watch's records
+#: come through Crossref).
+SOURCE_NAMES: Final = {"pubmed": "PubMed", "crossref": "Crossref", "doi.org": "doi.org",
+                       "retraction-watch": "Retraction Watch"}
+
+
+def source_name(source: str) -> str:
+    """``pubmed`` -> "PubMed"; a source not listed in words (``some-source`` -> "Some Source")."""
+    return SOURCE_NAMES.get(source) or source.replace("-", " ").title()
+
+
 class NoticeKind(StrEnum):
     RETRACTION = "retraction"
     CORRECTION = "correction"

@@ -14,7 +14,7 @@ from typing import Final
 from urllib.parse import quote
 
 from atlas_desktop.domain.citation import RetractionWarning
-from atlas_desktop.domain.completion import Notice, NoticeKind
+from atlas_desktop.domain.completion import Notice, NoticeKind, source_name
 
 #: Notice kind -> the pill's text, gravest first. Updates ("this version was replaced") get
 #: no pill: they are listed in the entry.
@@ -42,8 +42,8 @@ _NOUNS: Final = {
     NoticeKind.CORRECTION: "Correction",
     NoticeKind.UPDATE: "Update",
 }
-_SOURCES: Final = {"pubmed": "PubMed", "crossref": "Crossref", "doi.org": "doi.org",
-                   "retraction-watch": "Retraction Watch", "publisher": "the publisher"}
+#: Sources named differently in the entry's banners ("from the publisher").
+_IN_BANNERS: Final = {"publisher": "the publisher"}
 
 
 def is_notice_kind(kind: str) -> bool:
@@ -75,7 +75,7 @@ def notice_noun(notice: Notice) -> str:
 
 def source_names(notice: Notice) -> str:
     """"PubMed and Retraction Watch"."""
-    names = list(dict.fromkeys(_SOURCES.get(s, s.replace("-", " ").title())
+    names = list(dict.fromkeys(_IN_BANNERS.get(s) or source_name(s)
                                for s in notice.source.split(", ") if s))
     if len(names) > 1:
         return ", ".join(names[:-1]) + " and " + names[-1]

@@ -19,6 +19,7 @@ from atlas_desktop.domain.completion import (
     Difference,
     NoticeKind,
     plain_text,
+    source_name,
 )
 from atlas_desktop.domain.entry import Entry
 
@@ -32,7 +33,6 @@ REPORT_DIFFERENCE: Final = "report-difference/"
 #: The anchor of the completed-record section (the line near the title links to it).
 ANCHOR: Final = "completed-record"
 
-SOURCE_NAMES: Final = {"pubmed": "PubMed", "crossref": "Crossref", "doi.org": "doi.org"}
 FIELD_LABELS: Final = {
     "title": "Title as published", "author": "Authors", "editor": "Editors",
     "container-title": "Journal", "container-title-short": "Journal abbreviation",
@@ -59,10 +59,6 @@ _BANNERS: Final = {  # kind -> (heading, what it means for the reader)
 }
 _SEVERITY: Final = (NoticeKind.RETRACTION, NoticeKind.CONCERN, NoticeKind.CORRECTION,
                     NoticeKind.UPDATE)
-
-
-def source_name(source: str) -> str:
-    return SOURCE_NAMES.get(source, source)
 
 
 def notice_banners(record: CompletedRecord | None, colours: ThemeColours) -> str:
