@@ -65,6 +65,8 @@ class CompletionWindowPart:
         dialog.entry_activated.connect(self._select_entry)
         self.add_dialog = dialog
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()  # typing goes to it at once, as for the modal dialogs
         dialog.edit.setFocus()
 
     def shutdown(self) -> None:

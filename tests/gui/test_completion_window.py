@@ -155,6 +155,7 @@ def test_add_by_identifier_makes_linked_references_and_selects_them(window, qtbo
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     dialog = window.completion.add_dialog
     assert dialog is not None and dialog.isVisible()
+    assert not dialog.stop_button.isVisible()  # nothing to stop yet
     dialog.edit.setPlainText(f"Wakefield AJ et al. Lancet 1998. doi:{WAKEFIELD['doi']}\n"
                              f"{PLOS['pmid']}\n")
     assert dialog.found_label.text() == "Found: 1 DOI, 1 PMID"

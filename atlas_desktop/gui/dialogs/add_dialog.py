@@ -95,9 +95,9 @@ class AddByIdentifierDialog(QDialog):
         self.add_button = QPushButton("Add", self)
         self.add_button.setDefault(True)
         self.stop_button = QPushButton("Stop", self)
-        self.stop_button.setVisible(False)
         self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.stop_button.setVisible(False)  # after addButton, which shows it
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.add_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(controller.cancel)
